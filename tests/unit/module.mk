@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Unit tests: every tests/unit/test_*.c is one cmocka program. By default it
+# links the firmware (host build) and the test library; a test that needs
+# more sets test_NAME_LIBS / test_NAME_LDLIBS in this file.
+UNIT_TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TEST_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_TEST_SRCS))
+TESTS += $(UNIT_TEST_NAMES)
+$(foreach t,$(UNIT_TEST_NAMES),$(eval $(t)_SRCS ?= tests/unit/$(t).c))
+$(foreach t,$(UNIT_TEST_NAMES),$(eval $(t)_LIBS ?= firmware testlib))
+$(foreach t,$(UNIT_TEST_NAMES),$(eval $(t)_LDLIBS ?= -lcmocka))
