@@ -27,6 +27,6 @@ typedef uint32_t rg_be32; /* network byte order */
 	_Static_assert(sizeof(type) == (size), #type " must be " #size " bytes")
 #define RG_ASSERT_OFFSET(type, field, off)                                             \
 	_Static_assert(offsetof(type, field) == (off), #type "." #field " must be at " \
-									"offset " #off)
+							     "offset " #off)
 
 #endif /* REALMGATE_TYPES_H */

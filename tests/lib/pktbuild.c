@@ -235,7 +235,8 @@ int pkt_checksums_ok(const uint8_t *f, uint32_t len)
 	uint32_t l4len = v.ip_end - v.l4;
 	switch (v.proto) {
 	case 6:
-		return l4len >= 20 && pkt_csum(f + v.l4, l4len, pseudo(v.src, v.dst, 6, l4len)) == 0;
+		return l4len >= 20 &&
+		       pkt_csum(f + v.l4, l4len, pseudo(v.src, v.dst, 6, l4len)) == 0;
 	case 17:
 		if (l4len < 8)
 			return 0;

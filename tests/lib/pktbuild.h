@@ -17,23 +17,23 @@
 struct pkt_spec {
 	uint8_t dmac[6];
 	uint8_t smac[6];
-	uint16_t vlan_tci;    /* 0 = untagged */
-	uint32_t src, dst;    /* host order */
-	uint8_t proto;        /* 1 ICMP, 6 TCP, 17 UDP, 50 ESP, 51 AH, other: raw */
-	uint8_t ttl;          /* 0 = 64 */
+	uint16_t vlan_tci; /* 0 = untagged */
+	uint32_t src, dst; /* host order */
+	uint8_t proto;	   /* 1 ICMP, 6 TCP, 17 UDP, 50 ESP, 51 AH, other: raw */
+	uint8_t ttl;	   /* 0 = 64 */
 	uint8_t tos;
 	uint16_t ip_id;
-	uint16_t frag;        /* flags (DF 0x4000, MF 0x2000) | offset in 8-byte units */
-	uint8_t ip_opt_len;   /* bytes of IP options (NOPs), multiple of 4, <= 40 */
+	uint16_t frag;	    /* flags (DF 0x4000, MF 0x2000) | offset in 8-byte units */
+	uint8_t ip_opt_len; /* bytes of IP options (NOPs), multiple of 4, <= 40 */
 	uint16_t sport, dport;
-	uint8_t tcp_flags;    /* default ACK when 0 and proto is TCP? no: as given */
+	uint8_t tcp_flags; /* default ACK when 0 and proto is TCP? no: as given */
 	uint32_t tcp_seq, tcp_ack;
 	uint8_t icmp_type, icmp_code;
 	uint16_t icmp_id, icmp_seq;
 	uint32_t spi;
 	const uint8_t *payload;
 	uint32_t payload_len;
-	uint32_t pad_to;      /* pad the frame with zeros to this length */
+	uint32_t pad_to; /* pad the frame with zeros to this length */
 	/* faults */
 	int bad_ip_csum;
 	int bad_l4_csum;

@@ -50,15 +50,16 @@ static void test_sizes_match_diagrams(void **state)
 static void test_slot_encoding_round_trip(void **state)
 {
 	(void)state;
-	const uint32_t tags[] = {0, 1, 0xdeadbeef, 0xffffffff};
-	const uint32_t idx[] = {0, 1, 12345, RG_SESSION_INDEX_MAX};
+	const uint32_t tags[] = { 0, 1, 0xdeadbeef, 0xffffffff };
+	const uint32_t idx[] = { 0, 1, 12345, RG_SESSION_INDEX_MAX };
 	for (unsigned t = 0; t < 4; t++)
 		for (unsigned i = 0; i < 4; i++)
 			for (unsigned d = 0; d < 2; d++) {
 				uint64_t s = rg_slot_make(tags[t], idx[i], d);
 				assert_true(s >> RG_SLOT_VALID_BIT);
 				assert_int_equal((s >> RG_SLOT_DIR_BIT) & 1, d);
-				assert_int_equal((s >> RG_SLOT_INDEX_SHIFT) & RG_SLOT_INDEX_MASK, idx[i]);
+				assert_int_equal((s >> RG_SLOT_INDEX_SHIFT) & RG_SLOT_INDEX_MASK,
+						 idx[i]);
 				assert_int_equal((uint32_t)s, tags[t]);
 			}
 }
@@ -145,7 +146,7 @@ static void test_register_blocks_do_not_overlap(void **state)
 static void test_csr_table_commands_round_trip(void **state)
 {
 	(void)state;
-	struct rg_fp_geometry g = {.buckets_log2 = 4, .sessions = 8, .adjacencies = 4};
+	struct rg_fp_geometry g = { .buckets_log2 = 4, .sessions = 8, .adjacencies = 4 };
 	size_t len = rg_fp_mem_size(&g);
 	void *mem = aligned_alloc(64, (len + 63) & ~(size_t)63);
 	struct rg_fp *fp = malloc(sizeof(*fp));
@@ -171,7 +172,8 @@ static void test_csr_table_commands_round_trip(void **state)
 	rg_fp_csr_write(fp, RG_FP_TABLE_CMD, RG_TBL_READ_SESSION);
 	uint8_t back[64];
 	for (unsigned i = 0; i < 64; i++)
-		back[i] = (uint8_t)(rg_fp_csr_read(fp, RG_FP_TABLE_DATA + 4 * (i / 4)) >> (8 * (i % 4)));
+		back[i] = (uint8_t)(rg_fp_csr_read(fp, RG_FP_TABLE_DATA + 4 * (i / 4)) >>
+				    (8 * (i % 4)));
 	assert_memory_equal(back, body, RG_SESSION_BODY_BYTES);
 	for (unsigned i = RG_SESSION_BODY_BYTES; i < 64; i++)
 		assert_int_equal(back[i], 0);

@@ -97,13 +97,13 @@ static void test_values_agree_with_diagrams(void **state)
 		const char *name;
 		uint64_t value;
 	} hand[] = {
-		{"RG_SESSION_BYTES", 64},     {"RG_SESS_IN_ADDR_OFF", 4},
-		{"RG_SESS_REM_XPORT_OFF", 26}, {"RG_SESS_CSUM_L4_OFF", 30},
-		{"RG_SESS_TUN_ADDR_OFF", 36}, {"RG_SESS_LAST_SEEN_OFF", 44},
-		{"RG_SESS_BYTES_O2I_OFF", 60}, {"RG_KEY_SIDE_OFF", 13},
-		{"RG_ADJ_VLAN_TCI_OFF", 14},  {"RG_FP_WIN_IN", 128},
-		{"RG_SLOT_VALID_BIT", 63},    {"RG_FP_BASE", 0x1000},
-		{"RG_FP_TABLE_DATA", 0x40},   {"RG_PUNT_MISS", 1},
+		{ "RG_SESSION_BYTES", 64 },	 { "RG_SESS_IN_ADDR_OFF", 4 },
+		{ "RG_SESS_REM_XPORT_OFF", 26 }, { "RG_SESS_CSUM_L4_OFF", 30 },
+		{ "RG_SESS_TUN_ADDR_OFF", 36 },	 { "RG_SESS_LAST_SEEN_OFF", 44 },
+		{ "RG_SESS_BYTES_O2I_OFF", 60 }, { "RG_KEY_SIDE_OFF", 13 },
+		{ "RG_ADJ_VLAN_TCI_OFF", 14 },	 { "RG_FP_WIN_IN", 128 },
+		{ "RG_SLOT_VALID_BIT", 63 },	 { "RG_FP_BASE", 0x1000 },
+		{ "RG_FP_TABLE_DATA", 0x40 },	 { "RG_PUNT_MISS", 1 },
 	};
 	for (size_t i = 0; i < sizeof(hand) / sizeof(hand[0]); i++) {
 		const struct vh_define *d = find(hand[i].name);

@@ -21,10 +21,10 @@
 #include "../../firmware/lib/csum.h"
 #include "../lib/pktbuild.h"
 
-static const uint8_t MAC_IN[6] = {0x02, 0, 0, 0, 0, 0x10};
-static const uint8_t MAC_OUT[6] = {0x02, 0, 0, 0, 0, 0x11};
-static const uint8_t MAC_LAN[6] = {0x02, 0, 0, 0, 0, 0x22};
-static const uint8_t MAC_WAN[6] = {0x02, 0, 0, 0, 0, 0x33};
+static const uint8_t MAC_IN[6] = { 0x02, 0, 0, 0, 0, 0x10 };
+static const uint8_t MAC_OUT[6] = { 0x02, 0, 0, 0, 0, 0x11 };
+static const uint8_t MAC_LAN[6] = { 0x02, 0, 0, 0, 0, 0x22 };
+static const uint8_t MAC_WAN[6] = { 0x02, 0, 0, 0, 0, 0x33 };
 
 #define LAN PKT_IPV4(10, 0, 0, 2)
 #define GW_OUT PKT_IPV4(203, 0, 113, 1)
@@ -39,7 +39,7 @@ struct env {
 static int setup(void **state)
 {
 	struct env *e = calloc(1, sizeof(*e));
-	struct rg_fp_geometry g = {.buckets_log2 = 8, .sessions = 256, .adjacencies = 16};
+	struct rg_fp_geometry g = { .buckets_log2 = 8, .sessions = 256, .adjacencies = 16 };
 	size_t len = rg_fp_mem_size(&g);
 	e->mem = aligned_alloc(64, (len + 63) & ~(size_t)63);
 	e->fp = malloc(sizeof(*e->fp));
@@ -52,10 +52,10 @@ static int setup(void **state)
 	memcpy(e->fp->port_mac[RG_PORT_INSIDE], MAC_IN, 6);
 	memcpy(e->fp->port_mac[RG_PORT_OUTSIDE], MAC_OUT, 6);
 	e->fp->tunnel_src = GW_IN;
-	struct rg_adjacency to_wan = {.port = RG_PORT_OUTSIDE, .flags = RG_ADJ_VALID};
+	struct rg_adjacency to_wan = { .port = RG_PORT_OUTSIDE, .flags = RG_ADJ_VALID };
 	memcpy(to_wan.dst_mac, MAC_WAN, 6);
 	memcpy(to_wan.src_mac, MAC_OUT, 6);
-	struct rg_adjacency to_lan = {.port = RG_PORT_INSIDE, .flags = RG_ADJ_VALID};
+	struct rg_adjacency to_lan = { .port = RG_PORT_INSIDE, .flags = RG_ADJ_VALID };
 	memcpy(to_lan.dst_mac, MAC_LAN, 6);
 	memcpy(to_lan.src_mac, MAC_IN, 6);
 	rg_fp_table_write_adj(e->fp, 1, &to_wan);
@@ -120,14 +120,14 @@ static void set_deltas(struct rg_session *s)
 	uint32_t in = rg_be32_val(s->in_addr), out = rg_be32_val(s->out_addr);
 	uint32_t rx = rg_be32_val(s->rem_xaddr), r = rg_be32_val(s->rem_addr);
 	uint16_t d3 = rg_csum_add(rg_csum_delta32(in, out), rg_csum_delta32(rx, r));
-	uint16_t dp = rg_csum_add(rg_csum_delta16(rg_be16_val(s->in_port), rg_be16_val(s->out_port)),
-				  rg_csum_delta16(rg_be16_val(s->rem_xport), rg_be16_val(s->rem_port)));
+	uint16_t dp =
+		rg_csum_add(rg_csum_delta16(rg_be16_val(s->in_port), rg_be16_val(s->out_port)),
+			    rg_csum_delta16(rg_be16_val(s->rem_xport), rg_be16_val(s->rem_port)));
 	s->csum_l3 = rg_be16_field(d3);
 	s->csum_l4 = rg_be16_field(s->proto == 1 ? dp : rg_csum_add(d3, dp));
 }
 
-static struct rg_session napt(uint8_t proto, uint16_t in_port, uint16_t out_port,
-			      uint16_t rem_port)
+static struct rg_session napt(uint8_t proto, uint16_t in_port, uint16_t out_port, uint16_t rem_port)
 {
 	struct rg_session s;
 	memset(&s, 0, sizeof(s));
@@ -388,7 +388,8 @@ static void test_tunnel_decap_and_encap(void **state)
 	/* the reply is encapsulated toward the host */
 	struct pkt_spec q = wan_pkt(17, 9, 20000);
 	n = pkt_build(&q, in, sizeof(in));
-	rg_fp_process_frame(e->fp, in, n, RG_PORT_OUTSIDE, 0, 5, r.out, sizeof(r.out), &r.len, &r.m);
+	rg_fp_process_frame(e->fp, in, n, RG_PORT_OUTSIDE, 0, 5, r.out, sizeof(r.out), &r.len,
+			    &r.m);
 	assert_int_equal(r.m.verdict, RG_VERDICT_FORWARD);
 	assert_int_equal(r.len, n + 20);
 	struct pkt_view v;
@@ -461,7 +462,7 @@ static void test_early_drops_and_punts(void **state)
 
 	/* MTU */
 	e->fp->port_mtu[RG_PORT_OUTSIDE] = 100;
-	uint8_t big[200] = {0};
+	uint8_t big[200] = { 0 };
 	p.payload = big;
 	p.payload_len = sizeof(big);
 	run(e->fp, &p, RG_PORT_INSIDE, 0, &r);
@@ -537,11 +538,12 @@ static void test_toeplitz_tables_match_definition(void **state)
 	/* the RSS verification vector of Microsoft's Toeplitz documentation:
 	 * 66.9.149.187:2794 -> 161.142.100.80:1766 hashes to 0x51ccc178 with
 	 * the standard 40-byte key (first 32 bits of our output) */
-	static const uint8_t rss_key[40] = {
-		0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
-		0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
-		0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
-	const uint8_t input[12] = {66, 9, 149, 187, 161, 142, 100, 80, 0x0a, 0xea, 0x06, 0xe6};
+	static const uint8_t rss_key[40] = { 0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
+					     0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+					     0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+					     0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+					     0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa };
+	const uint8_t input[12] = { 66, 9, 149, 187, 161, 142, 100, 80, 0x0a, 0xea, 0x06, 0xe6 };
 	uint32_t h[3];
 	rg_toeplitz_ref(rss_key, input, sizeof(input), h);
 	assert_int_equal(h[0], 0x51ccc178);
@@ -564,7 +566,7 @@ static void test_burst_equals_sequential(void **state)
 		lens[i] = pkt_build(&p, frames[i], sizeof(frames[i]));
 	}
 	/* sequential on a copy of the tables, then burst on the original */
-	size_t len = rg_fp_mem_size(&(struct rg_fp_geometry){8, 256, 16});
+	size_t len = rg_fp_mem_size(&(struct rg_fp_geometry){ 8, 256, 16 });
 	void *mem2 = aligned_alloc(64, (len + 63) & ~(size_t)63);
 	struct rg_fp *fp2 = malloc(sizeof(*fp2));
 	memcpy(fp2, e->fp, sizeof(*fp2));
@@ -586,9 +588,11 @@ static void test_burst_equals_sequential(void **state)
 		struct rg_fp_pkt pk[RG_FP_BURST];
 		for (unsigned j = 0; j < RG_FP_BURST; j++) {
 			unsigned i = base + j;
-			pk[j] = (struct rg_fp_pkt){.frame = frames[i], .len = lens[i],
-						   .port = (uint8_t)(i % 3 ? 0 : 1), .ts_ms = 77,
-						   .out = outs[1][i]};
+			pk[j] = (struct rg_fp_pkt){ .frame = frames[i],
+						    .len = lens[i],
+						    .port = (uint8_t)(i % 3 ? 0 : 1),
+						    .ts_ms = 77,
+						    .out = outs[1][i] };
 		}
 		rg_fp_process_burst(e->fp, pk, RG_FP_BURST);
 		for (unsigned j = 0; j < RG_FP_BURST; j++) {
