@@ -20,6 +20,23 @@
 
 #include "realmgate/flow.h"
 
+/* Toeplitz hash of flow keys in table form (one table per key byte). The
+ * slow path keeps its own copy to place entries; the soft fast path embeds
+ * one. */
+struct rg_toeplitz {
+	uint8_t secret[RG_HASH_SECRET_BYTES];
+	/* words 0..2: the three output words; word 3 pads to 16 bytes */
+	uint32_t t[sizeof(struct rg_flow_key)][256][4];
+};
+
+void rg_toeplitz_init(struct rg_toeplitz *tz, const uint8_t secret[RG_HASH_SECRET_BYTES]);
+void rg_toeplitz_hash(const struct rg_toeplitz *tz, const struct rg_flow_key *key,
+		      uint32_t out[RG_HASH_OUT_WORDS]);
+
+/* Reference bit-serial Toeplitz, used by tests to check the table form. */
+void rg_toeplitz_ref(const uint8_t secret[RG_HASH_SECRET_BYTES], const uint8_t *data, size_t len,
+		     uint32_t out[RG_HASH_OUT_WORDS]);
+
 struct rg_fp_geometry {
 	uint32_t buckets_log2; /* buckets per bank = 1 << buckets_log2 */
 	uint32_t sessions;     /* session capacity (<= RG_SESSION_INDEX_MAX + 1) */
@@ -33,7 +50,6 @@ struct rg_fp {
 	uint16_t port_mtu[RG_PORT_COUNT];
 	uint32_t port_flags[RG_PORT_COUNT];
 	uint32_t tunnel_src; /* host order */
-	uint8_t secret[RG_HASH_SECRET_BYTES];
 
 	/* tables (memory from rg_fp_init's caller) */
 	uint32_t buckets_log2;
@@ -52,9 +68,7 @@ struct rg_fp {
 	uint32_t tbl_status;
 	uint32_t tbl_data[16];
 
-	/* Toeplitz contribution of each key byte value, derived from secret:
-	 * words 0..2 are the three output words, word 3 pads to 16 bytes. */
-	uint32_t toeplitz[16][256][4];
+	struct rg_toeplitz hash; /* from the HASH_SECRET registers */
 };
 
 /* Bytes of table memory rg_fp_init needs for a geometry (0 if invalid). */
@@ -70,10 +84,6 @@ void rg_fp_set_secret(struct rg_fp *fp, const uint8_t secret[RG_HASH_SECRET_BYTE
 /* Toeplitz hash of a key (out[0] bank 0, out[1] bank 1, out[2] tag). */
 void rg_fp_hash(const struct rg_fp *fp, const struct rg_flow_key *key,
 		uint32_t out[RG_HASH_OUT_WORDS]);
-
-/* Reference bit-serial Toeplitz, used by tests to check the table form. */
-void rg_toeplitz_ref(const uint8_t secret[RG_HASH_SECRET_BYTES], const uint8_t *data, size_t len,
-		     uint32_t out[RG_HASH_OUT_WORDS]);
 
 /* ---- direct table access (what the CSR commands do) --------------------- */
 

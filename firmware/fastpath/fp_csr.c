@@ -104,7 +104,7 @@ void rg_fp_csr_write(struct rg_fp *fp, uint32_t off, uint32_t v)
 	}
 	if (off >= RG_FP_HASH_SECRET && off < RG_FP_HASH_SECRET + RG_HASH_SECRET_BYTES) {
 		uint8_t secret[RG_HASH_SECRET_BYTES];
-		__builtin_memcpy(secret, fp->secret, sizeof(secret));
+		__builtin_memcpy(secret, fp->hash.secret, sizeof(secret));
 		rg_put_le32(secret + (off - RG_FP_HASH_SECRET), v);
 		rg_fp_set_secret(fp, secret);
 		return;
@@ -149,7 +149,7 @@ uint32_t rg_fp_csr_read(struct rg_fp *fp, uint32_t off)
 	if (off >= RG_FP_PORT_FLAGS(0) && off < RG_FP_PORT_FLAGS(RG_PORT_COUNT))
 		return fp->port_flags[(off - RG_FP_PORT_FLAGS(0)) / 4];
 	if (off >= RG_FP_HASH_SECRET && off < RG_FP_HASH_SECRET + RG_HASH_SECRET_BYTES)
-		return rg_get_le32(fp->secret + (off - RG_FP_HASH_SECRET));
+		return rg_get_le32(fp->hash.secret + (off - RG_FP_HASH_SECRET));
 	switch (off) {
 	case RG_RB_TYPE:
 		return RG_RB_TYPE_FASTPATH;

@@ -38,13 +38,13 @@ void rg_toeplitz_ref(const uint8_t secret[RG_HASH_SECRET_BYTES], const uint8_t *
 	}
 }
 
-void rg_fp_set_secret(struct rg_fp *fp, const uint8_t secret[RG_HASH_SECRET_BYTES])
+void rg_toeplitz_init(struct rg_toeplitz *tz, const uint8_t secret[RG_HASH_SECRET_BYTES])
 {
 	_Static_assert(8 * sizeof(struct rg_flow_key) + 32 * RG_HASH_OUT_WORDS <=
 			       8 * RG_HASH_SECRET_BYTES + 1,
 		       "secret long enough for every output bit of every key bit");
 	for (unsigned i = 0; i < RG_HASH_SECRET_BYTES; i++)
-		fp->secret[i] = secret[i];
+		tz->secret[i] = secret[i];
 	for (unsigned pos = 0; pos < sizeof(struct rg_flow_key); pos++) {
 		uint32_t bitw[8][RG_HASH_OUT_WORDS];
 		/* contribution of each single bit of this byte position */
@@ -52,7 +52,7 @@ void rg_fp_set_secret(struct rg_fp *fp, const uint8_t secret[RG_HASH_SECRET_BYTE
 			for (unsigned w = 0; w < RG_HASH_OUT_WORDS; w++)
 				bitw[b][w] = secret_window(secret, pos * 8 + b + 32 * w);
 		for (unsigned v = 0; v < 256; v++) {
-			uint32_t acc[RG_HASH_OUT_WORDS] = { 0 };
+			uint32_t acc[RG_HASH_OUT_WORDS] = {0};
 			for (unsigned b = 0; b < 8; b++) {
 				if (!((v >> (7 - b)) & 1u))
 					continue;
@@ -60,20 +60,20 @@ void rg_fp_set_secret(struct rg_fp *fp, const uint8_t secret[RG_HASH_SECRET_BYTE
 					acc[w] ^= bitw[b][w];
 			}
 			for (unsigned w = 0; w < RG_HASH_OUT_WORDS; w++)
-				fp->toeplitz[pos][v][w] = acc[w];
-			fp->toeplitz[pos][v][3] = 0;
+				tz->t[pos][v][w] = acc[w];
+			tz->t[pos][v][3] = 0;
 		}
 	}
 }
 
-void rg_fp_hash(const struct rg_fp *fp, const struct rg_flow_key *key,
-		uint32_t out[RG_HASH_OUT_WORDS])
+void rg_toeplitz_hash(const struct rg_toeplitz *tz, const struct rg_flow_key *key,
+		      uint32_t out[RG_HASH_OUT_WORDS])
 {
 	const uint8_t *k = (const uint8_t *)key;
 	uint32_t h0 = 0, h1 = 0, h2 = 0;
 	/* the last key byte is always zero and contributes nothing */
 	for (unsigned pos = 0; pos < sizeof(*key) - 1; pos++) {
-		const uint32_t *t = fp->toeplitz[pos][k[pos]];
+		const uint32_t *t = tz->t[pos][k[pos]];
 		h0 ^= t[0];
 		h1 ^= t[1];
 		h2 ^= t[2];
@@ -81,4 +81,15 @@ void rg_fp_hash(const struct rg_fp *fp, const struct rg_flow_key *key,
 	out[0] = h0;
 	out[1] = h1;
 	out[2] = h2;
+}
+
+void rg_fp_set_secret(struct rg_fp *fp, const uint8_t secret[RG_HASH_SECRET_BYTES])
+{
+	rg_toeplitz_init(&fp->hash, secret);
+}
+
+void rg_fp_hash(const struct rg_fp *fp, const struct rg_flow_key *key,
+		uint32_t out[RG_HASH_OUT_WORDS])
+{
+	rg_toeplitz_hash(&fp->hash, key, out);
 }

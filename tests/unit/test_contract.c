@@ -201,8 +201,8 @@ static void test_csr_table_commands_round_trip(void **state)
 
 	/* hash secret: written as little-endian words, read back the same */
 	rg_fp_csr_write(fp, RG_FP_HASH_SECRET + 4, 0x04030201);
-	assert_int_equal(fp->secret[4], 1);
-	assert_int_equal(fp->secret[7], 4);
+	assert_int_equal(fp->hash.secret[4], 1);
+	assert_int_equal(fp->hash.secret[7], 4);
 	assert_int_equal(rg_fp_csr_read(fp, RG_FP_HASH_SECRET + 4), 0x04030201);
 	free(fp);
 	free(mem);

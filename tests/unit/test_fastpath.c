@@ -532,7 +532,7 @@ static void test_toeplitz_tables_match_definition(void **state)
 		k.zero = 0;
 		uint32_t a[3], r[3];
 		rg_fp_hash(e->fp, &k, a);
-		rg_toeplitz_ref(e->fp->secret, b, sizeof(k), r);
+		rg_toeplitz_ref(e->fp->hash.secret, b, sizeof(k), r);
 		assert_memory_equal(a, r, sizeof(a));
 	}
 	/* the RSS verification vector of Microsoft's Toeplitz documentation:
