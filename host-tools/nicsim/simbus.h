@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The card's end of the simulator's shared memory (driver/simshm.h): nicsim
+ * creates the object, publishes BAR0 in it and reaches the DMA arena only
+ * through DMA addresses it checks, as a card behind an IOMMU would.
+ */
+#ifndef RG_NICSIM_SIMBUS_H
+#define RG_NICSIM_SIMBUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../driver/simshm.h"
+#include "../../firmware/mbox/mbox.h"
+
+struct rg_simbus {
+	char name[RG_SIM_NAME_MAX + 1];
+	char path[64];
+	int fd;
+	uint8_t *map;
+	size_t map_len;
+	struct rg_sim_hdr *hdr;
+	volatile uint32_t *bar0;
+	uint8_t *dma;
+	uint64_t dma_size;
+	uint64_t dma_faults; /* accesses outside the arena */
+};
+
+/* Create /dev/shm/realmgate-NAME (replacing a stale one whose nicsim is
+ * gone; refusing one whose nicsim still runs). 0, or -1 with err. */
+int rg_simbus_create(struct rg_simbus *sb, const char *name, char *err, size_t err_len);
+
+/* Publish the card as present (after BAR0 is filled in). */
+void rg_simbus_publish(struct rg_simbus *sb, uint32_t fastpath_kind);
+
+/* Unmap and remove the shared memory object. */
+void rg_simbus_destroy(struct rg_simbus *sb);
+
+/* The mailbox bus over this shared memory (reg/DMA hooks); from_host and
+ * its ctx are the caller's. */
+void rg_simbus_mbox_bus(struct rg_simbus *sb, struct rg_mbox_bus *bus,
+			void (*from_host)(void *ctx, const uint8_t *frame, uint32_t len),
+			void *from_host_ctx);
+
+#endif /* RG_NICSIM_SIMBUS_H */
