@@ -148,7 +148,8 @@ static int wait_ready(struct rg_dev *d)
 		if (st & RG_STATUS_READY)
 			return 0;
 		if (rg_now_ms() > until)
-			return rg_dev_fail(d, "card is not ready (status 0x%08x, firmware state %u)",
+			return rg_dev_fail(d,
+					   "card is not ready (status 0x%08x, firmware state %u)",
 					   st, rg_mmio_read(d, d->ctrl + RG_CTRL_FW_STATE));
 		rg_dev_pause(d, &spins);
 	}

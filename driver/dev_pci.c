@@ -183,8 +183,8 @@ int rg_pci_open(const char *slot, int lock_timeout_ms, struct rg_backend *be, ch
 	char path[160];
 	unsigned dom, bus, dev, fn;
 	char canon[32];
-	if (sscanf(slot, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4 || dom > 0xffff ||
-	    bus > 0xff || dev > 0x1f || fn > 7) {
+	if (sscanf(slot, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4 || dom > 0xffff || bus > 0xff ||
+	    dev > 0x1f || fn > 7) {
 		rg_errf(err, err_len, "bad PCI address '%s' (expected DDDD:BB:DD.F)", slot);
 		return -1;
 	}
@@ -252,8 +252,9 @@ int rg_pci_open(const char *slot, int lock_timeout_ms, struct rg_backend *be, ch
 	}
 	uint64_t pa;
 	if (virt_to_phys(p->dma, &pa)) {
-		rg_errf(err, err_len, "pci:%s: cannot read the DMA memory's physical address "
-				      "(/proc/self/pagemap needs root)",
+		rg_errf(err, err_len,
+			"pci:%s: cannot read the DMA memory's physical address "
+			"(/proc/self/pagemap needs root)",
 			canon);
 		goto fail;
 	}

@@ -151,8 +151,8 @@ void rg_rings_diagnose(struct rg_dev *d, enum rg_status *st)
 		return;
 	}
 	if (resets != d->reset_count) {
-		rg_dev_fail(d, "card was reset (reset count %u -> %u); command lost", d->reset_count,
-			    resets);
+		rg_dev_fail(d, "card was reset (reset count %u -> %u); command lost",
+			    d->reset_count, resets);
 		*st = RG_ST_CARD_GONE;
 		if (status & RG_STATUS_READY)
 			rg_rings_setup(d);

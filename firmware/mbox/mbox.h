@@ -104,8 +104,8 @@ void rg_mbox_init(struct rg_mbox *mb, const struct rg_mbox_bus *bus, struct rg_f
 
 /* What rg_mbox_poll asks the platform to do. */
 enum rg_mbox_poll_result {
-	RG_MBOX_IDLE = 0,	       /* nothing happened */
-	RG_MBOX_BUSY = 1,	       /* work was done; poll again soon */
+	RG_MBOX_IDLE = 0,	     /* nothing happened */
+	RG_MBOX_BUSY = 1,	     /* work was done; poll again soon */
 	RG_MBOX_RESET_REQUESTED = 2, /* host wrote CONTROL.RESET: reset the card,
 					then call rg_mbox_reset_done */
 };

@@ -353,7 +353,8 @@ unsigned rg_mbox_serve_commands(struct rg_mbox *mb, unsigned budget)
 		/* body first, then the word with the phase bit */
 		uint64_t at = rg_mbox_slot_addr(pq, pq->idx, sizeof(cpl));
 		uint32_t phase = rg_phase(pq->idx, pq->size_log2);
-		if (mb->bus.dma_write(mb->bus.ctx, at, &cpl, __builtin_offsetof(struct rg_cpl, phase)) ||
+		if (mb->bus.dma_write(mb->bus.ctx, at, &cpl,
+				      __builtin_offsetof(struct rg_cpl, phase)) ||
 		    mb->bus.dma_write(mb->bus.ctx, at + __builtin_offsetof(struct rg_cpl, phase),
 				      &phase, sizeof(phase))) {
 			rg_mbox_fault(mb, RG_ST_IO);

@@ -13,7 +13,8 @@ static int write_back(struct rg_mbox *mb, unsigned ring, uint32_t idx, struct rg
 {
 	struct rg_mbox_ring *r = &mb->ring[ring];
 	uint64_t at = rg_mbox_slot_addr(r, idx, sizeof(*d));
-	d->status = (uint16_t)(status | RG_DESC_DONE | (rg_phase(idx, r->size_log2) ? RG_DESC_PHASE : 0));
+	d->status = (uint16_t)(status | RG_DESC_DONE |
+			       (rg_phase(idx, r->size_log2) ? RG_DESC_PHASE : 0));
 	/* length first, then the status word that hands the entry back */
 	if (mb->bus.dma_write(mb->bus.ctx, at, d, __builtin_offsetof(struct rg_pkt_desc, status)) ||
 	    mb->bus.dma_write(mb->bus.ctx, at + __builtin_offsetof(struct rg_pkt_desc, status),

@@ -142,9 +142,9 @@ static void test_info_and_id_block(void **state)
 	struct card *c = *state;
 	struct rg_info info;
 	uint16_t n = 0;
-	assert_int_equal(rg_dev_cmd(c->dev, RG_OP_INFO, NULL, 0, &info, sizeof(info), &n, NULL, 0,
-				    NULL),
-			 RG_ST_OK);
+	assert_int_equal(
+		rg_dev_cmd(c->dev, RG_OP_INFO, NULL, 0, &info, sizeof(info), &n, NULL, 0, NULL),
+		RG_ST_OK);
 	assert_int_equal(n, sizeof(info));
 	assert_int_equal(info.contract_version, RG_CONTRACT_VERSION);
 	assert_int_equal(info.fastpath, RG_FASTPATH_SOFT);
@@ -168,7 +168,8 @@ static void test_rings_wrap(void **state)
 			assert_true(st == RG_ST_OK || st == RG_ST_EXISTS);
 		} else {
 			struct rg_info info;
-			assert_int_equal(cmd(c, RG_OP_INFO, NULL, 0, &info, sizeof(info)), RG_ST_OK);
+			assert_int_equal(cmd(c, RG_OP_INFO, NULL, 0, &info, sizeof(info)),
+					 RG_ST_OK);
 		}
 	}
 	assert_int_equal(c->fw.n_maps, 4);
@@ -221,9 +222,9 @@ static void test_malformed_commands(void **state)
 	/* a mapping request naming more filters than it carries */
 	struct rg_map_req bad = map_req(6, 0x0300000au, 80);
 	bad.n_filters = 3;
-	assert_int_equal(cmd(c, RG_OP_MAP_ADD, &bad, offsetof(struct rg_map_req, filters) + 8,
-			     NULL, 0),
-			 RG_ST_BAD_LENGTH);
+	assert_int_equal(
+		cmd(c, RG_OP_MAP_ADD, &bad, offsetof(struct rg_map_req, filters) + 8, NULL, 0),
+		RG_ST_BAD_LENGTH);
 	bad.n_filters = 200;
 	assert_int_equal(cmd(c, RG_OP_MAP_ADD, &bad, sizeof(bad), NULL, 0), RG_ST_BAD_LENGTH);
 	/* garbage payload of the right length: the firmware's validation */
@@ -380,8 +381,7 @@ static void test_reconfigure_rejects_bad_rings(void **state)
 	rg_dev_reg_write(c->dev, RG_CTRL_BASE + RG_CTRL_RECONFIG_REQ, RG_RECONF_RINGS);
 	rg_dev_reg_write(c->dev, RG_CTRL_BASE + RG_CTRL_RECONFIG_DB, 1);
 	card_step(c);
-	assert_int_equal(rg_dev_reg_read(c->dev, RG_CTRL_BASE + RG_CTRL_RECONFIG_RESULT),
-			 RG_ST_IO);
+	assert_int_equal(rg_dev_reg_read(c->dev, RG_CTRL_BASE + RG_CTRL_RECONFIG_RESULT), RG_ST_IO);
 	/* unknown request bits */
 	rg_dev_reg_write(c->dev, RG_CTRL_BASE + RG_CTRL_RECONFIG_REQ, 0x80);
 	rg_dev_reg_write(c->dev, RG_CTRL_BASE + RG_CTRL_RECONFIG_DB, 1);
@@ -600,7 +600,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_paged_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stalled_card_times_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ring_fault_and_recovery, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reconfigure_rejects_bad_rings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconfigure_rejects_bad_rings, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_card_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_port, setup, teardown),

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * nicsim — the simulated realmgate card.
+ *
+ * Runs the card's firmware (host build) against the soft or RTL fast path,
+ * exposes BAR0 and DMA to the host through shared memory (the driver's
+ * sim:NAME devices) and attaches the card's ports to Linux interfaces
+ * (AF_PACKET) or pcap files. SIGTERM/SIGINT stop it cleanly; SIGUSR1 prints
+ * statistics to stderr.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "card.h"
+#include "fastpath.h"
+#include "realmgate/regmap.h"
+
+static volatile sig_atomic_t stop, want_stats;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void on_stats(int sig)
+{
+	(void)sig;
+	want_stats = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nicsim [options]\n"
+		"  --name NAME          card name; the host reaches it as sim:NAME (default rg0)\n"
+		"  --fastpath soft|rtl  fast path: the C model or the Verilated RTL (default "
+		"soft)\n"
+		"  --inside PORT        attach the inside port (port 0)\n"
+		"  --outside PORT       attach the outside port (port 1)\n"
+		"  --aux PORT           attach the spare port (port 3)\n"
+		"                       PORT is an interface name (AF_PACKET, needs CAP_NET_RAW)\n"
+		"                       or pcap:IN[,OUT[,gap=MS]] (read IN, write what the card\n"
+		"                       sends to OUT; no root needed)\n"
+		"  --sessions N         session capacity (default 65536)\n"
+		"  --capture DIR        write every frame of every port to DIR/PORT.pcap\n"
+		"  --pidfile FILE       write the process id once the card is up\n"
+		"  --exit-after-input MS  exit MS ms after every pcap input is consumed\n"
+		"  --stats              print statistics on exit (SIGUSR1: at any time)\n"
+		"  --serial N           card serial number\n"
+		"The host port (port 2) is the DMA queue pair of the mailbox.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct card_opts o = { .name = "rg0", .fastpath = RG_FASTPATH_SOFT, .sessions = 65536 };
+	const char *pidfile = NULL;
+	int stats_at_exit = 0;
+	long exit_after = -1;
+	enum {
+		O_NAME = 256,
+		O_FP,
+		O_IN,
+		O_OUT,
+		O_AUX,
+		O_SESS,
+		O_CAP,
+		O_PID,
+		O_EXIT,
+		O_STATS,
+		O_SER
+	};
+	static const struct option lo[] = {
+		{ "name", required_argument, 0, O_NAME },
+		{ "fastpath", required_argument, 0, O_FP },
+		{ "inside", required_argument, 0, O_IN },
+		{ "outside", required_argument, 0, O_OUT },
+		{ "aux", required_argument, 0, O_AUX },
+		{ "sessions", required_argument, 0, O_SESS },
+		{ "capture", required_argument, 0, O_CAP },
+		{ "pidfile", required_argument, 0, O_PID },
+		{ "exit-after-input", required_argument, 0, O_EXIT },
+		{ "stats", no_argument, 0, O_STATS },
+		{ "serial", required_argument, 0, O_SER },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int opt;
+	char *end;
+	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (opt) {
+		case O_NAME:
+			o.name = optarg;
+			break;
+		case O_FP:
+			if (!strcmp(optarg, "soft"))
+				o.fastpath = RG_FASTPATH_SOFT;
+			else if (!strcmp(optarg, "rtl"))
+				o.fastpath = RG_FASTPATH_RTL;
+			else {
+				fprintf(stderr, "nicsim: --fastpath is soft or rtl, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case O_IN:
+			o.port_spec[RG_PORT_INSIDE] = optarg;
+			break;
+		case O_OUT:
+			o.port_spec[RG_PORT_OUTSIDE] = optarg;
+			break;
+		case O_AUX:
+			o.port_spec[RG_PORT_AUX] = optarg;
+			break;
+		case O_SESS:
+			errno = 0;
+			o.sessions = (uint32_t)strtoul(optarg, &end, 0);
+			if (errno || *end || o.sessions < 16 || o.sessions > (1u << 22)) {
+				fprintf(stderr, "nicsim: --sessions takes 16..4194304\n");
+				return 2;
+			}
+			break;
+		case O_CAP:
+			o.capture_dir = optarg;
+			break;
+		case O_PID:
+			pidfile = optarg;
+			break;
+		case O_EXIT:
+			exit_after = strtol(optarg, &end, 0);
+			if (*end || exit_after < 0) {
+				fprintf(stderr, "nicsim: --exit-after-input takes milliseconds\n");
+				return 2;
+			}
+			break;
+		case O_STATS:
+			stats_at_exit = 1;
+			break;
+		case O_SER:
+			o.serial = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "nicsim: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_stats;
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	char err[512];
+	struct card *c = card_create(&o, err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "nicsim: %s\n", err);
+		return 1;
+	}
+	card_describe(c, stderr);
+	if (pidfile) {
+		FILE *f = fopen(pidfile, "w");
+		if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
+			fprintf(stderr, "nicsim: cannot write %s: %s\n", pidfile, strerror(errno));
+			card_destroy(c);
+			return 1;
+		}
+	}
+	long idle_after_input = 0;
+	while (!stop) {
+		unsigned work = card_run_once(c, 1);
+		if (want_stats) {
+			want_stats = 0;
+			card_print_stats(c, stderr);
+		}
+		if (exit_after >= 0 && card_inputs_done(c)) {
+			/* count quiet milliseconds once the inputs are consumed */
+			if (work)
+				idle_after_input = 0;
+			else if (++idle_after_input > exit_after)
+				break;
+		}
+	}
+	if (stats_at_exit)
+		card_print_stats(c, stderr);
+	card_destroy(c);
+	if (pidfile)
+		unlink(pidfile);
+	fprintf(stderr, "nicsim: card sim:%s stopped\n", o.name);
+	return 0;
+}

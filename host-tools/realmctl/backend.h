@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * How realmctl reaches a card. Every subcommand speaks mailbox payloads
+ * (include/realmgate/mailbox.h) through this interface:
+ *   direct   the driver library straight to the card (this file's only
+ *            implementation so far; needs exclusive access to the card)
+ * A daemon backend (realmgated, which will own the card) plugs in here by
+ * carrying the same requests over its control socket.
+ */
+#ifndef RG_REALMCTL_BACKEND_H
+#define RG_REALMCTL_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "realmgate/mailbox.h"
+
+struct ctl_backend {
+	const char *kind;  /* "direct" */
+	const char *where; /* device spec or socket path */
+	enum rg_status (*cmd)(struct ctl_backend *b, uint16_t opcode, const void *req,
+			      uint16_t req_len, void *rsp, uint16_t rsp_cap, uint16_t *rsp_len,
+			      void *bulk, uint32_t bulk_cap, uint32_t *bulk_used);
+	/* next event: 1, 0 none yet */
+	int (*event)(struct ctl_backend *b, struct rg_evt *evt);
+	const char *(*error)(struct ctl_backend *b);
+	void (*close)(struct ctl_backend *b);
+	void *priv;
+};
+
+/* Open the card `spec` (sim:NAME, pci:...) directly. NULL with err. */
+struct ctl_backend *ctl_direct_open(const char *spec, int timeout_ms, char *err, size_t err_len);
+
+#endif /* RG_REALMCTL_BACKEND_H */

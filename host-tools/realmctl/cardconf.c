@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Card configuration file parser (cardconf.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cardconf.h"
+#include "parse.h"
+
+#define MAXW 24
+
+static int fail(char *err, size_t len, const char *path, unsigned line, const char *what,
+		const char *arg)
+{
+	snprintf(err, len, "%s:%u: %s%s%s%s", path, line, what, arg ? " '" : "", arg ? arg : "",
+		 arg ? "'" : "");
+	return -1;
+}
+
+static int parse_pool(struct cardconf *cc, char **w, int n, const char **why, const char **bad)
+{
+	unsigned long id;
+	char *end;
+	if (n < 3) {
+		*why = "usage: pool ID ADDR[-ADDR] [ports LO-HI] [mapping M] [filtering F] "
+		       "[serves PREFIX/LEN]";
+		return -1;
+	}
+	id = strtoul(w[1], &end, 10);
+	if (*end || id > 255) {
+		*why = "pool id is 0..255, not";
+		*bad = w[1];
+		return -1;
+	}
+	struct rg_pool *p = NULL;
+	for (unsigned i = 0; i < cc->n_pools; i++)
+		if (cc->pools[i].id == id)
+			p = &cc->pools[i];
+	if (!p) {
+		if (cc->n_pools == CARDCONF_POOLS) {
+			*why = "too many pools";
+			return -1;
+		}
+		p = &cc->pools[cc->n_pools++];
+		memset(p, 0, sizeof(*p));
+		p->id = (uint8_t)id;
+		p->mode = RG_POOL_DYNAMIC;
+		p->mapping = RG_MAP_EIM;
+		p->filtering[0] = p->filtering[1] = p->filtering[2] = RG_FILTER_EIF;
+		p->flags = RG_POOLF_PORT_PRESERVE | RG_POOLF_PAIRED;
+		p->port_lo = 1024;
+		p->port_hi = 65535;
+	}
+	if (cc->n_ranges == CARDCONF_RANGES) {
+		*why = "too many address ranges";
+		return -1;
+	}
+	struct rg_pool_range *r = &cc->ranges[cc->n_ranges];
+	memset(r, 0, sizeof(*r));
+	r->id = (uint8_t)id;
+	char lo[64], *dash;
+	snprintf(lo, sizeof(lo), "%s", w[2]);
+	dash = strchr(lo, '-');
+	if (dash)
+		*dash++ = 0;
+	if (parse_ipv4(lo, &r->lo) || parse_ipv4(dash ? dash : lo, &r->hi) ||
+	    ntohl(r->hi) < ntohl(r->lo)) {
+		*why = "bad address range";
+		*bad = w[2];
+		return -1;
+	}
+	cc->n_ranges++;
+	for (int i = 3; i < n; i += 2) {
+		if (i + 1 >= n) {
+			*why = "missing value after";
+			*bad = w[i];
+			return -1;
+		}
+		const char *k = w[i], *v = w[i + 1];
+		if (!strcmp(k, "ports")) {
+			unsigned a, b;
+			if (sscanf(v, "%u-%u", &a, &b) != 2 || a < 1 || b > 65535 || a > b) {
+				*why = "ports are LO-HI within 1-65535, not";
+				*bad = v;
+				return -1;
+			}
+			p->port_lo = (uint16_t)a;
+			p->port_hi = (uint16_t)b;
+		} else if (!strcmp(k, "mapping")) {
+			int m = !strcmp(v, "eim")    ? RG_MAP_EIM
+				: !strcmp(v, "adm")  ? RG_MAP_ADM
+				: !strcmp(v, "apdm") ? RG_MAP_APDM
+						     : -1;
+			if (m < 0) {
+				*why = "mapping is eim, adm or apdm, not";
+				*bad = v;
+				return -1;
+			}
+			p->mapping = (uint8_t)m;
+		} else if (!strcmp(k, "filtering")) {
+			int f = !strcmp(v, "eif")    ? RG_FILTER_EIF
+				: !strcmp(v, "adf")  ? RG_FILTER_ADF
+				: !strcmp(v, "apdf") ? RG_FILTER_APDF
+						     : -1;
+			if (f < 0) {
+				*why = "filtering is eif, adf or apdf, not";
+				*bad = v;
+				return -1;
+			}
+			p->filtering[0] = p->filtering[1] = p->filtering[2] = (uint8_t)f;
+		} else if (!strcmp(k, "serves")) {
+			uint8_t plen;
+			if (parse_prefix(v, &p->sub_addr, &plen)) {
+				*why = "serves takes PREFIX/LEN, not";
+				*bad = v;
+				return -1;
+			}
+			p->sub_plen = plen;
+		} else {
+			*why = "unknown pool option";
+			*bad = k;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int parse_mapping(struct cardconf *cc, char **w, int n, const char **why, const char **bad)
+{
+	if (n < 3 || n > 4) {
+		*why = "usage: mapping tcp|udp INSIDE:PORT [OUTSIDE:PORT]";
+		return -1;
+	}
+	if (cc->n_maps == CARDCONF_MAPS) {
+		*why = "too many mappings";
+		return -1;
+	}
+	struct rg_map_req *m = &cc->maps[cc->n_maps];
+	memset(m, 0, sizeof(*m));
+	int proto = parse_proto(w[1]);
+	if (proto != 6 && proto != 17) {
+		*why = "mapping protocol is tcp or udp, not";
+		*bad = w[1];
+		return -1;
+	}
+	m->proto = (uint8_t)proto;
+	m->owner = RG_OWNER_STATIC;
+	if (parse_endpoint(w[2], &m->in_addr, &m->in_port) || !m->in_port) {
+		*why = "inside endpoint is ADDR:PORT, not";
+		*bad = w[2];
+		return -1;
+	}
+	if (n == 4 && parse_endpoint(w[3], &m->out_addr, &m->out_port)) {
+		*why = "outside endpoint is ADDR:PORT, not";
+		*bad = w[3];
+		return -1;
+	}
+	cc->n_maps++;
+	return 0;
+}
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long x = strtoul(s, &end, 10);
+	if (errno || *end || !*s || x > 0xffffffffu)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static int parse_line(struct cardconf *cc, char **w, int n, const char **why, const char **bad)
+{
+	struct rg_config *c = &cc->cfg;
+	const char *k = w[0];
+	if (!strcmp(k, "pool"))
+		return parse_pool(cc, w, n, why, bad);
+	if (!strcmp(k, "mapping"))
+		return parse_mapping(cc, w, n, why, bad);
+	if (!strcmp(k, "inside") || !strcmp(k, "outside")) {
+		int in = k[0] == 'i';
+		if (n != 2 || parse_prefix(w[1], in ? &c->inside_addr : &c->outside_addr,
+					   in ? &c->inside_plen : &c->outside_plen)) {
+			*why = "takes ADDRESS/PREFIXLEN";
+			return -1;
+		}
+		cc->set |= in ? CC_INSIDE : CC_OUTSIDE;
+		return 0;
+	}
+	if (!strcmp(k, "outside-gateway") || !strcmp(k, "inside-gateway")) {
+		int in = k[0] == 'i';
+		if (n != 2 || parse_ipv4(w[1], in ? &c->inside_gw : &c->outside_gw)) {
+			*why = "takes one IPv4 address";
+			return -1;
+		}
+		cc->set |= in ? CC_INSIDE_GW : CC_OUTSIDE_GW;
+		return 0;
+	}
+	if (!strcmp(k, "hairpin")) {
+		if (n != 2 || (strcmp(w[1], "on") && strcmp(w[1], "off"))) {
+			*why = "hairpin is on or off";
+			return -1;
+		}
+		if (!strcmp(w[1], "on"))
+			c->flags |= RG_CFG_HAIRPIN;
+		else
+			c->flags &= (uint16_t)~RG_CFG_HAIRPIN;
+		cc->set |= CC_HAIRPIN;
+		return 0;
+	}
+	if (!strcmp(k, "mtu")) {
+		uint32_t v;
+		if (n != 3 || (strcmp(w[1], "inside") && strcmp(w[1], "outside")) ||
+		    parse_u32(w[2], &v) || v < 576 || v > 9000) {
+			*why = "usage: mtu inside|outside 576..9000";
+			return -1;
+		}
+		int in = w[1][0] == 'i';
+		c->mtu[in ? RG_PORT_INSIDE : RG_PORT_OUTSIDE] = (uint16_t)v;
+		cc->set |= in ? CC_MTU_IN : CC_MTU_OUT;
+		return 0;
+	}
+	if (!strcmp(k, "timeout")) {
+		uint32_t v;
+		if (n != 3 || parse_u32(w[2], &v)) {
+			*why = "usage: timeout udp|tcp-established|tcp-transitory|icmp SECONDS";
+			return -1;
+		}
+		if (!strcmp(w[1], "udp"))
+			c->udp_timeout_s = v, cc->set |= CC_T_UDP;
+		else if (!strcmp(w[1], "tcp-established"))
+			c->tcp_est_timeout_s = v, cc->set |= CC_T_TCP_EST;
+		else if (!strcmp(w[1], "tcp-transitory"))
+			c->tcp_trans_timeout_s = v, cc->set |= CC_T_TCP_TRANS;
+		else if (!strcmp(w[1], "icmp"))
+			c->icmp_timeout_s = v, cc->set |= CC_T_ICMP;
+		else {
+			*why = "unknown timeout";
+			*bad = w[1];
+			return -1;
+		}
+		return 0;
+	}
+	*why = "unknown statement";
+	*bad = k;
+	return -1;
+}
+
+int cardconf_load(struct cardconf *cc, const char *path, char *err, size_t err_len)
+{
+	memset(cc, 0, sizeof(*cc));
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[512];
+	unsigned no = 0;
+	while (fgets(line, sizeof(line), f)) {
+		no++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fclose(f);
+			return fail(err, err_len, path, no, "line too long", NULL);
+		}
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = 0;
+		char *w[MAXW], *save = NULL;
+		int n = 0;
+		for (char *t = strtok_r(line, " \t\r\n", &save); t && n < MAXW;
+		     t = strtok_r(NULL, " \t\r\n", &save))
+			w[n++] = t;
+		if (!n)
+			continue;
+		const char *why = NULL, *bad = NULL;
+		if (parse_line(cc, w, n, &why, &bad)) {
+			char what[200];
+			snprintf(what, sizeof(what), "%s: %s", w[0], why);
+			fclose(f);
+			return fail(err, err_len, path, no, what, bad);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+void cardconf_merge(const struct cardconf *cc, struct rg_config *cfg)
+{
+	const struct rg_config *c = &cc->cfg;
+	if (cc->set & CC_INSIDE)
+		cfg->inside_addr = c->inside_addr, cfg->inside_plen = c->inside_plen;
+	if (cc->set & CC_OUTSIDE)
+		cfg->outside_addr = c->outside_addr, cfg->outside_plen = c->outside_plen;
+	if (cc->set & CC_OUTSIDE_GW)
+		cfg->outside_gw = c->outside_gw;
+	if (cc->set & CC_INSIDE_GW)
+		cfg->inside_gw = c->inside_gw;
+	if (cc->set & CC_HAIRPIN)
+		cfg->flags =
+			(uint16_t)((cfg->flags & ~RG_CFG_HAIRPIN) | (c->flags & RG_CFG_HAIRPIN));
+	if (cc->set & CC_MTU_IN)
+		cfg->mtu[RG_PORT_INSIDE] = c->mtu[RG_PORT_INSIDE];
+	if (cc->set & CC_MTU_OUT)
+		cfg->mtu[RG_PORT_OUTSIDE] = c->mtu[RG_PORT_OUTSIDE];
+	if (cc->set & CC_T_UDP)
+		cfg->udp_timeout_s = c->udp_timeout_s;
+	if (cc->set & CC_T_TCP_EST)
+		cfg->tcp_est_timeout_s = c->tcp_est_timeout_s;
+	if (cc->set & CC_T_TCP_TRANS)
+		cfg->tcp_trans_timeout_s = c->tcp_trans_timeout_s;
+	if (cc->set & CC_T_ICMP)
+		cfg->icmp_timeout_s = c->icmp_timeout_s;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The card configuration file (docs/lab.md, "Configuration file"): one
+ * statement per line, '#' starts a comment.
+ *
+ *   inside 10.0.0.1/24              the card's inside address and prefix
+ *   outside 203.0.113.1/24          the card's outside address and prefix
+ *   outside-gateway 203.0.113.254   next hop beyond the outside prefix
+ *   inside-gateway 10.0.0.254       next hop beyond the inside prefix
+ *   hairpin on|off
+ *   mtu inside|outside BYTES
+ *   timeout udp|tcp-established|tcp-transitory|icmp SECONDS
+ *   pool ID ADDR[-ADDR] [ports LO-HI] [mapping eim|adm|apdm]
+ *        [filtering eif|adf|apdf] [serves PREFIX/LEN]
+ *   mapping tcp|udp INSIDE:PORT [OUTSIDE:PORT]
+ *
+ * It is turned into mailbox payloads (SET_CONFIG, POOL_SET, POOL_ADD_RANGE,
+ * MAP_ADD), so the same file can later be the start of the daemon's
+ * configuration. Parsing never touches the card.
+ */
+#ifndef RG_REALMCTL_CARDCONF_H
+#define RG_REALMCTL_CARDCONF_H
+
+#include <stddef.h>
+
+#include "realmgate/flow.h"
+#include "realmgate/mailbox.h"
+
+#define CARDCONF_POOLS 8
+#define CARDCONF_RANGES 32
+#define CARDCONF_MAPS 64
+
+/* Fields of struct rg_config the file set (applied over the card's own). */
+#define CC_INSIDE 0x01u
+#define CC_OUTSIDE 0x02u
+#define CC_OUTSIDE_GW 0x04u
+#define CC_INSIDE_GW 0x08u
+#define CC_HAIRPIN 0x10u
+#define CC_MTU_IN 0x20u
+#define CC_MTU_OUT 0x40u
+#define CC_T_UDP 0x80u
+#define CC_T_TCP_EST 0x100u
+#define CC_T_TCP_TRANS 0x200u
+#define CC_T_ICMP 0x400u
+
+struct cardconf {
+	struct rg_config cfg; /* only the fields in `set` mean anything */
+	unsigned set;
+	struct rg_pool pools[CARDCONF_POOLS];
+	unsigned n_pools;
+	struct rg_pool_range ranges[CARDCONF_RANGES];
+	unsigned n_ranges;
+	struct rg_map_req maps[CARDCONF_MAPS];
+	unsigned n_maps;
+};
+
+/* Parse a file; 0, or -1 with "FILE:LINE: what is wrong" in err. */
+int cardconf_load(struct cardconf *cc, const char *path, char *err, size_t err_len);
+
+/* Apply the file's fields over a configuration read from the card. */
+void cardconf_merge(const struct cardconf *cc, struct rg_config *cfg);
+
+#endif /* RG_REALMCTL_CARDCONF_H */

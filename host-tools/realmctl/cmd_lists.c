@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* realmctl: sessions, counters, mapping. Listings page through the card
+ * (RG_OP_*_LIST with a cursor) until it says there is no more. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../driver/rgdev.h"
+#include "ctl.h"
+#include "parse.h"
+
+#define PAGE_BYTES (64u << 10)
+
+/* Fetch every record of a paged listing into a growing array. */
+static int fetch_all(struct ctl *c, const char *what, uint16_t op, size_t rec, uint32_t limit,
+		     void **out, uint32_t *count)
+{
+	uint8_t *all = NULL, *page = malloc(PAGE_BYTES);
+	uint32_t n = 0, cursor = 0;
+	if (!page)
+		return CTL_FAIL;
+	for (unsigned guard = 0; guard < 100000; guard++) {
+		struct rg_page_req req = { .cursor = cursor, .max = 0 };
+		struct rg_page_rsp rsp = { 0 };
+		uint32_t used = 0;
+		if (ctl_cmd(c, what, op, &req, sizeof(req), &rsp, sizeof(rsp), page, PAGE_BYTES,
+			    &used)) {
+			free(page);
+			free(all);
+			return CTL_FAIL;
+		}
+		if ((uint64_t)rsp.count * rec > used) {
+			fprintf(stderr, "realmctl: %s: card says %u records but wrote %u bytes\n",
+				what, rsp.count, used);
+			free(page);
+			free(all);
+			return CTL_FAIL;
+		}
+		uint8_t *grown = realloc(all, (n + rsp.count + 1) * rec);
+		if (!grown) {
+			free(page);
+			free(all);
+			return CTL_FAIL;
+		}
+		all = grown;
+		memcpy(all + n * rec, page, rsp.count * rec);
+		n += rsp.count;
+		if (!rsp.next || rsp.next == cursor || (limit && n >= limit))
+			break;
+		cursor = rsp.next;
+	}
+	free(page);
+	if (limit && n > limit)
+		n = limit;
+	*out = all;
+	*count = n;
+	return CTL_OK;
+}
+
+static const char *session_state(uint8_t proto, uint8_t st)
+{
+	/* the firmware's own numbering: shown as a number beyond this */
+	static const char *const tcp[] = { "closed",   "syn-sent",   "syn-recv", "established",
+					   "fin-wait", "close-wait", "time-wait" };
+	if (proto == 6 && st < sizeof(tcp) / sizeof(tcp[0]))
+		return tcp[st];
+	return NULL;
+}
+
+int cmd_sessions(struct ctl *c, int argc, char **argv)
+{
+	uint32_t limit = 0;
+	if (argc == 3 && !strcmp(argv[1], "--limit"))
+		limit = (uint32_t)strtoul(argv[2], NULL, 10);
+	else if (argc != 1) {
+		fprintf(stderr, "usage: realmctl sessions [--limit N]\n");
+		return CTL_USAGE;
+	}
+	if (ctl_connect(c))
+		return CTL_FAIL;
+	struct rg_session_rec *s;
+	uint32_t n;
+	if (fetch_all(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), limit, (void **)&s, &n))
+		return CTL_FAIL;
+	struct json j;
+	if (c->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_arr_begin(&j, "sessions");
+	} else
+		printf("%-5s %-21s %-21s %-21s %-11s %8s %10s %12s\n", "proto", "inside", "outside",
+		       "remote", "state", "idle-ms", "packets", "bytes");
+	for (uint32_t i = 0; i < n; i++) {
+		char a[3][INET_ADDRSTRLEN_], ep[3][32], pb[8], sb[8];
+		ipv4_str(s[i].in_addr, a[0]);
+		ipv4_str(s[i].out_addr, a[1]);
+		ipv4_str(s[i].rem_addr, a[2]);
+		const char *proto = proto_name(s[i].proto, pb, sizeof(pb));
+		const char *state = session_state(s[i].proto, s[i].state);
+		if (!state) {
+			snprintf(sb, sizeof(sb), "%u", s[i].state);
+			state = sb;
+		}
+		if (c->json) {
+			json_obj_begin(&j, NULL);
+			json_u64(&j, "index", s[i].index);
+			json_str(&j, "proto", proto);
+			json_str(&j, "inside", a[0]);
+			json_u64(&j, "inside_port", ntohs(s[i].in_port));
+			json_str(&j, "outside", a[1]);
+			json_u64(&j, "outside_port", ntohs(s[i].out_port));
+			json_str(&j, "remote", a[2]);
+			json_u64(&j, "remote_port", ntohs(s[i].rem_port));
+			json_str(&j, "state", state);
+			json_u64(&j, "idle_ms", s[i].idle_ms);
+			json_u64(&j, "expires_in_s", s[i].expires_in_s);
+			json_u64(&j, "packets", s[i].pkts);
+			json_u64(&j, "bytes", s[i].bytes);
+			json_obj_end(&j);
+			continue;
+		}
+		snprintf(ep[0], sizeof(ep[0]), "%s:%u", a[0], ntohs(s[i].in_port));
+		snprintf(ep[1], sizeof(ep[1]), "%s:%u", a[1], ntohs(s[i].out_port));
+		snprintf(ep[2], sizeof(ep[2]), "%s:%u", a[2], ntohs(s[i].rem_port));
+		printf("%-5s %-21s %-21s %-21s %-11s %8u %10llu %12llu\n", proto, ep[0], ep[1],
+		       ep[2], state, s[i].idle_ms, (unsigned long long)s[i].pkts,
+		       (unsigned long long)s[i].bytes);
+	}
+	if (c->json) {
+		json_arr_end(&j);
+		json_u64(&j, "count", n);
+		json_obj_end(&j);
+		json_end(&j);
+	} else
+		printf("%u session(s)\n", n);
+	free(s);
+	return CTL_OK;
+}
+
+int cmd_counters(struct ctl *c, int argc, char **argv)
+{
+	int all = argc == 2 && !strcmp(argv[1], "--all");
+	if (argc > 2 || (argc == 2 && !all)) {
+		fprintf(stderr, "usage: realmctl counters [--all]\n");
+		return CTL_USAGE;
+	}
+	if (ctl_connect(c))
+		return CTL_FAIL;
+	struct rg_counter_rec *r;
+	uint32_t n;
+	if (fetch_all(c, "counters", RG_OP_COUNTERS, sizeof(*r), 0, (void **)&r, &n))
+		return CTL_FAIL;
+	struct json j;
+	if (c->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_obj_begin(&j, "counters");
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		char name[64];
+		if (!rg_counter_id_name(r[i].id, name, sizeof(name)))
+			snprintf(name, sizeof(name), "counter-%u", r[i].id);
+		/* JSON always has every counter: scripts look names up */
+		if (c->json)
+			json_u64(&j, name, r[i].value);
+		else if (all || r[i].value)
+			printf("%-36s %llu\n", name, (unsigned long long)r[i].value);
+	}
+	if (c->json) {
+		json_obj_end(&j);
+		json_obj_end(&j);
+		json_end(&j);
+	}
+	free(r);
+	return CTL_OK;
+}
+
+static const char *owner_name(unsigned o)
+{
+	static const char *const names[] = { "dynamic", "static", "pcp", "nat-pmp", "dpm", "cli" };
+	return o < sizeof(names) / sizeof(names[0]) ? names[o] : "other";
+}
+
+static int mapping_list(struct ctl *c)
+{
+	struct rg_map_rec *m;
+	uint32_t n;
+	if (fetch_all(c, "mapping list", RG_OP_MAP_LIST, sizeof(*m), 0, (void **)&m, &n))
+		return CTL_FAIL;
+	struct json j;
+	if (c->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_arr_begin(&j, "mappings");
+	} else
+		printf("%-5s %-21s %-21s %-8s %10s %8s\n", "proto", "inside", "outside", "owner",
+		       "lifetime", "sessions");
+	for (uint32_t i = 0; i < n; i++) {
+		char a[2][INET_ADDRSTRLEN_], ep[2][32], pb[8], lt[16];
+		ipv4_str(m[i].in_addr, a[0]);
+		ipv4_str(m[i].out_addr, a[1]);
+		const char *proto = proto_name(m[i].proto, pb, sizeof(pb));
+		if (c->json) {
+			json_obj_begin(&j, NULL);
+			json_u64(&j, "id", m[i].id);
+			json_str(&j, "proto", proto);
+			json_str(&j, "inside", a[0]);
+			json_u64(&j, "inside_port", ntohs(m[i].in_port));
+			json_str(&j, "outside", a[1]);
+			json_u64(&j, "outside_port", ntohs(m[i].out_port));
+			json_str(&j, "owner", owner_name(m[i].owner));
+			if (m[i].lifetime_left_s == 0xffffffffu)
+				json_str(&j, "lifetime_s", "static");
+			else
+				json_u64(&j, "lifetime_s", m[i].lifetime_left_s);
+			json_u64(&j, "sessions", m[i].sessions);
+			json_obj_end(&j);
+			continue;
+		}
+		snprintf(ep[0], sizeof(ep[0]), "%s:%u", a[0], ntohs(m[i].in_port));
+		snprintf(ep[1], sizeof(ep[1]), "%s:%u", a[1], ntohs(m[i].out_port));
+		if (m[i].lifetime_left_s == 0xffffffffu)
+			snprintf(lt, sizeof(lt), "static");
+		else
+			snprintf(lt, sizeof(lt), "%us", m[i].lifetime_left_s);
+		printf("%-5s %-21s %-21s %-8s %10s %8u\n", proto, ep[0], ep[1],
+		       owner_name(m[i].owner), lt, m[i].sessions);
+	}
+	if (c->json) {
+		json_arr_end(&j);
+		json_u64(&j, "count", n);
+		json_obj_end(&j);
+		json_end(&j);
+	} else
+		printf("%u mapping(s)\n", n);
+	free(m);
+	return CTL_OK;
+}
+
+static int mapping_usage(void)
+{
+	fprintf(stderr, "usage: realmctl mapping list\n"
+			"       realmctl mapping add tcp|udp INSIDE:PORT [OUTSIDE:PORT] "
+			"[--lifetime S]\n"
+			"       realmctl mapping del|get tcp|udp INSIDE:PORT\n"
+			"       realmctl mapping del|get tcp|udp --outside OUTSIDE:PORT\n");
+	return CTL_USAGE;
+}
+
+static void print_map_rec(struct ctl *c, const struct rg_map_rec *m)
+{
+	char a[2][INET_ADDRSTRLEN_], pb[8];
+	ipv4_str(m->in_addr, a[0]);
+	ipv4_str(m->out_addr, a[1]);
+	if (c->json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_u64(&j, "id", m->id);
+		json_str(&j, "proto", proto_name(m->proto, pb, sizeof(pb)));
+		json_str(&j, "inside", a[0]);
+		json_u64(&j, "inside_port", ntohs(m->in_port));
+		json_str(&j, "outside", a[1]);
+		json_u64(&j, "outside_port", ntohs(m->out_port));
+		json_str(&j, "owner", owner_name(m->owner));
+		json_u64(&j, "sessions", m->sessions);
+		json_obj_end(&j);
+		json_end(&j);
+		return;
+	}
+	printf("%s %s:%u -> %s:%u (%s, %u session(s))\n", proto_name(m->proto, pb, sizeof(pb)),
+	       a[0], ntohs(m->in_port), a[1], ntohs(m->out_port), owner_name(m->owner),
+	       m->sessions);
+}
+
+int cmd_mapping(struct ctl *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return mapping_usage();
+	const char *sub = argv[1];
+	if (!strcmp(sub, "list")) {
+		if (argc != 2)
+			return mapping_usage();
+		return ctl_connect(c) ? CTL_FAIL : mapping_list(c);
+	}
+	if (argc < 4)
+		return mapping_usage();
+	int proto = parse_proto(argv[2]);
+	if (proto != 6 && proto != 17) {
+		fprintf(stderr, "realmctl: mapping protocol is tcp or udp, not '%s'\n", argv[2]);
+		return CTL_USAGE;
+	}
+	if (!strcmp(sub, "add")) {
+		struct rg_map_req r;
+		memset(&r, 0, sizeof(r));
+		r.proto = (uint8_t)proto;
+		r.owner = RG_OWNER_CLI;
+		if (parse_endpoint(argv[3], &r.in_addr, &r.in_port) || !r.in_port) {
+			fprintf(stderr, "realmctl: inside endpoint is ADDR:PORT, not '%s'\n",
+				argv[3]);
+			return CTL_USAGE;
+		}
+		for (int i = 4; i < argc; i++) {
+			if (!strcmp(argv[i], "--lifetime") && i + 1 < argc)
+				r.lifetime_s = (uint32_t)strtoul(argv[++i], NULL, 10);
+			else if (parse_endpoint(argv[i], &r.out_addr, &r.out_port)) {
+				fprintf(stderr,
+					"realmctl: outside endpoint is ADDR:PORT, not '%s'\n",
+					argv[i]);
+				return CTL_USAGE;
+			}
+		}
+		if (ctl_connect(c))
+			return CTL_FAIL;
+		struct rg_map_rsp rsp;
+		memset(&rsp, 0, sizeof(rsp));
+		if (ctl_cmd(c, "mapping add", RG_OP_MAP_ADD, &r, sizeof(r), &rsp, sizeof(rsp), NULL,
+			    0, NULL))
+			return CTL_FAIL;
+		char a[2][INET_ADDRSTRLEN_];
+		ipv4_str(r.in_addr, a[0]);
+		ipv4_str(rsp.out_addr, a[1]);
+		if (c->json) {
+			struct json j;
+			json_init(&j, stdout);
+			json_obj_begin(&j, NULL);
+			json_u64(&j, "id", rsp.id);
+			json_str(&j, "outside", a[1]);
+			json_u64(&j, "outside_port", ntohs(rsp.out_port));
+			json_u64(&j, "lifetime_s", rsp.lifetime_s);
+			json_obj_end(&j);
+			json_end(&j);
+		} else
+			printf("mapping %u: %s %s:%u -> %s:%u\n", rsp.id, argv[2], a[0],
+			       ntohs(r.in_port), a[1], ntohs(rsp.out_port));
+		return CTL_OK;
+	}
+	if (strcmp(sub, "del") && strcmp(sub, "get"))
+		return mapping_usage();
+	struct rg_map_id id;
+	memset(&id, 0, sizeof(id));
+	id.proto = (uint8_t)proto;
+	if (!strcmp(argv[3], "--outside")) {
+		if (argc != 5 || parse_endpoint(argv[4], &id.out_addr, &id.out_port))
+			return mapping_usage();
+	} else if (argc != 4 || parse_endpoint(argv[3], &id.in_addr, &id.in_port) || !id.in_addr)
+		return mapping_usage();
+	if (ctl_connect(c))
+		return CTL_FAIL;
+	if (!strcmp(sub, "del")) {
+		if (ctl_cmd(c, "mapping del", RG_OP_MAP_DEL, &id, sizeof(id), NULL, 0, NULL, 0,
+			    NULL))
+			return CTL_FAIL;
+		if (!c->json)
+			printf("mapping deleted\n");
+		return CTL_OK;
+	}
+	struct rg_map_rec m;
+	memset(&m, 0, sizeof(m));
+	if (ctl_cmd(c, "mapping get", RG_OP_MAP_GET, &id, sizeof(id), &m, sizeof(m), NULL, 0, NULL))
+		return CTL_FAIL;
+	print_map_rec(c, &m);
+	return CTL_OK;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* realmctl's subcommands and what they share. */
+#ifndef RG_REALMCTL_CTL_H
+#define RG_REALMCTL_CTL_H
+
+#include <stdio.h>
+
+#include "backend.h"
+#include "json.h"
+
+struct ctl {
+	const char *device; /* -d, $REALMGATE_DEVICE, or the only card */
+	int json;
+	int timeout_ms;
+	struct ctl_backend *be; /* opened on first use */
+};
+
+/* Exit codes: 0 ok, 1 the card refused or failed, 2 usage. */
+#define CTL_OK 0
+#define CTL_FAIL 1
+#define CTL_USAGE 2
+
+/* Open the backend if not yet; CTL_OK or prints why and CTL_FAIL. */
+int ctl_connect(struct ctl *c);
+
+/* Run a command; on failure prints "realmctl: WHAT: reason" and returns
+ * the status. */
+enum rg_status ctl_cmd(struct ctl *c, const char *what, uint16_t opcode, const void *req,
+		       uint16_t req_len, void *rsp, uint16_t rsp_cap, void *bulk, uint32_t bulk_cap,
+		       uint32_t *bulk_used);
+
+int cmd_devices(struct ctl *c, int argc, char **argv);
+int cmd_info(struct ctl *c, int argc, char **argv);
+int cmd_sessions(struct ctl *c, int argc, char **argv);
+int cmd_counters(struct ctl *c, int argc, char **argv);
+int cmd_mapping(struct ctl *c, int argc, char **argv);
+int cmd_config(struct ctl *c, int argc, char **argv);
+int cmd_reset(struct ctl *c, int argc, char **argv);
+int cmd_events(struct ctl *c, int argc, char **argv);
+
+#endif /* RG_REALMCTL_CTL_H */

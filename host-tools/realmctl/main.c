@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * realmctl — command line control of a realmgate card.
+ *
+ *   realmctl [-d DEVICE] [--json] [--timeout MS] COMMAND [ARGS]
+ *
+ * Talks to the card directly through the driver (backend.h); every listing
+ * also has a --json form for scripts and tests.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../driver/rgdev.h"
+#include "ctl.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: realmctl [-d DEVICE] [--json] [--timeout MS] COMMAND [ARGS]\n"
+		"\n"
+		"  devices                         list cards (simulated and PCI)\n"
+		"  info                            identity, capacities and usage of the card\n"
+		"  sessions [--limit N]            active sessions\n"
+		"  counters [--all]                counters (non-zero ones unless --all)\n"
+		"  mapping list                    endpoint-independent mappings\n"
+		"  mapping add tcp|udp INSIDE:PORT [OUTSIDE:PORT] [--lifetime S]\n"
+		"  mapping del tcp|udp INSIDE:PORT\n"
+		"  mapping del tcp|udp --outside OUTSIDE:PORT\n"
+		"  mapping get tcp|udp INSIDE:PORT\n"
+		"  config apply FILE [--reset]     configure the card from a file (docs/lab.md)\n"
+		"  config show                     the card's configuration\n"
+		"  reset [--card]                  clear sessions, mappings, pools and\n"
+		"                                  configuration (--card: reset the whole card)\n"
+		"  events [--count N] [--wait S]   subscribe to events and print them\n"
+		"\n"
+		"DEVICE is sim:NAME (nicsim) or pci:DDDD:BB:DD.F; default: $REALMGATE_DEVICE,\n"
+		"else the only card present.\n");
+}
+
+int ctl_connect(struct ctl *c)
+{
+	if (c->be)
+		return CTL_OK;
+	char spec[64];
+	const char *dev = c->device ? c->device : getenv("REALMGATE_DEVICE");
+	if (!dev || !*dev) {
+		struct rg_dev_entry e[16];
+		char note[200] = "", err[256] = "";
+		int n = rg_dev_list(e, 16, note, sizeof(note), err, sizeof(err));
+		int live = 0, pick = -1;
+		for (int i = 0; i < n && i < 16; i++)
+			if (e[i].alive) {
+				live++;
+				pick = i;
+			}
+		if (n < 0) {
+			fprintf(stderr, "realmctl: %s\n", err);
+			return CTL_FAIL;
+		}
+		if (live != 1) {
+			fprintf(stderr, "realmctl: %s; name one with -d (see 'realmctl devices')\n",
+				live ? "several cards are present" : "no card found");
+			return CTL_FAIL;
+		}
+		snprintf(spec, sizeof(spec), "%s", e[pick].spec);
+		dev = spec;
+	}
+	char err[512];
+	c->be = ctl_direct_open(dev, c->timeout_ms, err, sizeof(err));
+	if (!c->be) {
+		fprintf(stderr, "realmctl: %s\n", err);
+		return CTL_FAIL;
+	}
+	return CTL_OK;
+}
+
+enum rg_status ctl_cmd(struct ctl *c, const char *what, uint16_t opcode, const void *req,
+		       uint16_t req_len, void *rsp, uint16_t rsp_cap, void *bulk, uint32_t bulk_cap,
+		       uint32_t *bulk_used)
+{
+	enum rg_status st = c->be->cmd(c->be, opcode, req, req_len, rsp, rsp_cap, NULL, bulk,
+				       bulk_cap, bulk_used);
+	if (st != RG_ST_OK)
+		fprintf(stderr, "realmctl: %s: %s\n", what,
+			st >= RG_ST_TIMEOUT ? c->be->error(c->be) : rg_status_name(st));
+	return st;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl c = { .timeout_ms = 2000 };
+	static const struct option lo[] = {
+		{ "device", required_argument, 0, 'd' },
+		{ "json", no_argument, 0, 'j' },
+		{ "timeout", required_argument, 0, 't' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int opt;
+	/* options before the command only ('+'): the command has its own */
+	while ((opt = getopt_long(argc, argv, "+d:jt:h", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			c.device = optarg;
+			break;
+		case 'j':
+			c.json = 1;
+			break;
+		case 't':
+			c.timeout_ms = atoi(optarg);
+			if (c.timeout_ms <= 0) {
+				fprintf(stderr, "realmctl: --timeout takes milliseconds\n");
+				return CTL_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return CTL_OK;
+		default:
+			usage(stderr);
+			return CTL_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CTL_USAGE;
+	}
+	static const struct {
+		const char *name;
+		int (*fn)(struct ctl *, int, char **);
+	} cmds[] = {
+		{ "devices", cmd_devices },   { "info", cmd_info },
+		{ "sessions", cmd_sessions }, { "counters", cmd_counters },
+		{ "mapping", cmd_mapping },   { "config", cmd_config },
+		{ "reset", cmd_reset },	      { "events", cmd_events },
+	};
+	const char *name = argv[optind];
+	int rc = -1;
+	for (unsigned i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmds[i].name, name)) {
+			/* --json is also accepted after the command */
+			int n = argc - optind;
+			char **args = argv + optind;
+			for (int k = 1; k < n; k++)
+				if (!strcmp(args[k], "--json")) {
+					c.json = 1;
+					memmove(&args[k], &args[k + 1],
+						(size_t)(n - k - 1) * sizeof(*args));
+					n--;
+					k--;
+				}
+			rc = cmds[i].fn(&c, n, args);
+			break;
+		}
+	if (rc < 0) {
+		fprintf(stderr, "realmctl: unknown command '%s'\n", name);
+		usage(stderr);
+		rc = CTL_USAGE;
+	}
+	if (c.be)
+		c.be->close(c.be);
+	return rc;
+}
