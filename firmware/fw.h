@@ -48,13 +48,16 @@ struct rg_hal {
 
 /* Capacities chosen at init. The session capacity is the fast path's. */
 struct rg_fw_params {
-	uint32_t mappings;     /* endpoint-independent mappings */
-	uint32_t subscribers;  /* inside hosts with per-subscriber state */
-	uint32_t rules;        /* static rules */
-	uint32_t frag_entries; /* fragment tracking entries */
-	uint32_t neighbours;   /* ARP cache entries (<= fast path adjacencies) */
+	uint32_t mappings;		    /* mappings (EIM, endpoint-dependent, requested) */
+	uint32_t subscribers;		    /* inside hosts with per-subscriber state */
+	uint32_t rules;			    /* static rules */
+	uint32_t frag_entries;		    /* fragment tracking entries */
+	uint32_t neighbours;		    /* ARP cache entries (<= fast path adjacencies) */
 	uint8_t port_mac[RG_PORT_COUNT][6]; /* the card's own MAC per port */
 	uint32_t serial;
+	/* appended; 0 selects the default */
+	uint32_t pool_addrs; /* outside addresses over all pools (default 256, max 65535) */
+	uint32_t held_syns;  /* unsolicited inbound SYNs held at once (default 64) */
 };
 
 struct rg_fw;
@@ -90,11 +93,9 @@ enum rg_status rg_fw_pool_add_range(struct rg_fw *fw, const struct rg_pool_range
 enum rg_status rg_fw_pool_del(struct rg_fw *fw, uint8_t id);
 enum rg_status rg_fw_rule_add(struct rg_fw *fw, const struct rg_rule *r);
 enum rg_status rg_fw_rule_del(struct rg_fw *fw, uint32_t id);
-enum rg_status rg_fw_map_add(struct rg_fw *fw, const struct rg_map_req *r,
-			     struct rg_map_rsp *rsp);
+enum rg_status rg_fw_map_add(struct rg_fw *fw, const struct rg_map_req *r, struct rg_map_rsp *rsp);
 enum rg_status rg_fw_map_del(struct rg_fw *fw, const struct rg_map_id *id);
-enum rg_status rg_fw_map_get(struct rg_fw *fw, const struct rg_map_id *id,
-			     struct rg_map_rec *rec);
+enum rg_status rg_fw_map_get(struct rg_fw *fw, const struct rg_map_id *id, struct rg_map_rec *rec);
 enum rg_status rg_fw_session_del(struct rg_fw *fw, uint32_t index);
 
 /* Paged listings: fill up to max records starting at cursor (0 = first),
@@ -105,6 +106,9 @@ uint32_t rg_fw_session_list(struct rg_fw *fw, uint32_t cursor, struct rg_session
 			    uint32_t max, uint32_t *next);
 uint32_t rg_fw_pool_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool *out, uint32_t max,
 			 uint32_t *next);
+/* Outside address ranges of every pool (consecutive addresses merged). */
+uint32_t rg_fw_pool_range_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool_range *out,
+			       uint32_t max, uint32_t *next);
 uint32_t rg_fw_rule_list(struct rg_fw *fw, uint32_t cursor, struct rg_rule *out, uint32_t max,
 			 uint32_t *next);
 

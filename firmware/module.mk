@@ -7,3 +7,5 @@
 # Programs link them in the order fwmbox fwslow fwfast.
 LIBS += fwfast
 fwfast_SRCS := $(sort $(wildcard firmware/fastpath/*.c firmware/lib/*.c))
+LIBS += fwslow
+fwslow_SRCS := $(sort $(wildcard firmware/slowpath/*.c))

@@ -13,3 +13,5 @@ TESTS += $(UNIT_TEST_NAMES)
 $(foreach t,$(UNIT_TEST_NAMES),$(eval $(t)_SRCS ?= tests/unit/$(t).c))
 $(foreach t,$(UNIT_TEST_NAMES),$(eval $(t)_LIBS ?= fwfast testlib))
 $(foreach t,$(UNIT_TEST_NAMES),$(eval $(t)_LDLIBS ?= -lcmocka))
+# firmware tests link the slow path too
+$(foreach t,$(filter test_fw_%,$(UNIT_TEST_NAMES)),$(eval $(t)_LIBS := testlib fwslow fwfast))

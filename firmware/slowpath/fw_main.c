@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Firmware entry points: memory layout, init, reset, configuration, the
+ * packet dispatcher, the periodic tick and the card information.
+ */
+#include "fw_internal.h"
+#include "realmgate/regmap.h"
+
+#define RG_FW_VERSION_CODE 0x000100u /* 0.1.0 */
+#define FW_ALIGN 64u
+#define DEFAULT_POOL_ADDRS 256u
+#define DEFAULT_HELD_SYNS 64u
+
+/* ---- memory layout -------------------------------------------------------- */
+
+struct layout {
+	size_t fw, tz, sess, maps, map_in, map_out, filt, subs, sub_hash, paddr, paddr_sorted,
+		bitmaps, rules, neigh, neigh_hash, frags, held, tnodes, total;
+	uint32_t n_sess, n_maps, n_subs, n_rules, n_frags, n_neigh, n_paddr, n_held, n_filt;
+	uint32_t map_hash, sub_hash_n, neigh_hash_n, n_tnodes;
+};
+
+static uint32_t pow2_at_least(uint32_t v)
+{
+	uint32_t p = 1;
+	while (p < v && p < 0x80000000u)
+		p <<= 1;
+	return p;
+}
+
+static size_t take(size_t *at, size_t bytes)
+{
+	size_t off = *at;
+	*at = (off + bytes + FW_ALIGN - 1) & ~(size_t)(FW_ALIGN - 1);
+	return off;
+}
+
+static int layout_of(const struct rg_fw_params *p, const struct rg_fpdev *dev, struct layout *l)
+{
+	if (!p || !dev || !dev->ops || !dev->sessions || dev->adjacencies < 2 ||
+	    dev->buckets_log2 < 1 || dev->buckets_log2 > 28)
+		return -1;
+	if (!p->mappings || !p->subscribers || !p->neighbours)
+		return -1;
+	__builtin_memset(l, 0, sizeof(*l));
+	l->n_sess = dev->sessions;
+	l->n_maps = p->mappings;
+	l->n_subs = p->subscribers;
+	l->n_rules = p->rules;
+	l->n_frags = p->frag_entries;
+	l->n_neigh = p->neighbours < dev->adjacencies - 1 ? p->neighbours : dev->adjacencies - 1;
+	l->n_paddr = p->pool_addrs ? p->pool_addrs : DEFAULT_POOL_ADDRS;
+	l->n_held = p->held_syns ? p->held_syns : DEFAULT_HELD_SYNS;
+	l->n_filt = p->mappings / 8u + 16u;
+	if (l->n_paddr > 65535u || l->n_maps > 0x3fffffffu || l->n_subs > 0x3fffffffu)
+		return -1;
+	l->map_hash = pow2_at_least(l->n_maps);
+	l->sub_hash_n = pow2_at_least(l->n_subs);
+	l->neigh_hash_n = pow2_at_least(l->n_neigh);
+	uint64_t nodes = (uint64_t)l->n_sess + l->n_maps + l->n_frags + l->n_held + l->n_neigh;
+	if (nodes >= FW_NONE)
+		return -1;
+	l->n_tnodes = (uint32_t)nodes;
+	size_t at = 0;
+	l->fw = take(&at, sizeof(struct rg_fw));
+	l->tz = take(&at, sizeof(struct rg_toeplitz));
+	l->sess = take(&at, (size_t)l->n_sess * sizeof(struct fw_sess));
+	l->maps = take(&at, (size_t)l->n_maps * sizeof(struct fw_map));
+	l->map_in = take(&at, (size_t)l->map_hash * 4u);
+	l->map_out = take(&at, (size_t)l->map_hash * 4u);
+	l->filt = take(&at, (size_t)l->n_filt * sizeof(struct fw_filter_set));
+	l->subs = take(&at, (size_t)l->n_subs * sizeof(struct fw_sub));
+	l->sub_hash = take(&at, (size_t)l->sub_hash_n * 4u);
+	l->paddr = take(&at, (size_t)l->n_paddr * sizeof(struct fw_paddr));
+	l->paddr_sorted = take(&at, (size_t)l->n_paddr * 2u);
+	l->bitmaps = take(&at, (size_t)l->n_paddr * FW_PROTO_CLASSES * FW_BITMAP_WORDS * 8u);
+	l->rules = take(&at, (size_t)l->n_rules * sizeof(struct rg_rule));
+	l->neigh = take(&at, (size_t)l->n_neigh * sizeof(struct fw_neigh));
+	l->neigh_hash = take(&at, (size_t)l->neigh_hash_n * 4u);
+	l->frags = take(&at, (size_t)l->n_frags * sizeof(struct fw_frag));
+	l->held = take(&at, (size_t)l->n_held * sizeof(struct fw_held));
+	l->tnodes = take(&at, (size_t)l->n_tnodes * sizeof(struct fw_tnode));
+	l->total = at;
+	return 0;
+}
+
+size_t rg_fw_mem_size(const struct rg_fw_params *p, const struct rg_fpdev *dev)
+{
+	struct layout l;
+	return layout_of(p, dev, &l) ? 0 : l.total;
+}
+
+/* ---- time, randomness, own addresses ------------------------------------------ */
+
+static void clock_update(struct rg_fw *fw)
+{
+	uint32_t ms = fw->hal.now_ms(fw->hal.ctx);
+	fw->now_ms64 += (uint32_t)(ms - fw->last_ms32);
+	fw->last_ms32 = ms;
+	fw->now_s = (uint32_t)(fw->now_ms64 / 1000u);
+}
+
+uint32_t fw_now_ms(struct rg_fw *fw)
+{
+	return fw->last_ms32;
+}
+
+/* xoshiro128**: port randomisation needs speed, not secrecy of the stream
+ * (the seed comes from the platform's random source). */
+uint32_t fw_random(struct rg_fw *fw)
+{
+	uint32_t *s = fw->rnd_state;
+	uint32_t r = s[1] * 5u;
+	r = ((r << 7) | (r >> 25)) * 9u;
+	uint32_t t = s[1] << 9;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = (s[3] << 11) | (s[3] >> 21);
+	return r;
+}
+
+int fw_inside_onlink(const struct rg_fw *fw, uint32_t a)
+{
+	return fw->cfg.inside_addr && ((a ^ fw->cfg.inside_addr) & fw->cfg.inside_mask) == 0;
+}
+
+int fw_outside_onlink(const struct rg_fw *fw, uint32_t a)
+{
+	return fw->cfg.outside_addr && ((a ^ fw->cfg.outside_addr) & fw->cfg.outside_mask) == 0;
+}
+
+int fw_is_own_addr_outside(const struct rg_fw *fw, uint32_t a)
+{
+	return a && (a == fw->cfg.outside_addr || fw_paddr_find(fw, a) != FW_NONE);
+}
+
+int fw_is_own_addr(const struct rg_fw *fw, uint32_t a)
+{
+	return a && (a == fw->cfg.inside_addr || fw_is_own_addr_outside(fw, a));
+}
+
+/* An address of the inside realm: the inside link or a pool's subscribers. */
+int fw_inside_realm(const struct rg_fw *fw, uint32_t a)
+{
+	if (fw_inside_onlink(fw, a))
+		return 1;
+	for (unsigned i = 0; i < FW_POOLS; i++) {
+		const struct fw_pool *p = &fw->pools[i];
+		if (p->used && p->sub_plen && (a & p->sub_mask) == p->sub_addr)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- output ------------------------------------------------------------------ */
+
+/* Last line of defence: an IPv4 frame leaving the outside port with an
+ * inside-realm source is a bug or an unexcluded leak; it is dropped. */
+static int leaks_inside(struct rg_fw *fw, const uint8_t *f, uint32_t len)
+{
+	if (len < 34 || rg_get_be16(f + 12) != ETH_P_IPV4)
+		return 0;
+	struct fw_pkt p;
+	__builtin_memset(&p, 0, sizeof(p));
+	p.src = rg_get_be32(f + 26);
+	p.dst = rg_get_be32(f + 30);
+	p.port = RG_PORT_INSIDE;
+	if (!fw_inside_realm(fw, p.src) || fw_is_own_addr_outside(fw, p.src))
+		return 0;
+	return fw_rule_match(fw, FW_RULE_BIT(RG_RULE_EXCLUDE), &p) == NULL;
+}
+
+void fw_tx(struct rg_fw *fw, unsigned port, const uint8_t *f, uint32_t len)
+{
+	if (port == RG_PORT_OUTSIDE && leaks_inside(fw, f, len)) {
+		FWC(fw, DROP_INSIDE_LEAK);
+		return;
+	}
+	fw->hal.tx(fw->hal.ctx, port, f, len);
+	FWC(fw, SP_TX);
+}
+
+void fw_reinject(struct rg_fw *fw, unsigned port, const uint8_t *f, uint32_t len)
+{
+	fw->hal.reinject(fw->hal.ctx, port, f, len);
+	FWC(fw, SP_REINJECT);
+}
+
+/* ---- configuration ------------------------------------------------------------- */
+
+static void default_config(struct rg_config *c)
+{
+	__builtin_memset(c, 0, sizeof(*c));
+	c->flags = RG_CFG_HAIRPIN;
+}
+
+static uint32_t or_default(uint32_t v, uint32_t def)
+{
+	return v ? v : def;
+}
+
+enum rg_status rg_fw_set_config(struct rg_fw *fw, const struct rg_config *c)
+{
+	if (!c || c->inside_plen > 32 || c->outside_plen > 32 || c->rsvd ||
+	    (c->flags & ~(RG_CFG_HAIRPIN | RG_CFG_UNREACH_ON_QUOTA | RG_CFG_LOG_DEST |
+			  RG_CFG_INBOUND_REFRESH | RG_CFG_SYN_UNREACH)))
+		return RG_ST_INVALID;
+	/* 0 = default; anything else must meet the RFC minimums */
+	if ((c->udp_timeout_s && c->udp_timeout_s < 120) ||
+	    (c->tcp_est_timeout_s && c->tcp_est_timeout_s < 7440) ||
+	    (c->tcp_trans_timeout_s && c->tcp_trans_timeout_s < 240) ||
+	    (c->icmp_timeout_s && c->icmp_timeout_s < 60) || (c->syn_hold_s && c->syn_hold_s < 6) ||
+	    (c->port_holddown_s && c->port_holddown_s < 120))
+		return RG_ST_INVALID;
+	for (unsigned i = 0; i < RG_PORT_COUNT; i++)
+		if (c->mtu[i] && (c->mtu[i] < 68 || c->mtu[i] > 9000))
+			return RG_ST_INVALID;
+	uint32_t in = rg_be32_val(c->inside_addr), out = rg_be32_val(c->outside_addr);
+	if ((in && fw_paddr_find(fw, in) != FW_NONE))
+		return RG_ST_EXISTS; /* the inside address cannot be a pool address */
+	struct fw_cfg *f = &fw->cfg;
+	f->wire = *c;
+	f->inside_addr = in;
+	f->outside_addr = out;
+	f->inside_gw = rg_be32_val(c->inside_gw);
+	f->outside_gw = rg_be32_val(c->outside_gw);
+	f->inside_plen = c->inside_plen;
+	f->outside_plen = c->outside_plen;
+	f->inside_mask = fw_mask(c->inside_plen);
+	f->outside_mask = fw_mask(c->outside_plen);
+	f->flags = c->flags;
+	f->udp_s = or_default(c->udp_timeout_s, 300);
+	f->tcp_est_s = or_default(c->tcp_est_timeout_s, 7440);
+	f->tcp_trans_s = or_default(c->tcp_trans_timeout_s, 240);
+	f->icmp_s = or_default(c->icmp_timeout_s, 60);
+	f->syn_hold_s = or_default(c->syn_hold_s, 6);
+	f->frag_s = or_default(c->frag_timeout_s, 10);
+	f->holddown_s = or_default(c->port_holddown_s, 120);
+	f->max_sess_per_sub = c->max_sessions_per_sub;
+	f->max_ports_per_sub = c->max_ports_per_sub;
+	f->mss_clamp = c->mss_clamp;
+	for (unsigned i = 0; i < RG_PORT_COUNT; i++) {
+		f->mtu[i] = c->mtu[i] ? c->mtu[i] : 1500;
+		fw->dev.ops->write_reg(fw->dev.ctx, RG_FP_PORT_MTU(i), f->mtu[i]);
+	}
+	fw->dev.ops->write_reg(fw->dev.ctx, RG_FP_TUNNEL_SRC, in);
+	/* the wire copy reports the values in force */
+	f->wire.udp_timeout_s = f->udp_s;
+	f->wire.tcp_est_timeout_s = f->tcp_est_s;
+	f->wire.tcp_trans_timeout_s = f->tcp_trans_s;
+	f->wire.icmp_timeout_s = f->icmp_s;
+	f->wire.syn_hold_s = f->syn_hold_s;
+	f->wire.frag_timeout_s = f->frag_s;
+	f->wire.port_holddown_s = f->holddown_s;
+	for (unsigned i = 0; i < RG_PORT_COUNT; i++)
+		f->wire.mtu[i] = f->mtu[i];
+	return RG_ST_OK;
+}
+
+void rg_fw_get_config(struct rg_fw *fw, struct rg_config *c)
+{
+	*c = fw->cfg.wire;
+}
+
+/* ---- init and reset --------------------------------------------------------------- */
+
+static void program_fast_path(struct rg_fw *fw)
+{
+	const struct rg_fpdev *d = &fw->dev;
+	uint8_t secret[RG_HASH_SECRET_BYTES];
+	fw->hal.random(fw->hal.ctx, secret, sizeof(secret));
+	for (unsigned i = 0; i < RG_HASH_SECRET_BYTES; i += 4)
+		d->ops->write_reg(d->ctx, RG_FP_HASH_SECRET + i, rg_get_le32(secret + i));
+	rg_toeplitz_init(fw->tz, secret);
+	for (unsigned p = 0; p < RG_PORT_COUNT; p++) {
+		const uint8_t *m = fw->params.port_mac[p];
+		d->ops->write_reg(d->ctx, RG_FP_PORT_MAC_LO(p), rg_get_le32(m));
+		d->ops->write_reg(d->ctx, RG_FP_PORT_MAC_HI(p),
+				  (uint32_t)m[4] | (uint32_t)m[5] << 8);
+	}
+}
+
+static void tables_init(struct rg_fw *fw)
+{
+	fw_sess_init_free(fw);
+	fw_map_init_free(fw);
+	fw_sub_init_free(fw);
+	fw_alloc_reset(fw);
+	fw->rules_used = 0;
+	fw_neigh_reset(fw);
+	fw_frag_reset(fw);
+	for (uint32_t i = 0; i < fw->n_held; i++)
+		fw->held[i].used = 0;
+	fw_timer_init(fw);
+	fw_host_adj_update(fw);
+	FWC_SET(fw, SESSIONS_ACTIVE, 0);
+	FWC_SET(fw, MAPPINGS_ACTIVE, 0);
+	FWC_SET(fw, ADJ_ACTIVE, 0);
+}
+
+struct rg_fw *rg_fw_init(void *mem, size_t len, const struct rg_fw_params *p,
+			 const struct rg_hal *hal, const struct rg_fpdev *dev)
+{
+	struct layout l;
+	if (!mem || !hal || !hal->now_ms || !hal->tx || !hal->reinject || !hal->random ||
+	    layout_of(p, dev, &l) || len < l.total || ((uintptr_t)mem & (FW_ALIGN - 1)))
+		return NULL;
+	uint8_t *base = mem;
+	struct rg_fw *fw = (struct rg_fw *)(void *)(base + l.fw);
+	__builtin_memset(fw, 0, sizeof(*fw));
+	fw->hal = *hal;
+	fw->dev = *dev;
+	fw->params = *p;
+	fw->n_sess = l.n_sess;
+	fw->n_maps = l.n_maps;
+	fw->n_subs = l.n_subs;
+	fw->n_rules = l.n_rules;
+	fw->n_frags = l.n_frags;
+	fw->n_neigh = l.n_neigh;
+	fw->n_paddr = l.n_paddr;
+	fw->n_held = l.n_held;
+	fw->n_filt = l.n_filt;
+	fw->n_tnodes = l.n_tnodes;
+	fw->bucket_mask = (1u << dev->buckets_log2) - 1u;
+	fw->tz = (struct rg_toeplitz *)(void *)(base + l.tz);
+	fw->sess = (struct fw_sess *)(void *)(base + l.sess);
+	fw->maps = (struct fw_map *)(void *)(base + l.maps);
+	fw->map_in_hash = (uint32_t *)(void *)(base + l.map_in);
+	fw->map_out_hash = (uint32_t *)(void *)(base + l.map_out);
+	fw->map_hash_mask = l.map_hash - 1u;
+	fw->filt = (struct fw_filter_set *)(void *)(base + l.filt);
+	fw->subs = (struct fw_sub *)(void *)(base + l.subs);
+	fw->sub_hash = (uint32_t *)(void *)(base + l.sub_hash);
+	fw->sub_hash_mask = l.sub_hash_n - 1u;
+	fw->paddr = (struct fw_paddr *)(void *)(base + l.paddr);
+	fw->paddr_sorted = (uint16_t *)(void *)(base + l.paddr_sorted);
+	fw->bitmaps = (uint64_t *)(void *)(base + l.bitmaps);
+	fw->rules = (struct rg_rule *)(void *)(base + l.rules);
+	fw->neigh = (struct fw_neigh *)(void *)(base + l.neigh);
+	fw->neigh_hash = (uint32_t *)(void *)(base + l.neigh_hash);
+	fw->neigh_hash_mask = l.neigh_hash_n - 1u;
+	fw->frags = (struct fw_frag *)(void *)(base + l.frags);
+	fw->held = (struct fw_held *)(void *)(base + l.held);
+	fw->tnodes = (struct fw_tnode *)(void *)(base + l.tnodes);
+	fw->tbase_map = l.n_sess;
+	fw->tbase_frag = fw->tbase_map + l.n_maps;
+	fw->tbase_held = fw->tbase_frag + l.n_frags;
+	fw->tbase_neigh = fw->tbase_held + l.n_held;
+
+	fw->last_ms32 = hal->now_ms(hal->ctx);
+	fw->now_ms64 = fw->last_ms32;
+	fw->now_s = (uint32_t)(fw->now_ms64 / 1000u);
+	fw->boot_ms = fw->last_ms32;
+	hal->random(hal->ctx, fw->rnd_state, sizeof(fw->rnd_state));
+	if (!(fw->rnd_state[0] | fw->rnd_state[1] | fw->rnd_state[2] | fw->rnd_state[3]))
+		fw->rnd_state[0] = 1;
+	hal->random(hal->ctx, &fw->hseed, sizeof(fw->hseed));
+	program_fast_path(fw);
+	tables_init(fw);
+	struct rg_config c;
+	default_config(&c);
+	rg_fw_set_config(fw, &c);
+	for (uint32_t i = 0; i < RG_FPC_COUNT; i++)
+		fw->fpc_last[i] = dev->ops->read_reg(dev->ctx, RG_FP_COUNTERS + 4u * i);
+	dev->ops->write_reg(dev->ctx, RG_FP_CONTROL, RG_FPCTL_ENABLE);
+	return fw;
+}
+
+enum rg_status rg_fw_reset(struct rg_fw *fw)
+{
+	clock_update(fw);
+	/* clear the fast path's view first: slots, then bodies */
+	for (uint32_t i = 0; i < fw->n_sess; i++) {
+		if (fw->sess[i].state == FW_SS_FREE)
+			continue;
+		struct rg_session s;
+		if (!fw_sess_read(fw, i, &s))
+			fw_index_remove(fw, i, &s);
+		struct rg_session zero;
+		__builtin_memset(&zero, 0, sizeof(zero));
+		fw->dev.ops->write_session(fw->dev.ctx, i, &zero);
+	}
+	struct rg_adjacency none;
+	__builtin_memset(&none, 0, sizeof(none));
+	for (uint32_t n = 0; n < fw->neigh_used; n++)
+		fw->dev.ops->write_adj(fw->dev.ctx, FW_ADJ_OF_NEIGH(n), &none);
+	tables_init(fw);
+	struct rg_config c;
+	default_config(&c);
+	rg_fw_set_config(fw, &c);
+	uint32_t zero = 0;
+	fw_event(fw, RG_EVT_CARD_RESET, &zero, sizeof(zero));
+	return RG_ST_OK;
+}
+
+void rg_fw_info(struct rg_fw *fw, struct rg_info *info)
+{
+	clock_update(fw);
+	__builtin_memset(info, 0, sizeof(*info));
+	info->contract_version = RG_CONTRACT_VERSION;
+	info->fw_version = RG_FW_VERSION_CODE;
+	info->fastpath = fw->dev.kind;
+	info->features = RG_FEAT_NAPT | RG_FEAT_HAIRPIN | RG_FEAT_TWICE_NAT | RG_FEAT_PORT_BLOCK |
+			 RG_FEAT_DETERMINISTIC | RG_FEAT_HOST_PORT | RG_FEAT_FRAG;
+	info->sessions_max = fw->n_sess;
+	info->sessions_used = fw->sess_used;
+	info->mappings_max = fw->n_maps;
+	info->mappings_used = fw->map_used;
+	info->adjacencies_max = fw->dev.adjacencies;
+	info->uptime_s = (uint32_t)((fw->now_ms64 - fw->boot_ms) / 1000u);
+	for (unsigned i = 0; i < 4; i++)
+		__builtin_memcpy(info->port_mac[i], fw->params.port_mac[i], 6);
+	info->serial = fw->params.serial;
+}
+
+/* ---- packets and time ---------------------------------------------------------------- */
+
+void fw_dispatch(struct rg_fw *fw, const uint8_t *f, uint32_t len, unsigned port, int from_queue)
+{
+	(void)from_queue;
+	struct fw_pkt p;
+	enum fw_parse_kind k = fw_parse(fw, f, len, port, &p);
+	if (k == FW_PK_BAD)
+		return;
+	if (k == FW_PK_ARP) {
+		fw_arp_packet(fw, &p);
+		return;
+	}
+	if (port == RG_PORT_HOST) {
+		fw_host_mac_learn(fw, f + 6);
+		fw_from_host(fw, &p);
+		return;
+	}
+	if (port > RG_PORT_OUTSIDE) {
+		FWC(fw, DROP_UNSUPPORTED);
+		return;
+	}
+	if (f[0] & 1u) {
+		/* IPv4 to a group MAC (DHCP, mDNS, broadcast pings): not translated */
+		FWC(fw, DROP_BROADCAST);
+		return;
+	}
+	/* the sender's MAC is fresh evidence for a neighbour we track */
+	if (port == RG_PORT_INSIDE && fw_inside_onlink(fw, p.src) && p.src != fw->cfg.inside_addr)
+		fw_arp_learn(fw, port, p.src, f + 6, 1);
+	else if (port == RG_PORT_OUTSIDE && fw_outside_onlink(fw, p.src))
+		fw_arp_learn(fw, port, p.src, f + 6, 0);
+	fw_nat_packet(fw, &p);
+}
+
+void rg_fw_punt(struct rg_fw *fw, const uint8_t *frame, uint32_t len, unsigned in_port,
+		const struct rg_fp_out_meta *meta)
+{
+	(void)meta; /* the slow path re-derives everything it needs from the frame */
+	clock_update(fw);
+	FWC(fw, SP_PACKETS);
+	if (!frame || len > FW_FRAME_MAX) {
+		FWC(fw, DROP_RUNT);
+		return;
+	}
+	fw_dispatch(fw, frame, len, in_port & 3u, 0);
+}
+
+void rg_fw_tick(struct rg_fw *fw)
+{
+	clock_update(fw);
+	fw_timer_run(fw, FW_TICK_BUDGET);
+	if (fw->now_s != fw->last_fold_s) {
+		fw->last_fold_s = fw->now_s;
+		fw_counters_fold(fw);
+	}
+}

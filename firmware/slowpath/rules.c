@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Static rules (RULE_ADD): port forwards (with an optional remote source
+ * prefix: "split" rules that send one outside port to different inside
+ * hosts by source), destination rewriting (twice-NAT), exclusions, to-host
+ * punts and drops. They are consulted only for packets without a session,
+ * so their cost is off the fast path; the most specific rule wins (longest
+ * source prefix, then longest destination prefix, then lowest id).
+ */
+#include "fw_internal.h"
+
+static int prefix_match(uint32_t a, rg_be32 pfx, uint8_t plen)
+{
+	return plen == 0 || ((a ^ rg_be32_val(pfx)) & fw_mask(plen)) == 0;
+}
+
+static int rule_matches(const struct rg_rule *r, const struct fw_pkt *p)
+{
+	if (r->proto && r->proto != p->proto)
+		return 0;
+	/* FORWARD, TO_HOST and DROP of outside traffic see the remote as source;
+	 * DSTNAT and EXCLUDE see the inside host as source */
+	switch (r->kind) {
+	case RG_RULE_FORWARD:
+		if (p->port != RG_PORT_OUTSIDE)
+			return 0;
+		break;
+	case RG_RULE_DSTNAT:
+		if (p->port != RG_PORT_INSIDE)
+			return 0;
+		break;
+	case RG_RULE_EXCLUDE:
+		/* outbound: toward dst; inbound: from it (checked by the caller) */
+		if (p->port == RG_PORT_OUTSIDE)
+			return prefix_match(p->src, r->dst_addr, r->dst_plen);
+		break;
+	default:
+		break;
+	}
+	if (!prefix_match(p->src, r->src_addr, r->src_plen) ||
+	    !prefix_match(p->dst, r->dst_addr, r->dst_plen))
+		return 0;
+	uint16_t hi = rg_be16_val(r->dport_hi);
+	if (hi) {
+		if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP)
+			return 0;
+		if (p->dport < rg_be16_val(r->dport_lo) || p->dport > hi)
+			return 0;
+	}
+	return 1;
+}
+
+static int more_specific(const struct rg_rule *a, const struct rg_rule *b)
+{
+	if (a->src_plen != b->src_plen)
+		return a->src_plen > b->src_plen;
+	if (a->dst_plen != b->dst_plen)
+		return a->dst_plen > b->dst_plen;
+	return a->id < b->id;
+}
+
+const struct rg_rule *fw_rule_match(struct rg_fw *fw, unsigned kind_mask, const struct fw_pkt *p)
+{
+	const struct rg_rule *best = NULL;
+	for (uint32_t i = 0; i < fw->rules_used; i++) {
+		const struct rg_rule *r = &fw->rules[i];
+		if (!(kind_mask & FW_RULE_BIT(r->kind)) || !rule_matches(r, p))
+			continue;
+		if (!best || more_specific(r, best))
+			best = r;
+	}
+	return best;
+}
+
+enum rg_status rg_fw_rule_add(struct rg_fw *fw, const struct rg_rule *r)
+{
+	if (!r || r->kind < RG_RULE_FORWARD || r->kind > RG_RULE_DROP || r->src_plen > 32 ||
+	    r->dst_plen > 32 || rg_be16_val(r->dport_lo) > rg_be16_val(r->dport_hi) ||
+	    r->flags != 0)
+		return RG_ST_INVALID;
+	if ((r->kind == RG_RULE_FORWARD || r->kind == RG_RULE_DSTNAT) && !r->to_addr)
+		return RG_ST_INVALID;
+	if (r->kind == RG_RULE_FORWARD && r->to_port && r->dport_hi &&
+	    (uint32_t)rg_be16_val(r->to_port) + rg_be16_val(r->dport_hi) -
+			    rg_be16_val(r->dport_lo) >
+		    65535u)
+		return RG_ST_INVALID;
+	for (uint32_t i = 0; i < fw->rules_used; i++)
+		if (fw->rules[i].id == r->id)
+			return RG_ST_EXISTS;
+	if (fw->rules_used == fw->n_rules)
+		return RG_ST_NO_RESOURCES;
+	fw->rules[fw->rules_used++] = *r;
+	return RG_ST_OK;
+}
+
+enum rg_status rg_fw_rule_del(struct rg_fw *fw, uint32_t id)
+{
+	for (uint32_t i = 0; i < fw->rules_used; i++) {
+		if (fw->rules[i].id != id)
+			continue;
+		fw->rules[i] = fw->rules[--fw->rules_used];
+		return RG_ST_OK;
+	}
+	return RG_ST_NOT_FOUND;
+}
+
+uint32_t rg_fw_rule_list(struct rg_fw *fw, uint32_t cursor, struct rg_rule *out, uint32_t max,
+			 uint32_t *next)
+{
+	uint32_t n = 0;
+	*next = 0;
+	for (uint32_t i = cursor; i < fw->rules_used; i++) {
+		if (n == max) {
+			*next = i;
+			break;
+		}
+		out[n++] = fw->rules[i];
+	}
+	return n;
+}
