@@ -52,7 +52,7 @@ void rg_toeplitz_init(struct rg_toeplitz *tz, const uint8_t secret[RG_HASH_SECRE
 			for (unsigned w = 0; w < RG_HASH_OUT_WORDS; w++)
 				bitw[b][w] = secret_window(secret, pos * 8 + b + 32 * w);
 		for (unsigned v = 0; v < 256; v++) {
-			uint32_t acc[RG_HASH_OUT_WORDS] = {0};
+			uint32_t acc[RG_HASH_OUT_WORDS] = { 0 };
 			for (unsigned b = 0; b < 8; b++) {
 				if (!((v >> (7 - b)) & 1u))
 					continue;
