@@ -288,6 +288,11 @@ void fw_map_timer(struct rg_fw *fw, uint32_t i)
 	if (m->n_sess && !(m->flags & FW_MF_ED)) {
 		m->owner = RG_OWNER_DYNAMIC;
 		m->flags &= (uint8_t)~FW_MF_REQUESTED;
+		if (m->filt != FW_NONE) {
+			fw->filt[m->filt].next_free = fw->filt_free;
+			fw->filt_free = m->filt;
+			m->filt = FW_NONE;
+		}
 		return;
 	}
 	fw_map_release(fw, i, RG_CLOSE_TIMEOUT);

@@ -242,3 +242,69 @@ void fwenv_arp_reply(struct fwenv *e, unsigned port, uint32_t addr, const uint8_
 	rg_put_be32(a + 24, me);
 	fwenv_rx(e, port, f, sizeof(f));
 }
+
+struct pkt_spec fwenv_pkt_in(uint32_t src, const uint8_t *smac, uint32_t dst, uint8_t proto,
+			     uint16_t sport, uint16_t dport)
+{
+	struct pkt_spec p;
+	memset(&p, 0, sizeof(p));
+	memcpy(p.dmac, FWENV_MAC[0], 6);
+	memcpy(p.smac, smac, 6);
+	p.src = src;
+	p.dst = dst;
+	p.proto = proto;
+	p.sport = sport;
+	p.dport = dport;
+	p.icmp_type = 8;
+	p.icmp_id = sport;
+	p.tcp_flags = 0x02;
+	return p;
+}
+
+struct pkt_spec fwenv_pkt_out(uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport,
+			      uint16_t dport)
+{
+	struct pkt_spec p;
+	memset(&p, 0, sizeof(p));
+	memcpy(p.dmac, FWENV_MAC[1], 6);
+	memcpy(p.smac, FWENV_GW_MAC, 6);
+	p.src = src;
+	p.dst = dst;
+	p.proto = proto;
+	p.sport = sport;
+	p.dport = dport;
+	p.icmp_type = 0;
+	p.icmp_id = dport;
+	p.tcp_flags = 0x12;
+	return p;
+}
+
+void fwenv_send(struct fwenv *e, unsigned port, const struct pkt_spec *s)
+{
+	uint8_t f[2048];
+	uint32_t n = pkt_build(s, f, sizeof(f));
+	if (!n)
+		return;
+	fwenv_rx(e, port, f, n);
+}
+
+/* Send one packet out and return the translated frame seen on the outside
+ * (resolving the gateway the first time). */
+const struct fwenv_frame *fwenv_out_of(struct fwenv *e, const struct pkt_spec *s)
+{
+	fwenv_clear(e);
+	fwenv_send(e, 0, s);
+	unsigned i = 0;
+	const struct fwenv_frame *f;
+	while ((f = fwenv_find(e, 1, &i)) != NULL)
+		if (rg_get_be16(f->data + 12) == 0x0800)
+			return f;
+	/* the gateway is not resolved yet: answer the firmware's ARP */
+	e->n_out = 0;
+	fwenv_arp_reply(e, 1, FWENV_GW_ADDR, FWENV_GW_MAC);
+	i = 0;
+	while ((f = fwenv_find(e, 1, &i)) != NULL)
+		if (rg_get_be16(f->data + 12) == 0x0800)
+			return f;
+	return NULL;
+}

@@ -81,3 +81,18 @@ extern const uint8_t FWENV_GW_MAC[6];
 extern const uint8_t FWENV_HOST_MAC[6]; /* the host port's peer (TAP) */
 
 #endif /* RG_TESTS_FWENV_H */
+
+/* ---- test packet helpers ---- */
+#include "pktbuild.h"
+/* An inside host's packet to the card (TCP: SYN, ICMP: echo request with
+ * id = sport). */
+struct pkt_spec fwenv_pkt_in(uint32_t src, const uint8_t *smac, uint32_t dst, uint8_t proto,
+			     uint16_t sport, uint16_t dport);
+/* A packet from the outside gateway (TCP: SYN|ACK, ICMP: echo reply with
+ * id = dport). */
+struct pkt_spec fwenv_pkt_out(uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport,
+			      uint16_t dport);
+void fwenv_send(struct fwenv *e, unsigned port, const struct pkt_spec *s);
+/* Send from the inside and return the first IPv4 frame on the outside,
+ * answering the gateway's ARP once if needed. */
+const struct fwenv_frame *fwenv_out_of(struct fwenv *e, const struct pkt_spec *s);

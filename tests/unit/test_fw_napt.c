@@ -64,72 +64,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct pkt_spec from_inside(uint32_t src, const uint8_t *smac, uint32_t dst, uint8_t proto,
-				   uint16_t sport, uint16_t dport)
-{
-	struct pkt_spec p;
-	memset(&p, 0, sizeof(p));
-	memcpy(p.dmac, FWENV_MAC[0], 6);
-	memcpy(p.smac, smac, 6);
-	p.src = src;
-	p.dst = dst;
-	p.proto = proto;
-	p.sport = sport;
-	p.dport = dport;
-	p.icmp_type = 8;
-	p.icmp_id = sport;
-	p.tcp_flags = 0x02;
-	return p;
-}
-
-static struct pkt_spec from_outside(uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport,
-				    uint16_t dport)
-{
-	struct pkt_spec p;
-	memset(&p, 0, sizeof(p));
-	memcpy(p.dmac, FWENV_MAC[1], 6);
-	memcpy(p.smac, FWENV_GW_MAC, 6);
-	p.src = src;
-	p.dst = dst;
-	p.proto = proto;
-	p.sport = sport;
-	p.dport = dport;
-	p.icmp_type = 0;
-	p.icmp_id = dport;
-	p.tcp_flags = 0x12;
-	return p;
-}
-
-static void send(struct fwenv *e, unsigned port, const struct pkt_spec *s)
-{
-	uint8_t f[2048];
-	uint32_t n = pkt_build(s, f, sizeof(f));
-	assert_true(n > 0);
-	fwenv_rx(e, port, f, n);
-}
-
-/* Send one packet out and return the translated frame seen on the outside
- * (resolving the gateway the first time). */
-static const struct fwenv_frame *out_of(struct fwenv *e, const struct pkt_spec *s)
-{
-	fwenv_clear(e);
-	send(e, 0, s);
-	if (!fwenv_count(e, 1) || e->out[e->n_out - 1].data[12] == 0x08) {
-		/* maybe only an ARP request for the gateway went out */
-		unsigned i = 0;
-		const struct fwenv_frame *f = fwenv_find(e, 1, &i);
-		if (f && rg_get_be16(f->data + 12) == 0x0806) {
-			fwenv_clear(e);
-			fwenv_arp_reply(e, 1, FWENV_GW_ADDR, FWENV_GW_MAC);
-		}
-	}
-	unsigned i = 0;
-	const struct fwenv_frame *f;
-	while ((f = fwenv_find(e, 1, &i)) != NULL)
-		if (rg_get_be16(f->data + 12) == 0x0800)
-			return f;
-	return NULL;
-}
+#define from_inside fwenv_pkt_in
+#define from_outside fwenv_pkt_out
+#define send fwenv_send
+#define out_of fwenv_out_of
 
 static void test_udp_outbound_and_reply(void **state)
 {
