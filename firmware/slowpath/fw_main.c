@@ -158,19 +158,39 @@ int fw_inside_realm(const struct rg_fw *fw, uint32_t a)
 /* ---- output ------------------------------------------------------------------ */
 
 /* Last line of defence: an IPv4 frame leaving the outside port with an
- * inside-realm source is a bug or an unexcluded leak; it is dropped. */
-static int leaks_inside(struct rg_fw *fw, const uint8_t *f, uint32_t len)
+ * inside-realm address as its source, or quoted inside an ICMP error, is a
+ * bug or an unexcluded leak (the host port, too, may only speak for the
+ * card); it is dropped and counted. */
+static int inside_exposed(struct rg_fw *fw, uint32_t a, uint32_t toward)
 {
-	if (len < 34 || rg_get_be16(f + 12) != ETH_P_IPV4)
+	if (!fw_inside_realm(fw, a) || fw_is_own_addr_outside(fw, a))
 		return 0;
 	struct fw_pkt p;
 	__builtin_memset(&p, 0, sizeof(p));
-	p.src = rg_get_be32(f + 26);
-	p.dst = rg_get_be32(f + 30);
+	p.src = a;
+	p.dst = toward;
 	p.port = RG_PORT_INSIDE;
-	if (!fw_inside_realm(fw, p.src) || fw_is_own_addr_outside(fw, p.src))
-		return 0;
 	return fw_rule_match(fw, FW_RULE_BIT(RG_RULE_EXCLUDE), &p) == NULL;
+}
+
+static int leaks_inside(struct rg_fw *fw, const uint8_t *f, uint32_t len)
+{
+	uint32_t l3 = len >= 18 && rg_get_be16(f + 12) == ETH_P_8021Q ? 18u : 14u;
+	if (len < l3 + 20 || rg_get_be16(f + l3 - 2) != ETH_P_IPV4)
+		return 0;
+	const uint8_t *ip = f + l3;
+	uint32_t src = rg_get_be32(ip + 12), dst = rg_get_be32(ip + 16);
+	if (inside_exposed(fw, src, dst))
+		return 1;
+	unsigned ihl = (ip[0] & 15u) * 4u;
+	if (ip[9] != IPPROTO_ICMP || (rg_get_be16(ip + 6) & 0x1fffu) || l3 + ihl + 8 + 20 > len)
+		return 0;
+	uint8_t t = ip[ihl];
+	if (!(t == 3 || t == 4 || t == 5 || t == 11 || t == 12))
+		return 0;
+	const uint8_t *emb = ip + ihl + 8;
+	return inside_exposed(fw, rg_get_be32(emb + 12), dst) ||
+	       inside_exposed(fw, rg_get_be32(emb + 16), dst);
 }
 
 void fw_tx(struct rg_fw *fw, unsigned port, const uint8_t *f, uint32_t len)
