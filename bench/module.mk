@@ -4,3 +4,6 @@
 BENCHES += bench_fastpath
 bench_fastpath_SRCS := bench/bench_fastpath.c
 bench_fastpath_LIBS := testlib fwfast
+BENCHES += bench_setup
+bench_setup_SRCS := bench/bench_setup.c
+bench_setup_LIBS := testlib fwslow fwfast
