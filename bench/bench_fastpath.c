@@ -12,7 +12,8 @@
  *   BENCH session_bytes                    bytes (the 64-byte entry)
  *   BENCH session_index_bytes_1m           bytes of index per session (design load)
  *
- * RG_BENCH_QUICK=1 skips the 10M point (for machines short of memory).
+ * RG_BENCH_QUICK=1 skips the 10M point (for machines short of memory);
+ * RG_BENCH_ONLY=1k|1m|10m runs one point (profiling).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -266,10 +267,13 @@ int main(void)
 	/* one I2O slot per session here; buckets sized for <= 50% slot load
 	 * so the two-slot firmware placement of the same sessions stays at
 	 * the design load (see docs/benchmarks.md) */
-	point("fastpath_mpps_1k", 1000, 8, out, 0);
-	point("fastpath_mpps_1m", 1000000, 18, out, 1);
+	const char *only = getenv("RG_BENCH_ONLY"); /* e.g. "1k", for profiling */
 	const char *q = getenv("RG_BENCH_QUICK");
-	if (!q || !*q || *q == '0')
+	if (!only || !strcmp(only, "1k"))
+		point("fastpath_mpps_1k", 1000, 8, out, 0);
+	if (!only || !strcmp(only, "1m"))
+		point("fastpath_mpps_1m", 1000000, 18, out, 1);
+	if ((!only || !strcmp(only, "10m")) && (!q || !*q || *q == '0'))
 		point("fastpath_mpps_10m", 10000000, 22, out, 0);
 	free(out);
 	free(frames);

@@ -27,16 +27,43 @@ static inline uint16_t rg_csum_fold(uint32_t s)
 }
 
 /* Sum of big-endian 16-bit words of buf[0..len); an odd last byte is padded
- * with zero. Returns an unfolded accumulator (safe for len < 128 KiB). */
+ * with zero. Returns an accumulator congruent (mod 0xffff) to that sum, to
+ * which further big-endian words may be added before rg_csum_fold (safe for
+ * len < 128 KiB plus a few thousand more words).
+ *
+ * Computed 32 bits at a time in native byte order, folded, then swapped to
+ * big-endian order (RFC 1071 section 2(B): the one's complement sum is
+ * independent of byte order and of the word size used to add). */
 static inline uint32_t rg_csum_partial(const uint8_t *buf, size_t len)
 {
-	uint32_t s = 0;
-	size_t i;
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)((buf[i] << 8) | buf[i + 1]);
-	if (len & 1)
-		s += (uint32_t)(buf[len - 1] << 8);
-	return s;
+	uint64_t s = 0;
+	size_t i = 0;
+	for (; i + 4 <= len; i += 4) {
+		uint32_t w;
+		__builtin_memcpy(&w, buf + i, 4);
+		s += w;
+	}
+	if (i + 2 <= len) {
+		uint16_t w;
+		__builtin_memcpy(&w, buf + i, 2);
+		s += w;
+		i += 2;
+	}
+	if (i < len) {
+		/* the lone byte is the first (high) byte of a big-endian word */
+		uint8_t pad[2] = { buf[i], 0 };
+		uint16_t w;
+		__builtin_memcpy(&w, pad, 2);
+		s += w;
+	}
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffu) + (s >> 16);
+	s = (s & 0xffffu) + (s >> 16);
+	s = (s & 0xffffu) + (s >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = ((s & 0xffu) << 8) | (s >> 8);
+#endif
+	return (uint32_t)s;
 }
 
 /* Delta contribution of replacing 16-bit word `old` by `new` (~m + m'). */
