@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# realmlab, the simulation lab (a shell script next to nicsim and realmctl in
+# each variant's bin/, so build/asan/bin/realmlab runs the ASan nicsim).
+REALMLAB_SCRIPT := host-tools/realmlab/realmlab.sh
+EXTRA_ALL += $(BUILD)/host/bin/realmlab $(BUILD)/asan/bin/realmlab
+$(BUILD)/host/bin/realmlab $(BUILD)/asan/bin/realmlab: $(REALMLAB_SCRIPT)
+	@mkdir -p $(@D)
+	@echo "  INSTALL $@"
+	$(Q)install -m 0755 $< $@
+INSTALL_EXTRA += install -m 0755 $(BUILD)/host/bin/realmlab $(DESTDIR)$(PREFIX)/bin/;
