@@ -370,6 +370,7 @@ struct rg_fw {
 	uint8_t txbuf2[FW_FRAME_MAX + 64];    /* fragments being sent */
 	uint8_t redispatch[FW_PENDING_BYTES]; /* a frame released by ARP */
 	uint8_t fragbuf[FW_FRAG_BUF_BYTES];   /* a fragment released by its first */
+	uint8_t clampbuf[FW_FRAME_MAX];	      /* a SYN whose MSS was clamped */
 };
 
 #define FWC(fw, name) ((fw)->fwc[RG_FWC_##name - RG_FWC_BASE]++)
@@ -522,6 +523,7 @@ void fw_from_host(struct rg_fw *fw, struct fw_pkt *p);
 /* rules.c */
 const struct rg_rule *fw_rule_match(struct rg_fw *fw, unsigned kind_mask, const struct fw_pkt *p);
 #define FW_RULE_BIT(kind) (1u << (kind))
+int fw_rule_reserves(struct rg_fw *fw, uint8_t proto, uint32_t addr, uint16_t port);
 
 /* timers.c */
 void fw_timer_init(struct rg_fw *fw);

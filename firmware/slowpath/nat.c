@@ -384,6 +384,49 @@ uint32_t fw_nat_session(struct rg_fw *fw, const struct fw_pkt *p, unsigned *dir)
 	return FW_NONE;
 }
 
+/*
+ * MSS clamping (configured): a SYN's MSS option is lowered to the
+ * configured value and to what the outside MTU allows. The frame is copied,
+ * the option and the TCP checksum updated (RFC 1624), and the copy goes on.
+ */
+static void mss_clamp(struct rg_fw *fw, struct fw_pkt *p)
+{
+	if (!fw->cfg.mss_clamp || p->proto != IPPROTO_TCP || !(p->tcp_flags & TCP_SYN) || !p->l4)
+		return;
+	uint32_t limit = fw->cfg.mss_clamp;
+	uint32_t mtu_mss = (uint32_t)fw->cfg.mtu[RG_PORT_OUTSIDE] - 40u;
+	if (mtu_mss < limit)
+		limit = mtu_mss;
+	const uint8_t *tcp = p->f + p->l4;
+	uint32_t doff = (tcp[12] >> 4) * 4u;
+	for (uint32_t i = 20; i + 1 < doff;) {
+		uint8_t kind = tcp[i];
+		if (kind == 0)
+			return;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		uint8_t l = tcp[i + 1];
+		if (l < 2 || i + l > doff)
+			return;
+		if (kind == 2 && l == 4) {
+			uint16_t mss = rg_get_be16(tcp + i + 2);
+			if (mss <= limit)
+				return;
+			__builtin_memcpy(fw->clampbuf, p->f, p->len);
+			uint8_t *t = fw->clampbuf + p->l4;
+			rg_put_be16(t + i + 2, (uint16_t)limit);
+			rg_put_be16(t + 16, rg_csum_apply(rg_get_be16(t + 16),
+							  rg_csum_delta16(mss, (uint16_t)limit)));
+			p->f = fw->clampbuf;
+			FWC(fw, MSS_CLAMPED);
+			return;
+		}
+		i += l;
+	}
+}
+
 void fw_nat_packet(struct rg_fw *fw, struct fw_pkt *p)
 {
 	if (p->icmp_error) {
@@ -399,6 +442,7 @@ void fw_nat_packet(struct rg_fw *fw, struct fw_pkt *p)
 	if (sidx == FW_NONE)
 		return;
 	int fresh = fw->sess[sidx].seen_ts == 0 && fw->sess[sidx].seen_i2o == 0;
+	mss_clamp(fw, p);
 	if (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCP_SYN | TCP_FIN | TCP_RST)))
 		fw_tcp_track(fw, sidx, dir, p->tcp_flags);
 	fw_forward(fw, p, sidx, dir);

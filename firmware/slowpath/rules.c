@@ -72,6 +72,23 @@ const struct rg_rule *fw_rule_match(struct rg_fw *fw, unsigned kind_mask, const 
 	return best;
 }
 
+/* Is (proto, addr, port) an outside endpoint a forward rule owns? Dynamic
+ * allocation skips such ports so that a forward keeps working. */
+int fw_rule_reserves(struct rg_fw *fw, uint8_t proto, uint32_t addr, uint16_t port)
+{
+	for (uint32_t i = 0; i < fw->rules_used; i++) {
+		const struct rg_rule *r = &fw->rules[i];
+		if (r->kind != RG_RULE_FORWARD || (r->proto && r->proto != proto))
+			continue;
+		if (!prefix_match(addr, r->dst_addr, r->dst_plen))
+			continue;
+		uint16_t hi = rg_be16_val(r->dport_hi);
+		if (!hi || (port >= rg_be16_val(r->dport_lo) && port <= hi))
+			return 1;
+	}
+	return 0;
+}
+
 enum rg_status rg_fw_rule_add(struct rg_fw *fw, const struct rg_rule *r)
 {
 	if (!r || r->kind < RG_RULE_FORWARD || r->kind > RG_RULE_DROP || r->src_plen > 32 ||
