@@ -196,6 +196,8 @@ struct fw_sub {
 	uint8_t pool;
 	uint8_t n_blocks;
 	uint16_t block[FW_SUB_BLOCKS]; /* first port of each block held */
+	uint16_t adj;		       /* the host's adjacency, FW_ADJ_NONE until known */
+	uint16_t rsvd;
 };
 
 struct fw_pool {

@@ -277,6 +277,10 @@ enum rg_status rg_fw_set_config(struct rg_fw *fw, const struct rg_config *c)
 	f->wire.port_holddown_s = f->holddown_s;
 	for (unsigned i = 0; i < RG_PORT_COUNT; i++)
 		f->wire.mtu[i] = f->mtu[i];
+	/* next hops may have changed: subscribers look theirs up again */
+	if (fw->subs)
+		for (uint32_t i = 0; i < fw->n_subs; i++)
+			fw->subs[i].adj = FW_ADJ_NONE;
 	return RG_ST_OK;
 }
 

@@ -65,6 +65,19 @@ static void sess_event(struct rg_fw *fw, const struct rg_session *s, uint32_t id
 	fw_event(fw, type, &e, sizeof(e));
 }
 
+/* The inside endpoint's adjacency; a subscriber remembers its own, since
+ * neighbour entries (and so their adjacency indices) never move. */
+static uint16_t in_adj(struct rg_fw *fw, const struct fw_new_sess *n)
+{
+	uint32_t sub = n->map != FW_NONE ? fw->maps[n->map].sub : FW_NONE;
+	if (sub == FW_NONE || n->in_side != RG_PORT_INSIDE || fw->subs[sub].in_addr != n->in_addr)
+		return fw_adj_for(fw, n->in_side, n->in_addr);
+	struct fw_sub *s = &fw->subs[sub];
+	if (s->adj == FW_ADJ_NONE)
+		s->adj = fw_adj_for(fw, n->in_side, n->in_addr);
+	return s->adj;
+}
+
 uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n)
 {
 	if (fw->sess_free == FW_NONE) {
@@ -87,7 +100,7 @@ uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n)
 	s.rem_port = rg_be16_field(n->rem_port);
 	s.rem_xport = rg_be16_field(n->rem_xport);
 	s.adj_i2o = fw_adj_for(fw, n->rem_side, n->rem_addr);
-	s.adj_o2i = fw_adj_for(fw, n->in_side, n->in_addr);
+	s.adj_o2i = in_adj(fw, n);
 	s.fw_cookie = (uint16_t)n->state;
 	fw_sess_deltas(&s);
 

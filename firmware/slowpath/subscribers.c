@@ -135,6 +135,7 @@ uint32_t fw_sub_get(struct rg_fw *fw, uint32_t in_addr, int create, enum rg_stat
 	s->in_addr = in_addr;
 	s->paddr = (uint16_t)paddr;
 	s->pool = (uint8_t)pool;
+	s->adj = FW_ADJ_NONE;
 	uint32_t h = sub_hash(fw, in_addr);
 	s->next = fw->sub_hash[h];
 	fw->sub_hash[h] = i;
