@@ -294,15 +294,23 @@ int cmd_mapping(struct ctl *c, int argc, char **argv)
 		struct rg_map_req r;
 		memset(&r, 0, sizeof(r));
 		r.proto = (uint8_t)proto;
-		r.owner = RG_OWNER_CLI;
+		/* without a lifetime the mapping is static (a CLI mapping with
+		 * lifetime 0 would mean "delete", as in PCP) */
+		r.owner = RG_OWNER_STATIC;
 		if (parse_endpoint(argv[3], &r.in_addr, &r.in_port) || !r.in_port) {
 			fprintf(stderr, "realmctl: inside endpoint is ADDR:PORT, not '%s'\n",
 				argv[3]);
 			return CTL_USAGE;
 		}
 		for (int i = 4; i < argc; i++) {
-			if (!strcmp(argv[i], "--lifetime") && i + 1 < argc)
+			if (!strcmp(argv[i], "--lifetime") && i + 1 < argc) {
 				r.lifetime_s = (uint32_t)strtoul(argv[++i], NULL, 10);
+				if (!r.lifetime_s) {
+					fprintf(stderr, "realmctl: --lifetime takes seconds > 0\n");
+					return CTL_USAGE;
+				}
+				r.owner = RG_OWNER_CLI;
+			}
 			else if (parse_endpoint(argv[i], &r.out_addr, &r.out_port)) {
 				fprintf(stderr,
 					"realmctl: outside endpoint is ADDR:PORT, not '%s'\n",

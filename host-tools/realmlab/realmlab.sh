@@ -27,7 +27,8 @@
 #                     never touches a user's lab
 #   REALMLAB_BIN      directory with nicsim and realmctl (default: this
 #                     script's own directory)
-#   REALMLAB_STATE    state directory (default /run/realmlab/PREFIX)
+#   REALMLAB_STATE    state directory (default /run/realmlab/PREFIX); the
+#                     last nicsim log is kept as $REALMLAB_STATE.log
 set -u
 shopt -s nullglob
 
@@ -108,6 +109,7 @@ down() {
 		removed="$removed nicsim($pid)"
 	fi
 	for ns in $ALL_NS; do
+		[ -d "/etc/netns/$ns" ] && rm -rf "/etc/netns/$ns"
 		[ -e "/run/netns/$ns" ] || continue
 		# whatever still runs in the lab's namespaces was started in the lab
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do
@@ -118,7 +120,11 @@ down() {
 	if [ -e "/dev/shm/realmgate-$CARD_NAME" ]; then
 		rm -f "/dev/shm/realmgate-$CARD_NAME" && removed="$removed $CARD"
 	fi
-	[ -d "$STATE" ] && rm -rf "$STATE" && removed="$removed state"
+	if [ -d "$STATE" ]; then
+		# the last run's nicsim log outlives the lab, for post-mortems
+		[ -f "$STATE/nicsim.log" ] && mv -f "$STATE/nicsim.log" "$STATE.log"
+		rm -rf "$STATE" && removed="$removed state"
+	fi
 	if [ -n "$removed" ]; then say "down: removed$removed"; else say "down: nothing to remove"; fi
 }
 
@@ -155,6 +161,15 @@ EOF
 build_topology() {
 	local ns
 	for ns in $ALL_NS; do
+		# the lab's own resolver settings (ip netns exec mounts them over
+		# /etc/resolv.conf): the machine's resolver is not reachable from
+		# the lab, and lookups toward it would only wait and leak
+		mkdir -p "/etc/netns/$ns"
+		case $ns in
+		"$NS_LAN" | "$NS_LAN2") echo "nameserver 203.0.113.2" ;;
+		*) echo "nameserver 127.0.0.1" ;;
+		esac >"/etc/netns/$ns/resolv.conf"
+		echo "options timeout:1 attempts:1" >>"/etc/netns/$ns/resolv.conf"
 		ip netns add "$ns" || die "cannot create namespace $ns"
 		ip -n "$ns" link set lo up
 		# IPv4 only: no IPv6 chatter (router solicitations, DAD) on the wires

@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# The lab's end-to-end checks with real clients, for one fast path (sourced
+# after tap.sh and lab.sh; run as: lab_e2e soft|rtl).
+#
+#   ping through the NAT, ping -t 1 answered by 10.0.0.1 (time exceeded),
+#   curl of an 8 MB file (checksum compared), iperf3 both directions, dig
+#   through the NAT to dnsmasq in rg-wan, both LAN hosts at once, hairpinning
+#   between the LAN hosts via the outside address, realmctl listings, and a
+#   capture on the outside wire without a single 10.0.0.0/8 address.
+LAB_E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# iperf3 JSON: bits per second received
+iperf_bps() {
+	python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' 2>/dev/null
+}
+
+json_get() { # python expression over the parsed JSON "j"
+	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)" 2>/dev/null
+}
+
+lab_e2e() {
+	local fp=$1 t0 out bps n
+	t0=$(date +%s)
+	if ! out=$(lab up --fastpath "$fp" 2>&1); then
+		tap_fail "$fp: realmlab up" "$(echo "$out" | tail -3 | tr '\n' ' ')"
+		return
+	fi
+	tap_ok "$fp: realmlab up"
+
+	# everything that crosses the outside wire, from the first packet on
+	lab_bg wan tcpdump -i eth0 -n -U -w "$LAB_TMP/wan.pcap" 2>/dev/null
+	local tcpdump_pid=${LAB_PIDS[-1]}
+	sleep 0.5
+
+	# servers in the outside realm
+	head -c 8000000 /dev/urandom >"$LAB_TMP/big.bin"
+	echo "hello from rg-lan2" >"$LAB_TMP/hairpin.txt"
+	lab_bg wan python3 -m http.server --bind 203.0.113.2 --directory "$LAB_TMP" 8080
+	lab_bg wan iperf3 -s -B 203.0.113.2 -p 5201
+	lab_bg wan dnsmasq --no-daemon --conf-file=/dev/null --listen-address=203.0.113.2 \
+		--bind-interfaces --no-resolv --no-hosts --address=/lab.test/203.0.113.3 \
+		--pid-file="$LAB_TMP/dnsmasq.pid" --user=root
+	lab_wait_port wan 8080 && lab_wait_port wan 5201 && lab_wait_port wan 53 udp ||
+		tap_fail "$fp: servers in rg-wan start"
+
+	out=$(lab exec lan -- ping -c 3 -i 0.2 -W 2 203.0.113.2 2>&1)
+	if echo "$out" | grep -q " 0% packet loss"; then tap_ok "$fp: ping 203.0.113.2 from rg-lan"; else tap_fail "$fp: ping 203.0.113.2 from rg-lan" "$(echo "$out" | tail -2 | tr '\n' ' ')"; fi
+
+	out=$(lab exec lan -- ping -c 1 -t 1 -W 2 203.0.113.2 2>&1)
+	if echo "$out" | grep -q "From 10.0.0.1 .*Time to live exceeded"; then tap_ok "$fp: ping -t 1 answered by 10.0.0.1 with time exceeded"; else tap_fail "$fp: ping -t 1 answered by 10.0.0.1 with time exceeded" "$(echo "$out" | sed -n 2p)"; fi
+
+	local want got
+	want=$(sha256sum <"$LAB_TMP/big.bin" | cut -d' ' -f1)
+	got=$(lab exec lan -- timeout 60 curl -sf http://203.0.113.2:8080/big.bin | sha256sum | cut -d' ' -f1)
+	if [ "$got" = "$want" ]; then tap_ok "$fp: curl of an 8 MB file, checksum equal"; else tap_fail "$fp: curl of an 8 MB file, checksum equal" "got $got"; fi
+
+	bps=$(lab exec lan -- timeout 20 iperf3 -c 203.0.113.2 -p 5201 -t 2 -J | iperf_bps)
+	if [ "${bps:-0}" -gt 0 ]; then tap_ok "$fp: iperf3 TCP inside -> outside ($((bps / 1000000)) Mbit/s)"; else tap_fail "$fp: iperf3 TCP inside -> outside"; fi
+	bps=$(lab exec lan -- timeout 20 iperf3 -c 203.0.113.2 -p 5201 -t 2 -R -J | iperf_bps)
+	if [ "${bps:-0}" -gt 0 ]; then tap_ok "$fp: iperf3 TCP outside -> inside ($((bps / 1000000)) Mbit/s)"; else tap_fail "$fp: iperf3 TCP outside -> inside"; fi
+
+	out=$(lab exec lan -- timeout 10 dig +short +time=2 +tries=2 @203.0.113.2 lab.test A 2>&1)
+	if [ "$out" = 203.0.113.3 ]; then tap_ok "$fp: dig through the NAT to dnsmasq in rg-wan"; else tap_fail "$fp: dig through the NAT to dnsmasq in rg-wan" "answer: $out"; fi
+
+	# both LAN hosts at once
+	lab exec lan -- timeout 60 curl -sf http://203.0.113.2:8080/big.bin -o "$LAB_TMP/a.bin" &
+	local pa=$!
+	lab exec lan2 -- timeout 60 curl -sf http://203.0.113.2:8080/big.bin -o "$LAB_TMP/b.bin" &
+	local pb=$!
+	wait $pa
+	local ra=$?
+	wait $pb
+	local rb=$?
+	if [ $ra -eq 0 ] && [ $rb -eq 0 ] && [ "$(sha256sum <"$LAB_TMP/a.bin" | cut -d' ' -f1)" = "$want" ] &&
+		[ "$(sha256sum <"$LAB_TMP/b.bin" | cut -d' ' -f1)" = "$want" ]; then
+		tap_ok "$fp: rg-lan and rg-lan2 download at the same time"
+	else
+		tap_fail "$fp: rg-lan and rg-lan2 download at the same time" "curl exit $ra/$rb"
+	fi
+	out=$(lab ctl --json sessions)
+	n=$(echo "$out" | json_get 'len({s["inside"] for s in j["sessions"]} & {"10.0.0.2","10.0.0.3"})')
+	if [ "${n:-0}" = 2 ]; then tap_ok "$fp: realmctl sessions --json shows both LAN hosts"; else tap_fail "$fp: realmctl sessions --json shows both LAN hosts" "$(echo "$out" | head -c 300)"; fi
+
+	# hairpinning: rg-lan reaches rg-lan2's server through the outside
+	# address of a static mapping, and the server sees the translated source
+	out=$(lab ctl mapping add tcp 10.0.0.3:8081 203.0.113.1:8081 2>&1)
+	if echo "$out" | grep -q "203.0.113.1:8081"; then tap_ok "$fp: realmctl mapping add"; else tap_fail "$fp: realmctl mapping add" "$out"; fi
+	lab_bg lan2 python3 -m http.server --bind 10.0.0.3 --directory "$LAB_TMP" 8081 2>"$LAB_TMP/hairpin.log"
+	lab_wait_port lan2 8081
+	out=$(lab exec lan -- timeout 10 curl -sf http://203.0.113.1:8081/hairpin.txt 2>&1)
+	if [ "$out" = "hello from rg-lan2" ]; then tap_ok "$fp: hairpin rg-lan -> 203.0.113.1:8081 -> rg-lan2"; else tap_fail "$fp: hairpin rg-lan -> 203.0.113.1:8081 -> rg-lan2" "got '$out'"; fi
+	sleep 0.2
+	if grep -q "^203.0.113.1 .*hairpin.txt" "$LAB_TMP/hairpin.log"; then tap_ok "$fp: hairpinned request arrives from 203.0.113.1"; else tap_fail "$fp: hairpinned request arrives from 203.0.113.1" "$(tail -1 "$LAB_TMP/hairpin.log")"; fi
+
+	n=$(lab ctl --json mapping list | json_get 'sum(1 for m in j["mappings"] if m["inside"]=="10.0.0.3" and m["inside_port"]==8081 and m["outside_port"]==8081)')
+	if [ "${n:-0}" = 1 ]; then tap_ok "$fp: realmctl mapping list --json"; else tap_fail "$fp: realmctl mapping list --json"; fi
+	if lab ctl mapping del tcp 10.0.0.3:8081 >/dev/null && ! lab ctl mapping get tcp 10.0.0.3:8081 >/dev/null 2>&1; then
+		tap_ok "$fp: realmctl mapping del"
+	else
+		tap_fail "$fp: realmctl mapping del"
+	fi
+
+	n=$(lab ctl --json counters | json_get 'j["counters"]["fp-hits"] > 10000 and j["counters"]["sessions-created"] >= 4')
+	if [ "$n" = True ]; then tap_ok "$fp: realmctl counters --json (fast path hits, sessions created)"; else tap_fail "$fp: realmctl counters --json (fast path hits, sessions created)"; fi
+	n=$(lab ctl --json info | json_get 'j["fastpath"]')
+	if [ "$n" = "$fp" ]; then tap_ok "$fp: realmctl info says the $fp fast path"; else tap_fail "$fp: realmctl info says the $fp fast path" "$n"; fi
+
+	# the outside wire never saw an inside address
+	kill -INT "$tcpdump_pid" 2>/dev/null
+	wait "$tcpdump_pid" 2>/dev/null
+	out=$(python3 "$LAB_E2E_DIR/pcap_check.py" no-inside "$LAB_TMP/wan.pcap" 2>&1)
+	if [ $? -eq 0 ]; then tap_ok "$fp: no 10.0.0.0/8 address on the outside wire ($(echo "$out" | head -1))"; else tap_fail "$fp: no 10.0.0.0/8 address on the outside wire" "$(echo "$out" | tr '\n' ' ' | head -c 400)"; fi
+
+	if lab stats | grep -q "tx-errors 0"; then tap_ok "$fp: nicsim statistics on request"; else tap_fail "$fp: nicsim statistics on request"; fi
+	out=$(lab down 2>&1)
+	local left
+	left=$(ip netns list | grep -c "^${REALMLAB_PREFIX}" || true)
+	if [ "$left" = 0 ] && [ ! -e "/dev/shm/realmgate-${REALMLAB_PREFIX}lab" ]; then tap_ok "$fp: realmlab down leaves nothing behind"; else tap_fail "$fp: realmlab down leaves nothing behind" "$out"; fi
+	LAB_PIDS=()
+	echo "# $fp: lab checks took $(($(date +%s) - t0)) s"
+}
