@@ -117,4 +117,8 @@ uint32_t rg_fw_rule_list(struct rg_fw *fw, uint32_t cursor, struct rg_rule *out,
 uint64_t rg_fw_counter(struct rg_fw *fw, uint32_t id);
 const char *rg_counter_name(uint32_t id); /* NULL for an unknown id */
 
+/* Name of rg_session_rec.state: "udp", "icmp", "syn-out", "syn-in",
+ * "established", "fin-out", "fin-in", "fin-both", "closed"; NULL if unknown. */
+const char *rg_fw_state_name(uint8_t state);
+
 #endif /* RG_FW_FW_H */

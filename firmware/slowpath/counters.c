@@ -102,3 +102,19 @@ void fw_event(struct rg_fw *fw, unsigned type, const void *payload, uint16_t len
 	fw->hal.event(fw->hal.ctx, &e);
 	FWC(fw, EVENTS_SENT);
 }
+
+const char *rg_fw_state_name(uint8_t state)
+{
+	static const char *const names[FW_SS__COUNT] = {
+		[FW_SS_UDP] = "udp",
+		[FW_SS_ICMP] = "icmp",
+		[FW_SS_TCP_SYN_OUT] = "syn-out",
+		[FW_SS_TCP_SYN_IN] = "syn-in",
+		[FW_SS_TCP_EST] = "established",
+		[FW_SS_TCP_FIN_OUT] = "fin-out",
+		[FW_SS_TCP_FIN_IN] = "fin-in",
+		[FW_SS_TCP_FIN_BOTH] = "fin-both",
+		[FW_SS_TCP_CLOSED] = "closed",
+	};
+	return state < FW_SS__COUNT ? names[state] : NULL;
+}

@@ -798,6 +798,141 @@ static void test_static_rules(void **state)
 	assert_int_equal(rg_fw_rule_del(e->fw, 4), RG_ST_NOT_FOUND);
 }
 
+/* RFC 5508 REQ-11: an ICMP error about a hairpinned packet, sent by the
+ * receiving inside host, reaches the sender translated both ways. */
+static void test_hairpin_icmp_error(void **state)
+{
+	struct fwenv *e = *state;
+	struct pkt_spec b = fwenv_pkt_in(H2, MAC_H2, R1, 17, 7777, 53);
+	struct pkt_view vb = outside_view(e, &b);
+	struct rg_map_req rq;
+	memset(&rq, 0, sizeof(rq));
+	rq.proto = 17;
+	rq.in_addr = rg_be32_field(H2);
+	rq.in_port = rg_be16_field(7777);
+	rq.lifetime_s = 600;
+	rq.owner = RG_OWNER_PCP;
+	struct rg_map_rsp rsp;
+	assert_int_equal(rg_fw_map_add(e->fw, &rq, &rsp), RG_ST_OK);
+	struct pkt_spec a = fwenv_pkt_in(H1, MAC_H1, vb.src, 17, 5555, vb.sport);
+	fwenv_clear(e);
+	fwenv_send(e, 0, &a);
+	const struct fwenv_frame *h = first_ipv4(e, 0);
+	assert_non_null(h);
+	struct pkt_view v;
+	pkt_parse(h->data, h->len, &v);
+	/* H2 answers with port unreachable quoting what it got */
+	uint8_t f[2048];
+	uint32_t n = icmp_error(f, FWENV_MAC[0], MAC_H2, H2, v.src, 3, 3, h->data + v.l3,
+				v.ip_end - v.l3);
+	fwenv_clear(e);
+	fwenv_rx(e, 0, f, n);
+	const struct fwenv_frame *r = first_ipv4(e, 0);
+	assert_non_null(r);
+	struct pkt_view w;
+	pkt_parse(r->data, r->len, &w);
+	assert_int_equal(w.dst, H1);
+	assert_int_equal(w.src, vb.src); /* H2 as H1 knows it */
+	assert_true(pkt_checksums_ok(r->data, r->len));
+	const uint8_t *emb = r->data + w.l4 + 8;
+	assert_int_equal(rg_get_be32(emb + 12), H1);
+	assert_int_equal(rg_get_be16(emb + 20), 5555);
+	assert_int_equal(rg_get_be32(emb + 16), vb.src);
+	assert_int_equal(rg_get_be16(emb + 22), vb.sport);
+	assert_memory_equal(r->data, MAC_H1, 6);
+	assert_int_equal(fwenv_count(e, 1), 0);
+}
+
+/* ICMP query mappings live >= 60 s, refreshed by outbound requests. */
+static void test_icmp_query_timeout(void **state)
+{
+	struct fwenv *e = *state;
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 1, 0x4444, 0);
+	assert_non_null(fwenv_out_of(e, &s));
+	fwenv_advance(e, 59 * 1000);
+	assert_int_equal(fwenv_counter(e, "sessions-active"), 1);
+	fwenv_send(e, 0, &s);
+	fwenv_advance(e, 59 * 1000);
+	assert_int_equal(fwenv_counter(e, "sessions-active"), 1);
+	fwenv_advance(e, 3 * 1000);
+	assert_int_equal(fwenv_counter(e, "sessions-active"), 0);
+}
+
+/* RFC 4787 REQ-6: inbound refresh only when configured. */
+static void test_inbound_refresh_when_configured(void **state)
+{
+	struct fwenv *e = *state;
+	struct rg_config c;
+	rg_fw_get_config(e->fw, &c);
+	c.flags |= RG_CFG_INBOUND_REFRESH;
+	assert_int_equal(rg_fw_set_config(e->fw, &c), RG_ST_OK);
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 17, 9200, 53);
+	struct pkt_view v = outside_view(e, &s);
+	struct pkt_spec r = fwenv_pkt_out(R1, v.src, 17, 53, 9200);
+	for (int i = 0; i < 4; i++) {
+		fwenv_advance(e, 200 * 1000);
+		fwenv_send(e, 1, &r);
+	}
+	assert_int_equal(fwenv_counter(e, "sessions-active"), 1);
+	fwenv_advance(e, 302 * 1000);
+	assert_int_equal(fwenv_counter(e, "sessions-active"), 0);
+}
+
+static int setup_apdm(void **state)
+{
+	struct fwenv *e = fwenv_new(NULL);
+	if (!e)
+		return -1;
+	fwenv_std_config(e, RG_MAP_APDM, RG_FILTER_APDF);
+	*state = e;
+	return 0;
+}
+
+static int setup_adm(void **state)
+{
+	struct fwenv *e = fwenv_new(NULL);
+	if (!e)
+		return -1;
+	fwenv_std_config(e, RG_MAP_ADM, RG_FILTER_APDF);
+	*state = e;
+	return 0;
+}
+
+/* Address-and-port-dependent mapping: another remote endpoint gets another
+ * mapping; the same remote endpoint keeps its own. */
+static void test_apdm_mapping(void **state)
+{
+	struct fwenv *e = *state;
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 17, 6000, 53);
+	struct pkt_view v1 = outside_view(e, &s);
+	s.dport = 54;
+	struct pkt_view v2 = outside_view(e, &s);
+	s.dst = R2;
+	struct pkt_view v3 = outside_view(e, &s);
+	assert_true(v1.src != v2.src || v1.sport != v2.sport);
+	assert_true(v1.src != v3.src || v1.sport != v3.sport);
+	s.dst = R1;
+	s.dport = 53;
+	struct pkt_view again = outside_view(e, &s);
+	assert_int_equal(again.sport, v1.sport);
+	assert_int_equal(fwenv_counter(e, "mappings-active"), 3);
+}
+
+/* Address-dependent mapping: one mapping per remote address, any port. */
+static void test_adm_mapping(void **state)
+{
+	struct fwenv *e = *state;
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 17, 6000, 53);
+	struct pkt_view v1 = outside_view(e, &s);
+	s.dport = 54;
+	struct pkt_view v2 = outside_view(e, &s);
+	assert_int_equal(v1.sport, v2.sport);
+	s.dst = R2;
+	struct pkt_view v3 = outside_view(e, &s);
+	assert_true(v1.src != v3.src || v1.sport != v3.sport);
+	assert_int_equal(fwenv_counter(e, "mappings-active"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -817,6 +952,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_peer_port_overlap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_static_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_icmp_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_query_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inbound_refresh_when_configured, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_apdm_mapping, setup_apdm, teardown),
+		cmocka_unit_test_setup_teardown(test_adm_mapping, setup_adm, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -263,6 +263,9 @@ static void test_counter_names_unique(void **state)
 	}
 	assert_int_equal(n, 8 + 1 + RG_PUNT__COUNT + RG_DROP__COUNT + RG_FWC_COUNT);
 	assert_null(rg_counter_name(RG_FWC_END));
+	assert_string_equal(rg_fw_state_name(5), "established");
+	assert_null(rg_fw_state_name(0));
+	assert_null(rg_fw_state_name(200));
 	assert_null(rg_counter_name(100));
 }
 
