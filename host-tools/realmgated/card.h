@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The daemon's view of a card: one call per mailbox command it uses, taking
+ * and returning the contract's payloads (include/realmgate/mailbox.h)
+ * unchanged, so that binding it to the driver library is one line per call
+ * and a unit test can put a recording test double in its place.
+ *
+ * Every call returns the card's enum rg_status (or RG_ST_TIMEOUT /
+ * RG_ST_CARD_GONE from the transport). Calls are synchronous: when map_add
+ * returns RG_ST_OK the mapping is in the card's tables, which is what lets
+ * the protocol servers answer only after the mapping is live.
+ */
+#ifndef RGD_CARD_H
+#define RGD_CARD_H
+
+#include <stdint.h>
+
+#include "realmgate/mailbox.h"
+
+struct rgd_card_ops {
+	enum rg_status (*info)(void *ctx, struct rg_info *info);
+	enum rg_status (*set_config)(void *ctx, const struct rg_config *c);
+	enum rg_status (*get_config)(void *ctx, struct rg_config *c);
+	enum rg_status (*pool_set)(void *ctx, const struct rg_pool *p);
+	enum rg_status (*pool_add_range)(void *ctx, const struct rg_pool_range *r);
+	enum rg_status (*pool_del)(void *ctx, uint8_t id);
+	enum rg_status (*rule_add)(void *ctx, const struct rg_rule *r);
+	enum rg_status (*rule_del)(void *ctx, uint32_t id);
+	enum rg_status (*map_add)(void *ctx, const struct rg_map_req *r, struct rg_map_rsp *rsp);
+	enum rg_status (*map_del)(void *ctx, const struct rg_map_id *id);
+	enum rg_status (*map_get)(void *ctx, const struct rg_map_id *id, struct rg_map_rec *rec);
+	/* Paged listings: up to max records from cursor; *count written,
+	 * *next = 0 when done. */
+	enum rg_status (*map_list)(void *ctx, uint32_t cursor, struct rg_map_rec *out, uint32_t max,
+				   uint32_t *count, uint32_t *next);
+	enum rg_status (*session_list)(void *ctx, uint32_t cursor, struct rg_session_rec *out,
+				       uint32_t max, uint32_t *count, uint32_t *next);
+	enum rg_status (*pool_list)(void *ctx, uint32_t cursor, struct rg_pool *out, uint32_t max,
+				    uint32_t *count, uint32_t *next);
+	enum rg_status (*rule_list)(void *ctx, uint32_t cursor, struct rg_rule *out, uint32_t max,
+				    uint32_t *count, uint32_t *next);
+	enum rg_status (*counters)(void *ctx, uint32_t first, struct rg_counter_rec *out,
+				   uint32_t max, uint32_t *count, uint32_t *next);
+	enum rg_status (*event_mask)(void *ctx, uint32_t mask);
+	/* Events: a file descriptor that becomes readable when events may be
+	 * waiting (-1: poll on the daemon's tick), and a call that takes one
+	 * (returns 1, 0 when none is left). */
+	int (*event_fd)(void *ctx);
+	int (*event_next)(void *ctx, struct rg_evt *evt);
+	void (*close)(void *ctx);
+};
+
+struct rgd_card {
+	const struct rgd_card_ops *ops;
+	void *ctx;
+	const char *name; /* for logs: "sim:/dev/shm/rg0", "pci:0000:03:00.0" */
+};
+
+/* Name of a card status ("no-resources"). */
+const char *rgd_card_status_name(enum rg_status st);
+
+#endif /* RGD_CARD_H */
