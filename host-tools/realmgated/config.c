@@ -674,7 +674,7 @@ static int read_rules(struct cfgctx *x, const config_setting_t *root, struct rgd
 static int read_pcp(struct cfgctx *x, const config_setting_t *root, struct rgd_cfg *c)
 {
 	static const char *const known[] = { "enabled",	    "natpmp",	    "announce",
-					     "listen",	    "port",	    "announce_port",
+					     "listen",	    "port",	    "announce_port", "announce_to",
 					     "min_lifetime", "max_lifetime", "max_mappings_per_host",
 					     "third_party", NULL };
 	const config_setting_t *g = config_setting_get_member(root, "pcp");
@@ -687,6 +687,7 @@ static int read_pcp(struct cfgctx *x, const config_setting_t *root, struct rgd_c
 	    get_bool(x, g, "natpmp", &c->natpmp_enabled) < 0 ||
 	    get_bool(x, g, "announce", &c->announce) < 0 ||
 	    get_addr(x, g, "listen", &c->listen_addr, false) < 0 ||
+	    get_addr(x, g, "announce_to", &c->announce_group, false) < 0 ||
 	    get_uint(x, g, "port", &port, 1, 65535) < 0 ||
 	    get_uint(x, g, "announce_port", &aport, 1, 65535) < 0 ||
 	    get_uint(x, g, "min_lifetime", &c->min_lifetime, 1, 86400 * 365) < 0 ||

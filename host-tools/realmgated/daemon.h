@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * realmgated's event loop (epoll): the protocol sockets, the control socket,
+ * the card's event queue, signals (SIGHUP reloads, SIGTERM/SIGINT stop) and
+ * a 250 ms tick for lease expiry and the announcement schedule.
+ */
+#ifndef RGD_DAEMON_H
+#define RGD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "card.h"
+#include "config.h"
+#include "mapper.h"
+#include "proto.h"
+#include "store.h"
+
+#define RGD_MAX_CTL_CLIENTS 16
+
+struct rgd_ctl_client {
+	int fd;
+	bool follow; /* `realmctl events`: receives event lines until it goes */
+	bool json;
+	size_t len;
+	char buf[1024];
+};
+
+struct rgd_daemon {
+	char config_path[RGD_PATH_MAX];
+	struct rgd_cfg cfg;
+	struct rgd_card *card;
+	struct rgd_store *store;
+	struct rgd_mapper mapper;
+	struct rgd_proto proto;
+	int64_t epoch_base; /* unix time the PCP epoch counts from */
+	uint64_t started;
+	int epfd, sigfd, timerfd, pcp_fd, dpm_fd, ctl_fd;
+	struct rgd_ctl_client ctl[RGD_MAX_CTL_CLIENTS];
+	/* announcement schedule (RFC 6886 3.2.1: 10 times, doubling from 250 ms) */
+	unsigned announce_left;
+	uint64_t announce_next_ms, announce_gap_ms;
+	bool stop;
+	uint64_t reloads, reload_failures;
+};
+
+/* Start: open the store, apply cfg to the card, restore leases, open the
+ * sockets. The card is attached by the caller. Returns 0 or -1 (logged). */
+int rgd_daemon_start(struct rgd_daemon *d, const char *config_path, const struct rgd_cfg *cfg,
+		     struct rgd_card *card);
+/* Run until SIGTERM/SIGINT (or d->stop). */
+int rgd_daemon_run(struct rgd_daemon *d);
+void rgd_daemon_stop(struct rgd_daemon *d);
+
+/* Reload the configuration file (what SIGHUP does); 0 on success, else the
+ * old configuration stays in force. */
+int rgd_daemon_reload(struct rgd_daemon *d, char *err, size_t errlen);
+
+uint32_t rgd_daemon_epoch(void *d);
+uint64_t rgd_now_ms(void);
+
+/* Queue the announcements (ANNOUNCE, NAT-PMP address) from now on. */
+void rgd_daemon_announce(struct rgd_daemon *d);
+
+/* Control socket (ctl.c) */
+int rgd_ctl_open(struct rgd_daemon *d);
+void rgd_ctl_accept(struct rgd_daemon *d);
+void rgd_ctl_input(struct rgd_daemon *d, struct rgd_ctl_client *c);
+void rgd_ctl_close(struct rgd_daemon *d, struct rgd_ctl_client *c);
+void rgd_ctl_broadcast(struct rgd_daemon *d, const char *text_line, const char *json_line);
+/* Execute one control request (argv) and write the answer into out;
+ * returns the exit status realmctl should use. */
+int rgd_ctl_execute(struct rgd_daemon *d, int argc, char **argv, bool json, char *out,
+		    size_t outlen);
+
+#endif /* RGD_DAEMON_H */
