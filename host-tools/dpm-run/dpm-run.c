@@ -29,17 +29,16 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: dpm-run [options] DEST-ADDR DEST-PORT [-- COMMAND [ARG]...]\n"
-		"  -s, --server ADDR    DPM server (default: the default gateway)\n"
-		"  -P, --server-port N  DPM port (default 1080)\n"
-		"  -x, --replaceable    the gateway may assign another port\n"
-		"  -p, --port N         inside port to register (default: a free one)\n"
-		"  -u, --udp            the session is UDP (default TCP)\n"
-		"  -l, --lifetime S     requested lifetime (default: the gateway's)\n"
-		"  -T, --timeout MS     first retransmission after MS (default 1000)\n"
-		"  -j, --json           print the assignment as JSON\n"
-		"In COMMAND, {port} {outport} {outaddr} {dest} {destport} are replaced.\n");
+	fprintf(f, "usage: dpm-run [options] DEST-ADDR DEST-PORT [-- COMMAND [ARG]...]\n"
+		   "  -s, --server ADDR    DPM server (default: the default gateway)\n"
+		   "  -P, --server-port N  DPM port (default 1080)\n"
+		   "  -x, --replaceable    the gateway may assign another port\n"
+		   "  -p, --port N         inside port to register (default: a free one)\n"
+		   "  -u, --udp            the session is UDP (default TCP)\n"
+		   "  -l, --lifetime S     requested lifetime (default: the gateway's)\n"
+		   "  -T, --timeout MS     first retransmission after MS (default 1000)\n"
+		   "  -j, --json           print the assignment as JSON\n"
+		   "In COMMAND, {port} {outport} {outaddr} {dest} {destport} are replaced.\n");
 }
 
 static uint32_t txid;

@@ -50,7 +50,8 @@ int cn_udp_connect(uint32_t server, uint16_t port, uint32_t *local_addr, uint16_
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(port),
 				  .sin_addr.s_addr = htonl(server) };
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		close(fd);

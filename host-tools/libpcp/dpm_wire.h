@@ -40,24 +40,24 @@ enum dpm_type {
 
 enum dpm_status {
 	DPM_OK = 0,
-	DPM_ERR_MALFORMED = 1,	   /* bad length, magic, type, protocol or destination */
-	DPM_ERR_VERSION = 2,	   /* version not 1; the reply carries version 1 */
+	DPM_ERR_MALFORMED = 1,	    /* bad length, magic, type, protocol or destination */
+	DPM_ERR_VERSION = 2,	    /* version not 1; the reply carries version 1 */
 	DPM_ERR_NOT_AUTHORIZED = 3, /* requester not in the inside realm / policy */
 	DPM_ERR_NO_RESOURCES = 4,   /* no outside address or port left */
-	DPM_ERR_PORT_TAKEN = 5,	   /* not replaceable and that port is taken
+	DPM_ERR_PORT_TAKEN = 5,	    /* not replaceable and that port is taken
 				      toward the same destination */
-	DPM_ERR_QUOTA = 6,	   /* the requester's mapping quota is used up */
-	DPM_ERR_FAILURE = 7,	   /* the card did not answer */
+	DPM_ERR_QUOTA = 6,	    /* the requester's mapping quota is used up */
+	DPM_ERR_FAILURE = 7,	    /* the card did not answer */
 };
 
 struct dpm_msg {
 	uint8_t version;
 	uint8_t type;
-	uint8_t flags;	/* request: DPM_F_*; reply: enum dpm_status */
-	uint8_t proto;	/* 6 TCP, 17 UDP */
+	uint8_t flags;	  /* request: DPM_F_*; reply: enum dpm_status */
+	uint8_t proto;	  /* 6 TCP, 17 UDP */
 	uint16_t in_port; /* 0 = the request's own UDP source port */
-	uint32_t addr;	/* request: destination; reply: registered address (host order) */
-	uint16_t port;	/* request: destination port; reply: assigned port */
+	uint32_t addr;	  /* request: destination; reply: registered address (host order) */
+	uint16_t port;	  /* request: destination port; reply: assigned port */
 	uint32_t lifetime;
 	uint32_t txid;
 };

@@ -43,7 +43,7 @@ struct natpmp_req {
 };
 
 struct natpmp_rsp {
-	uint8_t opcode; /* of the request; the R bit is added on encoding */
+	uint8_t opcode;	  /* of the request; the R bit is added on encoding */
 	bool header_only; /* the 8-byte form (unsupported version or opcode) */
 	uint16_t result;
 	uint32_t epoch;

@@ -174,8 +174,7 @@ int pcp_decode_request(const uint8_t *buf, size_t len, struct pcp_msg *m)
 		return PCP_MALFORMED_REQUEST;
 	if (oplen > 0)
 		get_opcode_payload(buf + PCP_HDR_LEN, m);
-	return parse_options(buf + PCP_HDR_LEN + oplen, len - PCP_HDR_LEN - (size_t)oplen, m,
-			     true);
+	return parse_options(buf + PCP_HDR_LEN + oplen, len - PCP_HDR_LEN - (size_t)oplen, m, true);
 }
 
 int pcp_decode_response(const uint8_t *buf, size_t len, struct pcp_msg *m)

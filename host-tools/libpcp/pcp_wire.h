@@ -39,20 +39,20 @@ enum pcp_opcode {
 	PCP_OP_PEER = 2,
 };
 
-#define PCP_RESULTS(X)                         \
-	X(SUCCESS, 0)                          \
-	X(UNSUPP_VERSION, 1)                   \
-	X(NOT_AUTHORIZED, 2)                   \
-	X(MALFORMED_REQUEST, 3)                \
-	X(UNSUPP_OPCODE, 4)                    \
-	X(UNSUPP_OPTION, 5)                    \
-	X(MALFORMED_OPTION, 6)                 \
-	X(NETWORK_FAILURE, 7)                  \
-	X(NO_RESOURCES, 8)                     \
-	X(UNSUPP_PROTOCOL, 9)                  \
-	X(USER_EX_QUOTA, 10)                   \
-	X(CANNOT_PROVIDE_EXTERNAL, 11)         \
-	X(ADDRESS_MISMATCH, 12)                \
+#define PCP_RESULTS(X)                 \
+	X(SUCCESS, 0)                  \
+	X(UNSUPP_VERSION, 1)           \
+	X(NOT_AUTHORIZED, 2)           \
+	X(MALFORMED_REQUEST, 3)        \
+	X(UNSUPP_OPCODE, 4)            \
+	X(UNSUPP_OPTION, 5)            \
+	X(MALFORMED_OPTION, 6)         \
+	X(NETWORK_FAILURE, 7)          \
+	X(NO_RESOURCES, 8)             \
+	X(UNSUPP_PROTOCOL, 9)          \
+	X(USER_EX_QUOTA, 10)           \
+	X(CANNOT_PROVIDE_EXTERNAL, 11) \
+	X(ADDRESS_MISMATCH, 12)        \
 	X(EXCESSIVE_REMOTE_PEERS, 13)
 
 #define PCP_RESULT_ENUM(name, val) PCP_##name = val,
@@ -85,9 +85,9 @@ struct pcp_msg {
 	uint8_t version;
 	uint8_t opcode;
 	bool response;
-	uint8_t result;	   /* response */
-	uint32_t lifetime; /* requested (request) or granted (response) */
-	uint32_t epoch;	   /* response */
+	uint8_t result;		/* response */
+	uint32_t lifetime;	/* requested (request) or granted (response) */
+	uint32_t epoch;		/* response */
 	struct pcp_addr client; /* request: PCP client's IP address */
 
 	/* MAP and PEER */

@@ -70,8 +70,8 @@ static int apply_pools(struct rgd_card *card, const struct rgd_cfg *c, const str
 		for (uint32_t i = 0; i < count; i++)
 			if (!find_pool(c, have[i].id) &&
 			    (st = o->pool_del(card->ctx, have[i].id)) != RG_ST_OK)
-				return refuse(err, errlen, "removing a pool (mappings still use it)",
-					      st);
+				return refuse(err, errlen,
+					      "removing a pool (mappings still use it)", st);
 	for (unsigned i = 0; i < c->n_pools; i++) {
 		const struct rgd_pool_cfg *p = &c->pools[i];
 		const struct rgd_pool_cfg *was = find_pool(old, p->pool.id);

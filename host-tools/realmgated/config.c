@@ -221,19 +221,21 @@ static int get_prefix_list(struct cfgctx *x, const config_setting_t *g, const ch
 static int read_side(struct cfgctx *x, const config_setting_t *root, const char *side,
 		     struct rgd_cfg *c)
 {
-	static const char *const known_in[] = { "address", "prefix",   "gateway",
-						"mtu",	   "realm",    NULL };
+	static const char *const known_in[] = {
+		"address", "prefix", "gateway", "mtu", "realm", NULL
+	};
 	static const char *const known_out[] = { "address", "prefix", "gateway", "mtu", NULL };
 	bool inside = strcmp(side, "inside") == 0;
 	const config_setting_t *g = config_setting_get_member(root, side);
 	if (!g || !config_setting_is_group(g))
-		return fail(x, g ? g : root, "missing group '%s = { address = ...; prefix = ...; }'",
-			    side);
+		return fail(x, g ? g : root,
+			    "missing group '%s = { address = ...; prefix = ...; }'", side);
 	if (check_known(x, g, inside ? known_in : known_out))
 		return -1;
 	uint32_t addr, gw = 0, plen = 24, mtu = 0;
 	if (get_addr(x, g, "address", &addr, true) || get_addr(x, g, "gateway", &gw, false) < 0 ||
-	    get_uint(x, g, "prefix", &plen, 1, 32) < 0 || get_uint(x, g, "mtu", &mtu, 576, 9000) < 0)
+	    get_uint(x, g, "prefix", &plen, 1, 32) < 0 ||
+	    get_uint(x, g, "mtu", &mtu, 576, 9000) < 0)
 		return -1;
 	if (gw && (gw & mask_of((uint8_t)plen)) != (addr & mask_of((uint8_t)plen)))
 		return fail(x, config_setting_get_member(g, "gateway"),
@@ -263,14 +265,19 @@ static int read_side(struct cfgctx *x, const config_setting_t *root, const char 
 
 static int read_nat(struct cfgctx *x, const config_setting_t *root, struct rgd_cfg *c)
 {
-	static const char *const known[] = { "hairpin",		 "unreachable_on_quota",
-					     "inbound_refresh",	 "log_destinations",
-					     "syn_unreachable",	 "mss_clamp",
-					     "timeouts",	 "quotas",
+	static const char *const known[] = { "hairpin",
+					     "unreachable_on_quota",
+					     "inbound_refresh",
+					     "log_destinations",
+					     "syn_unreachable",
+					     "mss_clamp",
+					     "timeouts",
+					     "quotas",
 					     NULL };
-	static const char *const known_t[] = { "udp",	    "tcp_established", "tcp_transitory",
-					       "icmp",	    "syn_hold",	       "fragment",
-					       "port_holddown", NULL };
+	static const char *const known_t[] = {
+		"udp",	    "tcp_established", "tcp_transitory", "icmp",
+		"syn_hold", "fragment",	       "port_holddown",	 NULL
+	};
 	static const char *const known_q[] = { "sessions_per_subscriber", "ports_per_subscriber",
 					       NULL };
 	const config_setting_t *g = config_setting_get_member(root, "nat");
@@ -297,7 +304,8 @@ static int read_nat(struct cfgctx *x, const config_setting_t *root, struct rgd_c
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			k->flags = (uint16_t)(v ? (k->flags | flags[i].flag) : (k->flags & ~flags[i].flag));
+			k->flags = (uint16_t)(v ? (k->flags | flags[i].flag)
+						: (k->flags & ~flags[i].flag));
 	}
 	uint32_t mss = k->mss_clamp;
 	if (get_uint(x, g, "mss_clamp", &mss, 0, 9000) < 0)
@@ -306,8 +314,9 @@ static int read_nat(struct cfgctx *x, const config_setting_t *root, struct rgd_c
 	const config_setting_t *t = config_setting_get_member(g, "timeouts");
 	if (t) {
 		if (!config_setting_is_group(t) || check_known(x, t, known_t))
-			return t && !config_setting_is_group(t) ? fail(x, t, "'timeouts' must be a group")
-								  : -1;
+			return t && !config_setting_is_group(t)
+				       ? fail(x, t, "'timeouts' must be a group")
+				       : -1;
 		/* minimums: RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-1,
 		 * RFC 7857 (SYN hold), RFC 6888 REQ-8 */
 		if (get_uint(x, t, "udp", &k->udp_timeout_s, 120, 86400) < 0 ||
@@ -347,7 +356,8 @@ static const char *const mode_names[] = { "dynamic", "port-block", "deterministi
 static int read_pool_addresses(struct cfgctx *x, const config_setting_t *s, struct rgd_pool_cfg *p)
 {
 	if (!config_setting_is_array(s) && !config_setting_is_list(s))
-		return fail(x, s, "'addresses' must be a list of \"a.b.c.d\", \"a-b\" or \"a/len\"");
+		return fail(x, s,
+			    "'addresses' must be a list of \"a.b.c.d\", \"a-b\" or \"a/len\"");
 	int n = config_setting_length(s);
 	if (n == 0)
 		return fail(x, s, "pool '%s' has no addresses", p->name);
@@ -369,7 +379,8 @@ static int read_pool_addresses(struct cfgctx *x, const config_setting_t *s, stru
 		if (dash) {
 			*dash = 0;
 			if (rgd_parse_addr(buf, &lo) || rgd_parse_addr(dash + 1, &hi) || hi < lo)
-				return fail(x, e, "'%s' is not a range a.b.c.d-e.f.g.h (low first)", v);
+				return fail(x, e, "'%s' is not a range a.b.c.d-e.f.g.h (low first)",
+					    v);
 		} else if (strchr(buf, '/')) {
 			if (rgd_parse_prefix(buf, &pf))
 				return fail(x, e, "'%s' is not a prefix a.b.c.d/len", v);
@@ -391,11 +402,12 @@ static int read_pool_addresses(struct cfgctx *x, const config_setting_t *s, stru
 
 static int read_pool(struct cfgctx *x, const config_setting_t *g, struct rgd_pool_cfg *p)
 {
-	static const char *const known[] = { "id",	    "name",	   "mode",
-					     "mapping",	    "filtering",   "ports",
-					     "block_size",  "port_preservation", "parity",
-					     "paired",	    "addresses",   "subscribers",
-					     NULL };
+	static const char *const known[] = {
+		"id",	     "name",   "mode",	     "mapping",
+		"filtering", "ports",  "block_size", "port_preservation",
+		"parity",    "paired", "addresses",  "subscribers",
+		NULL
+	};
 	if (!config_setting_is_group(g))
 		return fail(x, g, "a pool must be a group { id = ...; addresses = [...]; }");
 	if (check_known(x, g, known))
@@ -444,8 +456,9 @@ static int read_pool(struct cfgctx *x, const config_setting_t *g, struct rgd_poo
 		if (config_setting_type(f) == CONFIG_TYPE_STRING) {
 			int m = parse_enum(config_setting_get_string(f), mapping_names, 3);
 			if (m < 0)
-				return fail(x, f, "filtering '%s': use endpoint-independent, "
-						  "address-dependent or address-and-port-dependent",
+				return fail(x, f,
+					    "filtering '%s': use endpoint-independent, "
+					    "address-dependent or address-and-port-dependent",
 					    config_setting_get_string(f));
 			p->pool.filtering[0] = p->pool.filtering[1] = p->pool.filtering[2] =
 				(uint8_t)m;
@@ -487,7 +500,8 @@ static int read_pool(struct cfgctx *x, const config_setting_t *g, struct rgd_poo
 				    mode_names[p->pool.mode]);
 		if (bs > (uint32_t)(hi - lo + 1))
 			return fail(x, config_setting_get_member(g, "block_size"),
-				    "block_size %u is larger than the port range %u-%u", bs, lo, hi);
+				    "block_size %u is larger than the port range %u-%u", bs, lo,
+				    hi);
 	}
 	bool v = false;
 	p->pool.flags = RG_POOLF_PORT_PRESERVE | RG_POOLF_PARITY | RG_POOLF_PAIRED;
@@ -547,9 +561,10 @@ static int read_pools(struct cfgctx *x, const config_setting_t *root, struct rgd
 			for (unsigned a = 0; a < p->n_ranges; a++)
 				for (unsigned b = 0; b < c->pools[j].n_ranges; b++)
 					if (ranges_overlap(&p->ranges[a], &c->pools[j].ranges[b]))
-						return fail(x, g,
-							    "pool '%s' overlaps addresses of pool '%s'",
-							    p->name, c->pools[j].name);
+						return fail(
+							x, g,
+							"pool '%s' overlaps addresses of pool '%s'",
+							p->name, c->pools[j].name);
 		}
 		c->n_pools++;
 	}
@@ -574,8 +589,8 @@ static int proto_of(const char *s)
 static int read_rule(struct cfgctx *x, const config_setting_t *g, const struct rgd_cfg *c,
 		     struct rg_rule *r)
 {
-	static const char *const known[] = { "id",   "type", "proto", "from",	 "dst",
-					     "ports", "to",  "to_port", NULL };
+	static const char *const known[] = { "id",    "type", "proto",	 "from", "dst",
+					     "ports", "to",   "to_port", NULL };
 	if (!config_setting_is_group(g))
 		return fail(x, g, "a rule must be a group { id = ...; type = ...; }");
 	if (check_known(x, g, known))
@@ -637,10 +652,12 @@ static int read_rule(struct cfgctx *x, const config_setting_t *g, const struct r
 	r->dport_hi = htons(hi);
 	if (r->kind == RG_RULE_FORWARD || r->kind == RG_RULE_DSTNAT) {
 		uint32_t to, to_port = 0;
-		if (get_addr(x, g, "to", &to, true) || get_uint(x, g, "to_port", &to_port, 0, 65535) < 0)
+		if (get_addr(x, g, "to", &to, true) ||
+		    get_uint(x, g, "to_port", &to_port, 0, 65535) < 0)
 			return -1;
 		if (to_port && lo != hi)
-			return fail(x, g, "rule %u: 'to_port' needs a single port in 'ports'", r->id);
+			return fail(x, g, "rule %u: 'to_port' needs a single port in 'ports'",
+				    r->id);
 		r->to_addr = htonl(to);
 		r->to_port = htons((uint16_t)to_port);
 	} else if (config_setting_get_member(g, "to") || config_setting_get_member(g, "to_port")) {
@@ -673,10 +690,12 @@ static int read_rules(struct cfgctx *x, const config_setting_t *root, struct rgd
 
 static int read_pcp(struct cfgctx *x, const config_setting_t *root, struct rgd_cfg *c)
 {
-	static const char *const known[] = { "enabled",	    "natpmp",	    "announce",
-					     "listen",	    "port",	    "announce_port", "announce_to",
-					     "min_lifetime", "max_lifetime", "max_mappings_per_host",
-					     "third_party", NULL };
+	static const char *const known[] = { "enabled",	     "natpmp",
+					     "announce",     "listen",
+					     "port",	     "announce_port",
+					     "announce_to",  "min_lifetime",
+					     "max_lifetime", "max_mappings_per_host",
+					     "third_party",  NULL };
 	const config_setting_t *g = config_setting_get_member(root, "pcp");
 	if (!g)
 		return 0;
@@ -750,10 +769,11 @@ void rgd_config_defaults(struct rgd_cfg *c)
 
 static int read_root(struct cfgctx *x, const config_setting_t *root, struct rgd_cfg *c)
 {
-	static const char *const known[] = { "card",	 "host_tap", "state_db", "control_socket",
-					     "control_group", "inside", "outside", "nat",
-					     "pools",	 "rules",    "pcp",	 "dpm",
-					     NULL };
+	static const char *const known[] = {
+		"card",	  "host_tap", "state_db", "control_socket", "control_group",
+		"inside", "outside",  "nat",	  "pools",	    "rules",
+		"pcp",	  "dpm",      NULL
+	};
 	if (check_known(x, root, known))
 		return -1;
 	if (get_str(x, root, "card", c->card, sizeof(c->card), false) < 0 ||

@@ -53,7 +53,7 @@ struct rgd_cfg {
 	bool announce;
 	uint32_t listen_addr; /* host order; default inside.address */
 	uint16_t pcp_port;
-	uint16_t announce_port; /* where unsolicited messages go, default 5350 */
+	uint16_t announce_port;	 /* where unsolicited messages go, default 5350 */
 	uint32_t announce_group; /* where unsolicited messages go, default 224.0.0.1 */
 	uint32_t min_lifetime, max_lifetime;
 	uint32_t max_mappings_per_host; /* 0 = unlimited */

@@ -152,7 +152,8 @@ void rgd_ctl_broadcast(struct rgd_daemon *d, const char *text, const char *json)
 			continue;
 		char line[512];
 		int n = snprintf(line, sizeof(line), "%s\n", c->json ? json : text);
-		if (send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN)
+		if (send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+		    errno != EAGAIN)
 			rgd_ctl_close(d, c);
 	}
 }
@@ -194,8 +195,9 @@ static int cmd_status(struct rgd_daemon *d, bool json, struct out *o)
 		put(o, "requests    pcp %llu, nat-pmp %llu, dpm %llu, outside-realm dropped %llu\n",
 		    (unsigned long long)s->pcp_rx, (unsigned long long)s->natpmp_rx,
 		    (unsigned long long)s->dpm_rx, (unsigned long long)s->outside_realm);
-		put(o, "mappings    created %llu, renewed %llu, deleted %llu, expired %llu, "
-		       "refused %llu\n",
+		put(o,
+		    "mappings    created %llu, renewed %llu, deleted %llu, expired %llu, "
+		    "refused %llu\n",
 		    (unsigned long long)m->created, (unsigned long long)m->renewed,
 		    (unsigned long long)m->deleted, (unsigned long long)m->expired,
 		    (unsigned long long)m->refused);
@@ -232,11 +234,12 @@ static int cmd_pools(struct rgd_daemon *d, bool json, struct out *o)
 				    ip(ntohl(p->ranges[j].hi), b));
 			put(o, "]}");
 		} else {
-			put(o, "pool %u %s: %s, mapping %s, filtering udp %s tcp %s icmp %s\n", k->id,
-			    p->name, modes[k->mode % 3], beh[k->mapping % 3], beh[k->filtering[0] % 3],
-			    beh[k->filtering[1] % 3], beh[k->filtering[2] % 3]);
-			put(o, "  ports %u-%u, block %u, subscribers %s/%u\n", k->port_lo, k->port_hi,
-			    k->block_size, ip(ntohl(k->sub_addr), a), k->sub_plen);
+			put(o, "pool %u %s: %s, mapping %s, filtering udp %s tcp %s icmp %s\n",
+			    k->id, p->name, modes[k->mode % 3], beh[k->mapping % 3],
+			    beh[k->filtering[0] % 3], beh[k->filtering[1] % 3],
+			    beh[k->filtering[2] % 3]);
+			put(o, "  ports %u-%u, block %u, subscribers %s/%u\n", k->port_lo,
+			    k->port_hi, k->block_size, ip(ntohl(k->sub_addr), a), k->sub_plen);
 			for (unsigned j = 0; j < p->n_ranges; j++)
 				put(o, "  addresses %s-%s\n", ip(ntohl(p->ranges[j].lo), a),
 				    ip(ntohl(p->ranges[j].hi), b));
@@ -258,7 +261,8 @@ static void lease_line(struct rgd_daemon *d, const struct rgd_lease *l, bool jso
 	(void)d;
 	if (json) {
 		put(o,
-		    "%s{\"owner\":\"%s\",\"proto\":\"%s\",\"inside\":\"%s:%u\",\"outside\":\"%s:%u\","
+		    "%s{\"owner\":\"%s\",\"proto\":\"%s\",\"inside\":\"%s:%u\",\"outside\":\"%s:%"
+		    "u\","
 		    "\"peer\":",
 		    first ? "" : ",", rgd_owner_name(l->owner), proto_name(l->key.proto),
 		    ip(l->key.in_addr, in), l->key.in_port, ip(l->out_addr, out), l->out_port);
@@ -446,19 +450,23 @@ static int cmd_sessions(struct rgd_daemon *d, bool json, struct out *o)
 			const struct rg_session_rec *r = &recs[i];
 			if (json)
 				put(o,
-				    "%s{\"proto\":\"%s\",\"inside\":\"%s:%u\",\"outside\":\"%s:%u\","
+				    "%s{\"proto\":\"%s\",\"inside\":\"%s:%u\",\"outside\":\"%s:%"
+				    "u\","
 				    "\"remote\":\"%s:%u\",\"idle_ms\":%u,\"packets\":%llu,"
 				    "\"bytes\":%llu}",
-				    total ? "," : "", proto_name(r->proto), ip(ntohl(r->in_addr), a),
-				    ntohs(r->in_port), ip(ntohl(r->out_addr), b), ntohs(r->out_port),
+				    total ? "," : "", proto_name(r->proto),
+				    ip(ntohl(r->in_addr), a), ntohs(r->in_port),
+				    ip(ntohl(r->out_addr), b), ntohs(r->out_port),
 				    ip(ntohl(r->rem_addr), c), ntohs(r->rem_port), r->idle_ms,
 				    (unsigned long long)r->pkts, (unsigned long long)r->bytes);
 			else
-				put(o, "%-4s %15s:%-5u -> %15s:%-5u <-> %15s:%-5u idle %ums %llu pkts\n",
-				    proto_name(r->proto), ip(ntohl(r->in_addr), a), ntohs(r->in_port),
-				    ip(ntohl(r->out_addr), b), ntohs(r->out_port),
-				    ip(ntohl(r->rem_addr), c), ntohs(r->rem_port), r->idle_ms,
-				    (unsigned long long)r->pkts);
+				put(o,
+				    "%-4s %15s:%-5u -> %15s:%-5u <-> %15s:%-5u idle %ums %llu "
+				    "pkts\n",
+				    proto_name(r->proto), ip(ntohl(r->in_addr), a),
+				    ntohs(r->in_port), ip(ntohl(r->out_addr), b),
+				    ntohs(r->out_port), ip(ntohl(r->rem_addr), c),
+				    ntohs(r->rem_port), r->idle_ms, (unsigned long long)r->pkts);
 		}
 		cursor = next;
 	} while (next && o->len + 256 < o->cap);
@@ -503,7 +511,8 @@ static int cmd_counters(struct rgd_daemon *d, bool json, struct out *o)
 					put(o, "%s\"%s\":%llu", first ? "" : ",", name,
 					    (unsigned long long)recs[i].value);
 				else
-					put(o, "%-32s %llu\n", name, (unsigned long long)recs[i].value);
+					put(o, "%-32s %llu\n", name,
+					    (unsigned long long)recs[i].value);
 				first = false;
 			}
 			cursor = next;

@@ -45,7 +45,8 @@ static int udp_socket(uint32_t addr, uint16_t port)
 		return -1;
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(port),
 				  .sin_addr.s_addr = htonl(addr) };
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		int e = errno;
@@ -64,7 +65,8 @@ static int udp_socket(uint32_t addr, uint16_t port)
 
 static void send_to(int fd, const void *buf, size_t len, uint32_t addr, uint16_t port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(port),
 				  .sin_addr.s_addr = htonl(addr) };
 	if (len && sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		rgd_log(LOG_DEBUG, "sendto %08x:%u: %m", addr, port);
@@ -252,11 +254,12 @@ int rgd_daemon_reload(struct rgd_daemon *d, char *err, size_t errlen)
 	}
 	if (next.listen_addr != d->cfg.listen_addr || next.pcp_port != d->cfg.pcp_port ||
 	    next.dpm_port != d->cfg.dpm_port || next.pcp_enabled != d->cfg.pcp_enabled ||
-	    next.natpmp_enabled != d->cfg.natpmp_enabled || next.dpm_enabled != d->cfg.dpm_enabled ||
-	    strcmp(next.state_db, d->cfg.state_db) || strcmp(next.card, d->cfg.card) ||
-	    strcmp(next.control_socket, d->cfg.control_socket)) {
-		snprintf(err, errlen, "listen address, ports, card, state_db or control_socket "
-				      "changed: these need a restart");
+	    next.natpmp_enabled != d->cfg.natpmp_enabled ||
+	    next.dpm_enabled != d->cfg.dpm_enabled || strcmp(next.state_db, d->cfg.state_db) ||
+	    strcmp(next.card, d->cfg.card) || strcmp(next.control_socket, d->cfg.control_socket)) {
+		snprintf(err, errlen,
+			 "listen address, ports, card, state_db or control_socket "
+			 "changed: these need a restart");
 		d->reload_failures++;
 		return -1;
 	}

@@ -22,8 +22,8 @@ static uint32_t key_hash(const struct rgd_lease_key *k)
 static bool key_eq(const struct rgd_lease_key *a, const struct rgd_lease_key *b)
 {
 	return a->proto == b->proto && a->peer == b->peer && a->in_addr == b->in_addr &&
-	       a->in_port == b->in_port && (!a->peer || (a->rem_addr == b->rem_addr &&
-							 a->rem_port == b->rem_port));
+	       a->in_port == b->in_port &&
+	       (!a->peer || (a->rem_addr == b->rem_addr && a->rem_port == b->rem_port));
 }
 
 int rgd_leases_init(struct rgd_leases *t, unsigned nbuckets)

@@ -18,7 +18,7 @@
 
 struct rgd_lease_key {
 	uint8_t proto;
-	bool peer; /* PEER-style: one session toward rem */
+	bool peer;	  /* PEER-style: one session toward rem */
 	uint32_t in_addr; /* host order */
 	uint16_t in_port;
 	uint32_t rem_addr; /* PEER only */
@@ -35,10 +35,10 @@ struct rgd_lease {
 	uint8_t nonce[RGD_NONCE_LEN];
 	uint32_t client_addr; /* who asked (differs from in_addr with THIRD_PARTY) */
 	uint16_t client_port;
-	uint64_t created;     /* unix seconds */
-	uint64_t expires;     /* unix seconds; UINT64_MAX = no expiry */
-	uint32_t lifetime;    /* last granted */
-	uint32_t card_id;     /* the card's mapping handle */
+	uint64_t created;  /* unix seconds */
+	uint64_t expires;  /* unix seconds; UINT64_MAX = no expiry */
+	uint32_t lifetime; /* last granted */
+	uint32_t card_id;  /* the card's mapping handle */
 	uint8_t n_filters;
 	struct rg_map_filter filters[RG_MAP_MAX_FILTERS];
 

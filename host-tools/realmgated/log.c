@@ -25,7 +25,7 @@ void rgd_log(int level, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	if (use_stderr) {
-		static const char *const names[] = { "emerg", "alert", "crit", "error",
+		static const char *const names[] = { "emerg",	"alert",  "crit", "error",
 						     "warning", "notice", "info", "debug" };
 		fprintf(stderr, "%s: %s: ", log_ident, names[level & 7]);
 		vfprintf(stderr, fmt, ap);

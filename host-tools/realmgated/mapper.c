@@ -17,9 +17,9 @@ static uint64_t wall_now(void *arg)
 
 const char *rgd_map_status_name(enum rgd_map_status st)
 {
-	static const char *const names[] = { "ok",	  "not-authorized",   "cannot-provide",
+	static const char *const names[] = { "ok",	     "not-authorized", "cannot-provide",
 					     "no-resources", "quota",	       "excessive-peers",
-					     "failure",	  "invalid" };
+					     "failure",	     "invalid" };
 	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "unknown";
 }
 
@@ -142,7 +142,8 @@ static enum rgd_map_status card_install(struct rgd_mapper *m, const struct rgd_l
 		if (card_get(m, k, &rec) == RG_ST_OK) {
 			uint32_t a = ntohl(rec.out_addr);
 			uint16_t p = ntohs(rec.out_port);
-			if (prefer_failure && ((sugg_addr && sugg_addr != a) || (sugg_port && sugg_port != p)))
+			if (prefer_failure &&
+			    ((sugg_addr && sugg_addr != a) || (sugg_port && sugg_port != p)))
 				return RGD_MAP_CANNOT_PROVIDE;
 			*out_addr = a;
 			*out_port = p;
@@ -190,10 +191,9 @@ static enum rgd_map_status renew(struct rgd_mapper *m, struct rgd_lease *l,
 	n.expires = expiry(m, p->lifetime);
 	n.client_addr = p->client_addr;
 	n.client_port = p->client_port;
-	enum rgd_map_status st =
-		card_install(m, &l->key, l->owner, l->out_addr, l->out_port, true, p->lifetime,
-			     n.n_filters, n.filters, p->set_filters, &n.out_addr, &n.out_port,
-			     &n.card_id);
+	enum rgd_map_status st = card_install(m, &l->key, l->owner, l->out_addr, l->out_port, true,
+					      p->lifetime, n.n_filters, n.filters, p->set_filters,
+					      &n.out_addr, &n.out_port, &n.card_id);
 	if (st != RGD_MAP_OK)
 		return st;
 	if (m->store && rgd_store_put(m->store, &n)) {
@@ -381,9 +381,8 @@ uint32_t rgd_mapper_public_addr(const struct rgd_mapper *m, uint32_t in_addr)
 static int reinstall(struct rgd_mapper *m, struct rgd_lease *l)
 {
 	bool in_pool = rgd_mapper_addr_in_pools(m->cfg, l->out_addr);
-	uint32_t lifetime = l->expires == UINT64_MAX
-				    ? UINT32_MAX
-				    : (uint32_t)(l->expires - m->now(m->now_arg));
+	uint32_t lifetime =
+		l->expires == UINT64_MAX ? UINT32_MAX : (uint32_t)(l->expires - m->now(m->now_arg));
 	uint32_t a;
 	uint16_t p;
 	uint32_t id;
@@ -473,7 +472,8 @@ int rgd_mapper_restore(struct rgd_mapper *m, unsigned *moved)
 				int r = reinstall(m, l);
 				if (r < 0) {
 					rgd_log(LOG_WARNING,
-						"lease %lld could not be restored on the card; dropped",
+						"lease %lld could not be restored on the card; "
+						"dropped",
 						(long long)l->id);
 					drop(m, l, true, "lost");
 				} else if (r > 0) {

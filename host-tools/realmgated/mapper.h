@@ -37,8 +37,8 @@ struct rgd_map_params {
 	uint32_t sugg_addr; /* 0 = any */
 	uint16_t sugg_port; /* 0 = any */
 	bool prefer_failure;
-	uint32_t lifetime;    /* already clamped by the protocol; UINT32_MAX = static */
-	bool check_nonce;     /* PCP: renewals and deletions must repeat it */
+	uint32_t lifetime; /* already clamped by the protocol; UINT32_MAX = static */
+	bool check_nonce;  /* PCP: renewals and deletions must repeat it */
 	uint8_t nonce[RGD_NONCE_LEN];
 	bool set_filters; /* replace the lease's filters with these */
 	uint8_t n_filters;

@@ -26,3 +26,20 @@ rgd-testd_SRCS := tests/tools/rgd-testd.c
 rgd-testd_LIBS := rgd carddouble pcpwire
 rgd-testd_LDLIBS := $(RGD_LDLIBS)
 EXTRA_ALL += $(BUILD)/host/tools/rgd-testd
+
+# installed with `make install`: man pages, bash completion, unit, example
+RGD_MAN := docs/man/realmgated.8 docs/man/realmgated.conf.5 docs/man/pcp-client.1 docs/man/dpm-run.1
+define INSTALL_RGD
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/realmgate
+	install -m 0644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 docs/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	for c in realmgated pcp-client dpm-run; do \
+		install -m 0644 host-tools/completion/realmgate \
+			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$c; done
+	sed 's|/usr/local|$(PREFIX)|g' etc/realmgated.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/realmgated.service
+	install -m 0644 etc/realmgated.conf $(DESTDIR)$(PREFIX)/share/doc/realmgate/realmgated.conf.example
+endef
+INSTALL_EXTRA += $(INSTALL_RGD)

@@ -27,7 +27,7 @@ static const char schema[] =
 	" card_id INTEGER NOT NULL, filters BLOB NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
 
-#define LEASE_COLS                                                                         \
+#define LEASE_COLS                                                                            \
 	"owner, proto, peer, prefer_failure, in_addr, in_port, rem_addr, rem_port, out_addr," \
 	" out_port, nonce, client_addr, client_port, created, expires, lifetime, card_id, filters"
 
@@ -59,10 +59,10 @@ struct rgd_store *rgd_store_open(const char *path, char *err, size_t errlen)
 		    SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "SELECT " LEASE_COLS ", id FROM lease ORDER BY id", -1,
 			       &s->load, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &s->mget,
-			       NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-			       -1, &s->mset, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &s->mget, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", -1,
+			       &s->mset, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		rgd_store_close(s);

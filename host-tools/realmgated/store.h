@@ -26,8 +26,7 @@ int rgd_store_put(struct rgd_store *s, struct rgd_lease *l);
 int rgd_store_del(struct rgd_store *s, int64_t id);
 
 /* Calls fn for every stored lease (fn returns non-zero to stop). */
-int rgd_store_load(struct rgd_store *s, int (*fn)(void *arg, const struct rgd_lease *l),
-		   void *arg);
+int rgd_store_load(struct rgd_store *s, int (*fn)(void *arg, const struct rgd_lease *l), void *arg);
 
 /* Small key/value facts (epoch base, last outside addresses). */
 int rgd_store_meta_get(struct rgd_store *s, const char *key, int64_t *value);

@@ -41,8 +41,7 @@ unsigned card_double_calls(const struct card_double *d, uint16_t op)
 	return n;
 }
 
-static struct cd_map *find(struct card_double *d, uint8_t proto, uint32_t in_addr,
-			   uint16_t in_port)
+static struct cd_map *find(struct card_double *d, uint8_t proto, uint32_t in_addr, uint16_t in_port)
 {
 	for (unsigned i = 0; i < CD_MAX_MAPS; i++) {
 		struct cd_map *m = &d->maps[i];
@@ -52,8 +51,8 @@ static struct cd_map *find(struct card_double *d, uint8_t proto, uint32_t in_add
 	return NULL;
 }
 
-const struct cd_map *card_double_find(const struct card_double *d, uint8_t proto,
-				      uint32_t in_addr, uint16_t in_port)
+const struct cd_map *card_double_find(const struct card_double *d, uint8_t proto, uint32_t in_addr,
+				      uint16_t in_port)
 {
 	return find((struct card_double *)d, proto, in_addr, in_port);
 }
@@ -116,7 +115,8 @@ static enum rg_status cd_map_add(void *ctx, const struct rg_map_req *r, struct r
 	bool pf = r->flags & RG_MAPF_PREFER_FAILURE;
 	struct cd_map *m = find(d, r->proto, in_addr, in_port);
 	if (m) {
-		if (pf && ((sugg && sugg != m->out_port) || (sugg_addr && sugg_addr != m->out_addr)))
+		if (pf &&
+		    ((sugg && sugg != m->out_port) || (sugg_addr && sugg_addr != m->out_addr)))
 			return RG_ST_CANNOT_PROVIDE;
 		if (peer && !has_peer(m, rem, rport)) {
 			/* another inside endpoint already talks to rem from this port */
@@ -240,8 +240,8 @@ static enum rg_status cd_map_get(void *ctx, const struct rg_map_id *id, struct r
 	return RG_ST_OK;
 }
 
-static enum rg_status cd_map_list(void *ctx, uint32_t cursor, struct rg_map_rec *out,
-				  uint32_t max, uint32_t *count, uint32_t *next)
+static enum rg_status cd_map_list(void *ctx, uint32_t cursor, struct rg_map_rec *out, uint32_t max,
+				  uint32_t *count, uint32_t *next)
 {
 	struct card_double *d = ctx;
 	record(d, RG_OP_MAP_LIST, &cursor, sizeof(cursor));

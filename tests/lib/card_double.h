@@ -66,8 +66,8 @@ struct card_double {
 
 void card_double_init(struct card_double *d, uint32_t out_addr);
 unsigned card_double_calls(const struct card_double *d, uint16_t op);
-const struct cd_map *card_double_find(const struct card_double *d, uint8_t proto,
-				      uint32_t in_addr, uint16_t in_port);
+const struct cd_map *card_double_find(const struct card_double *d, uint8_t proto, uint32_t in_addr,
+				      uint16_t in_port);
 unsigned card_double_maps(const struct card_double *d);
 void card_double_fail(struct card_double *d, uint16_t op, enum rg_status st, unsigned count);
 

@@ -18,13 +18,13 @@
 #include "../../host-tools/realmgated/proto.h"
 #include "card_double.h"
 
-#define FX_INSIDE 0xc0a80101u  /* 192.168.1.1 */
-#define FX_HOST_A 0xc0a8010au  /* 192.168.1.10 */
-#define FX_HOST_B 0xc0a8010bu  /* 192.168.1.11 */
-#define FX_PROXY 0xc0a80105u   /* 192.168.1.5: allowed THIRD_PARTY */
-#define FX_OUTSIDE 0xcb007101u /* 203.0.113.1 */
-#define FX_REMOTE 0xcb007102u  /* 203.0.113.2 */
-#define FX_REMOTE2 0xcb007103u /* 203.0.113.3 */
+#define FX_INSIDE 0xc0a80101u	/* 192.168.1.1 */
+#define FX_HOST_A 0xc0a8010au	/* 192.168.1.10 */
+#define FX_HOST_B 0xc0a8010bu	/* 192.168.1.11 */
+#define FX_PROXY 0xc0a80105u	/* 192.168.1.5: allowed THIRD_PARTY */
+#define FX_OUTSIDE 0xcb007101u	/* 203.0.113.1 */
+#define FX_REMOTE 0xcb007102u	/* 203.0.113.2 */
+#define FX_REMOTE2 0xcb007103u	/* 203.0.113.3 */
 #define FX_STRANGER 0xc6336401u /* 198.51.100.1: not inside */
 
 static const char fx_config[] =
@@ -106,8 +106,8 @@ static inline struct pcp_msg fx_map(uint32_t from, uint8_t proto, uint16_t in_po
 	return m;
 }
 
-static inline struct pcp_msg fx_peer(uint32_t from, uint8_t proto, uint16_t in_port,
-				     uint32_t rem, uint16_t rport, uint32_t lifetime)
+static inline struct pcp_msg fx_peer(uint32_t from, uint8_t proto, uint16_t in_port, uint32_t rem,
+				     uint16_t rport, uint32_t lifetime)
 {
 	struct pcp_msg m = fx_map(from, proto, in_port, lifetime);
 	m.opcode = PCP_OP_PEER;

@@ -114,9 +114,9 @@ static void test_request_faults_map_to_result_codes(void **state)
 	assert_int_equal(pcp_decode_request(b, n, &d), PCP_UNSUPP_VERSION);
 	b[0] = 3;
 	assert_int_equal(pcp_decode_request(b, n, &d), PCP_UNSUPP_VERSION);
-	assert_int_equal(pcp_decode_request(buf, 20, &d), PCP_MALFORMED_REQUEST); /* < header */
+	assert_int_equal(pcp_decode_request(buf, 20, &d), PCP_MALFORMED_REQUEST);    /* < header */
 	assert_int_equal(pcp_decode_request(buf, n - 2, &d), PCP_MALFORMED_REQUEST); /* % 4 */
-	assert_int_equal(pcp_decode_request(buf, 40, &d), PCP_MALFORMED_REQUEST); /* short MAP */
+	assert_int_equal(pcp_decode_request(buf, 40, &d), PCP_MALFORMED_REQUEST);    /* short MAP */
 	memset(b, 0, sizeof(b));
 	memcpy(b, buf, n);
 	assert_int_equal(pcp_decode_request(b, PCP_MAX_LEN + 4, &d), PCP_MALFORMED_REQUEST);
@@ -203,7 +203,8 @@ static void test_error_response_copies_request(void **state)
 	buf[0] = 1;
 	pcp_encode_error(buf, n, PCP_UNSUPP_VERSION, 1, 1, out);
 	assert_int_equal(out[0], 2);
-	assert_string_equal(pcp_result_name(PCP_CANNOT_PROVIDE_EXTERNAL), "CANNOT_PROVIDE_EXTERNAL");
+	assert_string_equal(pcp_result_name(PCP_CANNOT_PROVIDE_EXTERNAL),
+			    "CANNOT_PROVIDE_EXTERNAL");
 	assert_string_equal(pcp_result_name(77), "UNKNOWN");
 }
 
@@ -246,8 +247,13 @@ static void test_dpm_codec(void **state)
 {
 	(void)state;
 	uint8_t b[DPM_MSG_LEN + 4];
-	struct dpm_msg m = { .type = DPM_SETUP, .flags = DPM_F_REPLACEABLE, .proto = 6,
-			     .in_port = 5000, .addr = 0xcb007102, .port = 80, .lifetime = 60,
+	struct dpm_msg m = { .type = DPM_SETUP,
+			     .flags = DPM_F_REPLACEABLE,
+			     .proto = 6,
+			     .in_port = 5000,
+			     .addr = 0xcb007102,
+			     .port = 80,
+			     .lifetime = 60,
 			     .txid = 0x01020304 },
 		       d;
 	assert_int_equal(dpm_encode(&m, b), DPM_MSG_LEN);

@@ -34,9 +34,11 @@ static const char full[] =
 	"    subscribers = \"192.168.1.0/24\"; }\n"
 	");\n"
 	"rules = (\n"
-	"  { id = 10; type = \"forward\"; proto = \"tcp\"; ports = \"8080\"; to = \"192.168.1.10\";\n"
+	"  { id = 10; type = \"forward\"; proto = \"tcp\"; ports = \"8080\"; to = "
+	"\"192.168.1.10\";\n"
 	"    to_port = 80; },\n"
-	"  { id = 11; type = \"forward\"; proto = \"udp\"; ports = \"5060\"; to = \"192.168.1.20\";\n"
+	"  { id = 11; type = \"forward\"; proto = \"udp\"; ports = \"5060\"; to = "
+	"\"192.168.1.20\";\n"
 	"    from = \"198.51.100.0/24\"; },\n"
 	"  { id = 12; type = \"dstnat\"; proto = \"udp\"; dst = \"10.99.0.1/32\"; ports = \"53\";\n"
 	"    to = \"203.0.113.53\"; },\n"
@@ -125,11 +127,14 @@ static void test_errors_name_file_and_line(void **state)
 	} cases[] = {
 		{ "inside = { address = \"10.0.0.1\" \n", "t.conf:2:", "syntax error" },
 		{ "inside = { address = \"10.0.0.300\"; };\n", "t.conf:1:", "not an IPv4 address" },
-		{ "\ninside = { adress = \"10.0.0.1\"; };\n", "t.conf:2:", "unknown setting 'adress'" },
-		{ "outside = { address = \"203.0.113.1\"; };\n", "t.conf:", "missing group 'inside" },
-		{ "inside = { address = \"10.0.0.1\"; prefix = 40; };\n", "t.conf:1:", "out of range" },
-		{ "pools = ( { id = 1; addresses = [\"203.0.113.9-203.0.113.1\"]; } );\n", "t.conf:4:",
-		  "low first" },
+		{ "\ninside = { adress = \"10.0.0.1\"; };\n",
+		  "t.conf:2:", "unknown setting 'adress'" },
+		{ "outside = { address = \"203.0.113.1\"; };\n",
+		  "t.conf:", "missing group 'inside" },
+		{ "inside = { address = \"10.0.0.1\"; prefix = 40; };\n",
+		  "t.conf:1:", "out of range" },
+		{ "pools = ( { id = 1; addresses = [\"203.0.113.9-203.0.113.1\"]; } );\n",
+		  "t.conf:4:", "low first" },
 		{ "pools = ( { id = 1; mode = \"blocks\"; addresses = [\"1.2.3.4\"]; } );\n",
 		  "t.conf:4:", "mode 'blocks'" },
 		{ "pools = ( { id = 1; mode = \"port-block\"; addresses = [\"1.2.3.4\"]; } );\n",
@@ -137,20 +142,23 @@ static void test_errors_name_file_and_line(void **state)
 		{ "pools = ( { id = 1; addresses = [\"1.2.3.4\"]; },\n"
 		  "          { id = 2; addresses = [\"1.2.3.0/24\"]; } );\n",
 		  "t.conf:5:", "overlaps" },
-		{ "pools = ( { id = 1; addresses = [\"1.2.3.4\"]; ports = \"0-10\"; } );\n", "t.conf:4:",
-		  "ports '0-10'" },
-		{ "rules = ( { id = 1; type = \"forward\"; proto = \"tcp\"; to = \"10.0.0.2\"; } );\n",
+		{ "pools = ( { id = 1; addresses = [\"1.2.3.4\"]; ports = \"0-10\"; } );\n",
+		  "t.conf:4:", "ports '0-10'" },
+		{ "rules = ( { id = 1; type = \"forward\"; proto = \"tcp\"; to = \"10.0.0.2\"; } "
+		  ");\n",
 		  "t.conf:5:", "needs 'ports'" },
 		{ "rules = ( { id = 1; type = \"teleport\"; } );\n", "t.conf:5:", "rule type" },
-		{ "rules = ( { id = 1; type = \"exclude\"; dst = \"10.0.0.1/8\"; } );\n", "t.conf:5:",
-		  "host bits" },
+		{ "rules = ( { id = 1; type = \"exclude\"; dst = \"10.0.0.1/8\"; } );\n",
+		  "t.conf:5:", "host bits" },
 		{ "rules = ( { id = 1; type = \"exclude\"; dst = \"1.0.0.0/8\"; },\n"
 		  "          { id = 1; type = \"exclude\"; dst = \"2.0.0.0/8\"; } );\n",
 		  "t.conf:6:", "used twice" },
-		{ "pcp = { min_lifetime = 900; max_lifetime = 60; };\n", "t.conf:5:", "larger than" },
+		{ "pcp = { min_lifetime = 900; max_lifetime = 60; };\n",
+		  "t.conf:5:", "larger than" },
 		{ "pcp = { port = 1080; };\n", "t.conf:", "is the PCP port" },
 		{ "pcp = { enabled = \"yes\"; };\n", "t.conf:5:", "true or false" },
-		{ "nat = { timeouts = { udp = 30; }; };\n", "t.conf:5:", "'udp' = 30 is out of range" },
+		{ "nat = { timeouts = { udp = 30; }; };\n",
+		  "t.conf:5:", "'udp' = 30 is out of range" },
 	};
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[2048], err[256] = "";

@@ -29,8 +29,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int natpmp(struct fx *f, uint8_t op, uint16_t in_port, uint16_t ext_port,
-		  uint32_t lifetime, uint32_t src, struct natpmp_rsp *r)
+static int natpmp(struct fx *f, uint8_t op, uint16_t in_port, uint16_t ext_port, uint32_t lifetime,
+		  uint32_t src, struct natpmp_rsp *r)
 {
 	struct natpmp_req q = { 0, op, in_port, ext_port, lifetime };
 	uint8_t b[16];
@@ -146,8 +146,13 @@ static void test_natpmp_when_pcp_disabled(void **state)
 static int dpm(struct fx *f, uint8_t type, uint8_t flags, uint16_t in_port, uint32_t dst,
 	       uint16_t dport, uint32_t src, struct dpm_msg *r)
 {
-	struct dpm_msg q = { .type = type, .flags = flags, .proto = 6, .in_port = in_port,
-			     .addr = dst, .port = dport, .txid = 77 };
+	struct dpm_msg q = { .type = type,
+			     .flags = flags,
+			     .proto = 6,
+			     .in_port = in_port,
+			     .addr = dst,
+			     .port = dport,
+			     .txid = 77 };
 	uint8_t b[DPM_MSG_LEN];
 	dpm_encode(&q, b);
 	f->rsp_len = rgd_dpm_handle(&f->p, b, sizeof(b), src, 45000, f->rsp);

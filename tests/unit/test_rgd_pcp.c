@@ -407,8 +407,10 @@ static void test_existing_dynamic_mapping_is_adopted(void **state)
 {
 	struct fx *f = *state;
 	/* the host's own traffic already made a mapping on the card */
-	struct rg_map_req req = { .proto = 17, .in_addr = __builtin_bswap32(FX_HOST_A),
-				  .in_port = __builtin_bswap16(4444), .owner = RG_OWNER_DYNAMIC };
+	struct rg_map_req req = { .proto = 17,
+				  .in_addr = __builtin_bswap32(FX_HOST_A),
+				  .in_port = __builtin_bswap16(4444),
+				  .owner = RG_OWNER_DYNAMIC };
 	struct rg_map_rsp rsp;
 	f->cd.card.ops->map_add(f->cd.card.ctx, &req, &rsp);
 	f->cd.maps[0].owner = RG_OWNER_DYNAMIC;

@@ -131,8 +131,10 @@ static void test_orphans_are_removed(void **state)
 	struct fx *f = fx_new_with(fx_config, db);
 	populate(f);
 	/* a mapping made on the card whose lease never got stored */
-	struct rg_map_req req = { .proto = 17, .in_addr = __builtin_bswap32(FX_HOST_A),
-				  .in_port = __builtin_bswap16(9999), .owner = RG_OWNER_PCP };
+	struct rg_map_req req = { .proto = 17,
+				  .in_addr = __builtin_bswap32(FX_HOST_A),
+				  .in_port = __builtin_bswap16(9999),
+				  .owner = RG_OWNER_PCP };
 	struct rg_map_rsp rsp;
 	f->cd.card.ops->map_add(f->cd.card.ctx, &req, &rsp);
 	/* and one the host's traffic made, which is not ours to remove */
