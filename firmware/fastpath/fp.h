@@ -25,8 +25,10 @@
  * one. */
 struct rg_toeplitz {
 	uint8_t secret[RG_HASH_SECRET_BYTES];
-	/* words 0..2: the three output words; word 3 pads to 16 bytes */
-	uint32_t t[sizeof(struct rg_flow_key)][256][4];
+	/* words 0..2: the three output words; word 3 pads to 16 bytes. 16-byte
+	 * aligned so no entry straddles a cache line (malloc'ed holders keep
+	 * their 16-byte alignment). */
+	uint32_t t[sizeof(struct rg_flow_key)][256][4] __attribute__((aligned(16)));
 };
 
 void rg_toeplitz_init(struct rg_toeplitz *tz, const uint8_t secret[RG_HASH_SECRET_BYTES]);

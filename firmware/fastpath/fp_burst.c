@@ -52,13 +52,21 @@ void rg_fp_process_burst(struct rg_fp *fp, struct rg_fp_pkt *pkts, unsigned n)
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct rg_fp_pkt *p = &pkts[i];
-		uint8_t o[RG_FP_WIN_OUT];
+		/* The output window is built in place in p->out: it never exceeds
+		 * the egress frame (hdr_len + len - consumed <= len + 24, the
+		 * buffer's capacity), so only the tail is appended after it. */
+		uint8_t *o = p->out;
 		if (!ctx[i].decided) {
 			fp_verify(fp, &ctx[i], slot[i]);
 			if (!ctx[i].decided)
 				fp_act(fp, &ctx[i], p->frame, &in[i], o, &p->meta);
 		}
 		fp_finish(fp, &ctx[i], p->frame, &in[i], o, &p->meta);
-		fp_assemble(p->frame, p->len, o, &p->meta, p->out, p->len + 24, &p->out_len);
+		p->out_len = 0;
+		if (p->meta.verdict == RG_VERDICT_FORWARD) {
+			uint32_t tail = p->len - p->meta.consumed;
+			__builtin_memcpy(o + p->meta.hdr_len, p->frame + p->meta.consumed, tail);
+			p->out_len = p->meta.hdr_len + tail;
+		}
 	}
 }
