@@ -174,20 +174,22 @@ static void release_pending(struct rg_fw *fw, uint32_t n, int send)
 		/* dispatch from a copy: the queue entry may be reused meanwhile */
 		uint32_t len = q->len;
 		__builtin_memcpy(fw->redispatch, q->frame, len);
-		fw_dispatch(fw, fw->redispatch, len, q->port, 1);
+		fw_dispatch(fw, fw->redispatch, len, q->port, RG_PUNT_NONE);
 	}
 }
 
 static void neigh_update(struct rg_fw *fw, uint32_t n, const uint8_t *mac)
 {
 	struct fw_neigh *nb = &fw->neigh[n];
-	int changed = nb->state != FW_NB_REACHABLE || __builtin_memcmp(nb->mac, mac, 6) != 0;
+	int resolved = nb->state != FW_NB_REACHABLE;
+	if (!resolved && __builtin_memcmp(nb->mac, mac, 6) == 0)
+		return; /* nothing new: the common case of gleaning */
 	__builtin_memcpy(nb->mac, mac, 6);
 	nb->state = FW_NB_REACHABLE;
 	fw_timer_cancel(fw, fw->tbase_neigh + n);
-	if (changed)
-		write_adj(fw, n);
-	release_pending(fw, n, 1);
+	write_adj(fw, n);
+	if (resolved)
+		release_pending(fw, n, 1); /* only an unresolved neighbour has waiters */
 }
 
 void fw_arp_learn(struct rg_fw *fw, unsigned port, uint32_t addr, const uint8_t *mac, int create)

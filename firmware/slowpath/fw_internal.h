@@ -383,7 +383,8 @@ struct rg_fw {
 
 /* fw_main.c */
 uint32_t fw_now_ms(struct rg_fw *fw);
-void fw_dispatch(struct rg_fw *fw, const uint8_t *f, uint32_t len, unsigned port, int from_queue);
+void fw_dispatch(struct rg_fw *fw, const uint8_t *f, uint32_t len, unsigned port,
+		 unsigned meta_reason);
 void fw_tx(struct rg_fw *fw, unsigned port, const uint8_t *f, uint32_t len);
 void fw_reinject(struct rg_fw *fw, unsigned port, const uint8_t *f, uint32_t len);
 uint32_t fw_random(struct rg_fw *fw);

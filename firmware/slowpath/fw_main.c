@@ -442,9 +442,9 @@ void rg_fw_info(struct rg_fw *fw, struct rg_info *info)
 
 /* ---- packets and time ---------------------------------------------------------------- */
 
-void fw_dispatch(struct rg_fw *fw, const uint8_t *f, uint32_t len, unsigned port, int from_queue)
+void fw_dispatch(struct rg_fw *fw, const uint8_t *f, uint32_t len, unsigned port,
+		 unsigned meta_reason)
 {
-	(void)from_queue;
 	struct fw_pkt p;
 	enum fw_parse_kind k = fw_parse(fw, f, len, port, &p);
 	if (k == FW_PK_BAD)
@@ -467,11 +467,17 @@ void fw_dispatch(struct rg_fw *fw, const uint8_t *f, uint32_t len, unsigned port
 		FWC(fw, DROP_BROADCAST);
 		return;
 	}
-	/* the sender's MAC is fresh evidence for a neighbour we track */
-	if (port == RG_PORT_INSIDE && fw_inside_onlink(fw, p.src) && p.src != fw->cfg.inside_addr)
-		fw_arp_learn(fw, port, p.src, f + 6, 1);
-	else if (port == RG_PORT_OUTSIDE && fw_outside_onlink(fw, p.src))
-		fw_arp_learn(fw, port, p.src, f + 6, 0);
+	/* the sender's MAC is fresh evidence for a neighbour: inside hosts are
+	 * learned from their packets (so replies need no ARP), outside ones only
+	 * refreshed. Punts a session asked for skip it (the fast path has its
+	 * adjacency); new flows and the unresolved are what it is for. */
+	if (meta_reason != RG_PUNT_SESSION) {
+		if (port == RG_PORT_INSIDE && fw_inside_onlink(fw, p.src) &&
+		    p.src != fw->cfg.inside_addr)
+			fw_arp_learn(fw, port, p.src, f + 6, 1);
+		else if (port == RG_PORT_OUTSIDE && fw_outside_onlink(fw, p.src))
+			fw_arp_learn(fw, port, p.src, f + 6, 0);
+	}
 	fw_nat_packet(fw, &p);
 }
 
@@ -485,7 +491,8 @@ void rg_fw_punt(struct rg_fw *fw, const uint8_t *frame, uint32_t len, unsigned i
 		FWC(fw, DROP_RUNT);
 		return;
 	}
-	fw_dispatch(fw, frame, len, in_port & 3u, 0);
+	fw_dispatch(fw, frame, len, in_port & 3u,
+		    meta && meta->verdict == RG_VERDICT_PUNT ? meta->reason : RG_PUNT_NONE);
 }
 
 void rg_fw_tick(struct rg_fw *fw)

@@ -310,8 +310,7 @@ int cmd_mapping(struct ctl *c, int argc, char **argv)
 					return CTL_USAGE;
 				}
 				r.owner = RG_OWNER_CLI;
-			}
-			else if (parse_endpoint(argv[i], &r.out_addr, &r.out_port)) {
+			} else if (parse_endpoint(argv[i], &r.out_addr, &r.out_port)) {
 				fprintf(stderr,
 					"realmctl: outside endpoint is ADDR:PORT, not '%s'\n",
 					argv[i]);
