@@ -175,6 +175,11 @@ static void test_port_block_pool(void **state)
 		assert_int_equal(v.src, v1.src);
 	}
 	assert_int_equal(fwenv_counter(e, "port-blocks-allocated"), 1);
+	/* the block goes back once every mapping in it is gone and held down */
+	fwenv_advance(e, 300 * 1000 + 2000);
+	assert_int_equal(fwenv_counter(e, "port-blocks-freed"), 0);
+	fwenv_advance(e, 121 * 1000);
+	assert_int_equal(fwenv_counter(e, "port-blocks-freed"), 1);
 }
 
 /* RFC 7422: subscriber i of 10.0.0.0/24 gets address i / per_addr and
@@ -404,9 +409,28 @@ static void test_static_rules(void **state)
 	fwenv_send(e, 0, &d);
 	assert_null(first_ipv4(e, 1));
 	assert_int_equal(fwenv_counter(e, "drop-rule"), 1);
+	/* to-host: DNS to the outside address goes to the daemon */
+	struct rg_rule th;
+	memset(&th, 0, sizeof(th));
+	th.id = 5;
+	th.kind = RG_RULE_TO_HOST;
+	th.proto = 17;
+	th.dst_addr = rg_be32_field(FWENV_OUT_ADDR);
+	th.dst_plen = 32;
+	th.dport_lo = th.dport_hi = rg_be16_field(53);
+	assert_int_equal(rg_fw_rule_add(e->fw, &th), RG_ST_OK);
+	struct pkt_spec dq = fwenv_pkt_out(R1, FWENV_OUT_ADDR, 17, 3333, 53);
+	fwenv_clear(e);
+	fwenv_send(e, 1, &dq);
+	const struct fwenv_frame *h = first_ipv4(e, 2);
+	assert_non_null(h);
+	pkt_parse(h->data, h->len, &v);
+	assert_int_equal(v.dst, FWENV_OUT_ADDR);
+	assert_int_equal(v.src, R1);
+	assert_int_equal(fwenv_counter(e, "to-host"), 1);
 	struct rg_rule list[8];
 	uint32_t next;
-	assert_int_equal(rg_fw_rule_list(e->fw, 0, list, 8, &next), 4);
+	assert_int_equal(rg_fw_rule_list(e->fw, 0, list, 8, &next), 5);
 	assert_int_equal(rg_fw_rule_del(e->fw, 4), RG_ST_OK);
 	assert_int_equal(rg_fw_rule_del(e->fw, 4), RG_ST_NOT_FOUND);
 }

@@ -129,6 +129,50 @@ static void test_hairpin_tcp_filtered_without_permission(void **state)
 	assert_int_equal(fwenv_counter(e, "mappings-active"), 1); /* no leftover for H1 */
 }
 
+static void test_hairpin_tcp_open_mapping(void **state)
+{
+	struct fwenv *e = *state;
+	/* H2 runs a server on a requested (endpoint-independent) mapping */
+	struct rg_map_req rq;
+	memset(&rq, 0, sizeof(rq));
+	rq.proto = 6;
+	rq.in_addr = rg_be32_field(H2);
+	rq.in_port = rg_be16_field(8443);
+	rq.lifetime_s = 600;
+	rq.owner = RG_OWNER_PCP;
+	struct rg_map_rsp rsp;
+	assert_int_equal(rg_fw_map_add(e->fw, &rq, &rsp), RG_ST_OK);
+	uint32_t out = rg_be32_val(rsp.out_addr);
+	uint16_t port = rg_be16_val(rsp.out_port);
+	fwenv_arp_reply(e, 0, H2, MAC_H2);
+	struct pkt_spec syn = fwenv_pkt_in(H1, MAC_H1, out, 6, 40404, port);
+	fwenv_clear(e);
+	fwenv_send(e, 0, &syn);
+	fwenv_arp_reply(e, 0, H2, MAC_H2);
+	const struct fwenv_frame *f = first_ipv4(e, 0);
+	assert_non_null(f);
+	struct pkt_view v;
+	pkt_parse(f->data, f->len, &v);
+	assert_int_equal(v.dst, H2);
+	assert_int_equal(v.dport, 8443);
+	assert_true(v.src == FWENV_POOL_LO || v.src == FWENV_POOL_HI);
+	assert_true(pkt_checksums_ok(f->data, f->len));
+	/* SYN|ACK back, then data both ways in the fast path */
+	struct pkt_spec sa = fwenv_pkt_in(H2, MAC_H2, v.src, 6, 8443, v.sport);
+	sa.tcp_flags = 0x12;
+	fwenv_clear(e);
+	fwenv_send(e, 0, &sa);
+	f = first_ipv4(e, 0);
+	assert_non_null(f);
+	struct pkt_view w;
+	pkt_parse(f->data, f->len, &w);
+	assert_int_equal(w.dst, H1);
+	assert_int_equal(w.dport, 40404);
+	assert_int_equal(w.src, out);
+	assert_int_equal(w.sport, port);
+	assert_int_equal(fwenv_count(e, 1), 0);
+}
+
 /* Build an ICMP error quoting the IPv4 packet of frame q. */
 static uint32_t icmp_error(uint8_t *f, const uint8_t *dmac, const uint8_t *smac, uint32_t src,
 			   uint32_t dst, uint8_t type, uint8_t code, const uint8_t *quote,
@@ -531,6 +575,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hairpin_udp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_tcp_open_mapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin_tcp_filtered_without_permission, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_error_translation, setup, teardown),
