@@ -279,6 +279,12 @@ static uint32_t forward_rule_session(struct rg_fw *fw, const struct fw_pkt *p,
 
 static uint32_t inbound(struct rg_fw *fw, const struct fw_pkt *p)
 {
+	/* the outside realm reaches the card's outside and pool addresses only;
+	 * its inside address is not answered from there */
+	if (p->dst == fw->cfg.inside_addr && !fw_is_own_addr_outside(fw, p->dst)) {
+		FWC(fw, DROP_TO_CARD);
+		return FW_NONE;
+	}
 	if (!fw_is_own_addr(fw, p->dst)) {
 		if (fw_inside_onlink(fw, p->dst) &&
 		    fw_rule_match(fw, FW_RULE_BIT(RG_RULE_EXCLUDE), p))

@@ -435,6 +435,12 @@ static void test_echo_to_own_addresses(void **state)
 	assert_int_equal(v.dst, R1);
 	assert_true(pkt_checksums_ok(r->data, r->len));
 	assert_int_equal(fwenv_counter(e, "icmp-echo-replies"), 2);
+	/* the inside address does not answer the outside realm */
+	fwenv_clear(e);
+	o.dst = FWENV_IN_ADDR;
+	send(e, 1, &o);
+	assert_int_equal(e->n_out, 0);
+	assert_int_equal(fwenv_counter(e, "drop-to-card-unserved"), 1);
 }
 
 static void test_ttl_expiry_time_exceeded(void **state)
