@@ -365,8 +365,9 @@ struct rg_fw {
 	uint64_t fpc[RG_FPC_COUNT];
 	uint32_t fpc_last[RG_FPC_COUNT];
 	uint32_t evt_seq;
-	uint32_t rnd_state[4]; /* xoshiro128** seeded from hal->random */
-	uint32_t hseed;	       /* seed of the firmware's own hash tables */
+	uint32_t icmp_err_s, icmp_err_n; /* errors generated in the current second */
+	uint32_t rnd_state[4];		 /* xoshiro128** seeded from hal->random */
+	uint32_t hseed;			 /* seed of the firmware's own hash tables */
 
 	uint8_t txbuf[FW_FRAME_MAX + 64];
 	uint8_t txbuf2[FW_FRAME_MAX + 64];    /* fragments being sent */

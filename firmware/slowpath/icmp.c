@@ -8,7 +8,8 @@
  */
 #include "fw_internal.h"
 
-#define ICMP_QUOTE_MAX 548u /* RFC 1812: the error stays within 576 bytes */
+#define ICMP_QUOTE_MAX 548u	/* RFC 1812: the error stays within 576 bytes */
+#define ICMP_ERRORS_PER_S 1000u /* RFC 1812 4.3.2.8: generated errors are rate limited */
 
 /* L2 header answering the sender of frame f on its port; returns length. */
 static uint32_t reply_l2(struct rg_fw *fw, const uint8_t *f, unsigned port, uint8_t *o)
@@ -76,6 +77,15 @@ void fw_icmp_error_raw(struct rg_fw *fw, unsigned port, const uint8_t *frame, ui
 		if (!(t == 0 || t == 8 || t == 13 || t == 14))
 			return;
 	}
+	if (fw->icmp_err_s != fw->now_s) {
+		fw->icmp_err_s = fw->now_s;
+		fw->icmp_err_n = 0;
+	}
+	if (fw->icmp_err_n >= ICMP_ERRORS_PER_S) {
+		FWC(fw, ICMP_ERRORS_RATE_LIMITED);
+		return;
+	}
+	fw->icmp_err_n++;
 	uint32_t quote = rg_get_be16(oip + 2);
 	if (quote > avail - l3)
 		quote = avail - l3;

@@ -471,6 +471,16 @@ static void test_ttl_expiry_time_exceeded(void **state)
 	assert_int_equal(fwenv_count(e, 1), 0);
 	assert_non_null(fwenv_find(e, 0, NULL));
 	assert_int_equal(fwenv_counter(e, "icmp-errors-sent"), 2);
+	/* a flood of expiring packets gets at most 1000 errors a second */
+	for (unsigned i = 0; i < 1100; i++) {
+		fwenv_clear(e);
+		send(e, 0, &s);
+	}
+	assert_int_equal(fwenv_counter(e, "icmp-errors-rate-limited"), 102);
+	fwenv_advance(e, 1000);
+	fwenv_clear(e);
+	send(e, 0, &s);
+	assert_non_null(fwenv_find(e, 0, NULL));
 }
 
 static void test_pcp_to_host_and_reply_from_host(void **state)
