@@ -74,7 +74,9 @@ struct rg_fw *rg_fw_init(void *mem, size_t len, const struct rg_fw_params *p,
 /* ---- packet path --------------------------------------------------------- */
 
 /* A frame the fast path punted (meta->verdict == RG_VERDICT_PUNT, reason in
- * meta->reason) or, for the host port, any frame from the host. */
+ * meta->reason) or, for the host port, any frame from the host. meta may be
+ * NULL (the firmware re-derives what it needs from the frame; the reason only
+ * spares work). The frame is only read during the call. */
 void rg_fw_punt(struct rg_fw *fw, const uint8_t *frame, uint32_t len, unsigned in_port,
 		const struct rg_fp_out_meta *meta);
 
