@@ -65,8 +65,10 @@ struct rg_fw;
 size_t rg_fw_mem_size(const struct rg_fw_params *p, const struct rg_fpdev *dev);
 
 /* Lay the firmware out in mem (rg_fw_mem_size bytes, 64-byte aligned),
- * program the fast path (MACs, hash secret, empty tables) and load the
- * default configuration. Returns NULL when mem is too small or a capacity is
+ * program the fast path (MACs, hash secret) and load the default
+ * configuration. The device's session index must be empty (a freshly reset
+ * fast path): init does not scan it; rg_fw_reset clears what a running
+ * firmware installed. Returns NULL when mem is too small or a capacity is
  * invalid. */
 struct rg_fw *rg_fw_init(void *mem, size_t len, const struct rg_fw_params *p,
 			 const struct rg_hal *hal, const struct rg_fpdev *dev);
