@@ -490,10 +490,99 @@ static void test_adm_mapping(void **state)
 	assert_int_equal(fwenv_counter(e, "mappings-active"), 2);
 }
 
+/* Non-contiguous pool (two ranges), privileged class, and ports that are
+ * hard to guess when the inside port is taken (RFC 6056). */
+static void test_pool_ranges_classes_randomness(void **state)
+{
+	struct fwenv *e = *state;
+	struct rg_pool p;
+	memset(&p, 0, sizeof(p));
+	p.id = 0;
+	p.filtering[0] = p.filtering[1] = p.filtering[2] = RG_FILTER_APDF;
+	p.flags = RG_POOLF_PORT_PRESERVE;
+	p.port_lo = 1;
+	p.port_hi = 65535;
+	p.sub_addr = rg_be32_field(0x0a000000u);
+	p.sub_plen = 8;
+	assert_int_equal(rg_fw_pool_set(e->fw, &p), RG_ST_OK);
+	struct rg_pool_range r = { .id = 0,
+				   .lo = rg_be32_field(PKT_IPV4(198, 51, 100, 40)),
+				   .hi = rg_be32_field(PKT_IPV4(198, 51, 100, 40)) };
+	assert_int_equal(rg_fw_pool_add_range(e->fw, &r), RG_ST_OK);
+	/* 24 hosts: spread over the three addresses of both ranges */
+	unsigned used40 = 0;
+	uint16_t ports[24];
+	for (unsigned i = 0; i < 24; i++) {
+		uint8_t mac[6] = { 2, 0, 0, 0, 2, (uint8_t)i };
+		uint32_t h = PKT_IPV4(10, 0, 0, 100 + i);
+		/* the first flow of each host uses port 5000: most collide */
+		struct pkt_spec s = fwenv_pkt_in(h, mac, R1, 17, 5000, 53);
+		struct pkt_view v = outside_view(e, &s);
+		used40 += v.src == PKT_IPV4(198, 51, 100, 40);
+		ports[i] = v.sport;
+		/* a privileged port stays privileged */
+		struct pkt_spec q = fwenv_pkt_in(h, mac, R1, 17, 123, 123);
+		struct pkt_view w = outside_view(e, &q);
+		assert_true(w.sport >= 1 && w.sport < 1024);
+		assert_int_equal(w.src, v.src); /* paired */
+	}
+	assert_true(used40 >= 6);
+	/* colliding hosts did not get a predictable sequence of ports */
+	unsigned distinct_high = 0;
+	for (unsigned i = 0; i < 24; i++) {
+		int seen = 0;
+		for (unsigned j = 0; j < i; j++)
+			seen |= (ports[j] >> 10) == (ports[i] >> 10);
+		distinct_high += !seen;
+	}
+	assert_true(distinct_high >= 8);
+}
+
+/* RFC 5382 REQ-5: an unanswered outbound SYN is transitory (>= 240 s). */
+static void test_tcp_transitory_timeout(void **state)
+{
+	struct fwenv *e = *state;
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 6, 34000, 80);
+	outside_view(e, &s);
+	fwenv_advance(e, 239 * 1000);
+	assert_int_equal(fwenv_counter(e, "sessions-active"), 1);
+	fwenv_advance(e, 3 * 1000);
+	assert_int_equal(fwenv_counter(e, "sessions-active"), 0);
+}
+
+/* RFC 6888 REQ-12 / RFC 8158: destinations in events only when configured. */
+static void test_log_destinations_when_configured(void **state)
+{
+	struct fwenv *e = *state;
+	struct rg_config c;
+	rg_fw_get_config(e->fw, &c);
+	c.flags |= RG_CFG_LOG_DEST;
+	assert_int_equal(rg_fw_set_config(e->fw, &c), RG_ST_OK);
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 17, 34001, 53);
+	fwenv_clear(e);
+	fwenv_send(e, 0, &s);
+	int found = 0;
+	for (unsigned i = 0; i < e->n_evts; i++) {
+		if (e->evts[i].type != RG_EVT_SESSION_CREATE)
+			continue;
+		struct rg_evt_nat n;
+		memcpy(&n, e->evts[i].payload, sizeof(n));
+		assert_int_equal(rg_be32_val(n.rem_addr), R1);
+		assert_int_equal(rg_be16_val(n.rem_port), 53);
+		found = 1;
+	}
+	assert_true(found);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_quotas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_ranges_classes_randomness, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_transitory_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_destinations_when_configured, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_port_holddown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_block_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic_pool, setup, teardown),
