@@ -45,14 +45,16 @@ static void usage(FILE *f)
 		"  --outside PORT       attach the outside port (port 1)\n"
 		"  --aux PORT           attach the spare port (port 3)\n"
 		"                       PORT is an interface name (AF_PACKET, needs CAP_NET_RAW)\n"
-		"                       or pcap:IN[,OUT[,gap=MS]] (read IN, write what the card\n"
-		"                       sends to OUT; no root needed)\n"
+		"                       or pcap:IN[,OUT[,gap=MS][,start=MS]] (read IN from\n"
+		"                       start ms on, one frame every gap ms; write what the\n"
+		"                       card sends to OUT; no root needed)\n"
 		"  --sessions N         session capacity (default 65536)\n"
 		"  --capture DIR        write every frame of every port to DIR/PORT.pcap\n"
 		"  --pidfile FILE       write the process id once the card is up\n"
 		"  --exit-after-input MS  exit MS ms after every pcap input is consumed\n"
 		"  --stats              print statistics on exit (SIGUSR1: at any time)\n"
 		"  --serial N           card serial number\n"
+		"  --version            version and the fast paths this build has\n"
 		"The host port (port 2) is the DMA queue pair of the mailbox.\n");
 }
 
@@ -88,6 +90,7 @@ int main(int argc, char **argv)
 		{ "stats", no_argument, 0, O_STATS },
 		{ "serial", required_argument, 0, O_SER },
 		{ "help", no_argument, 0, 'h' },
+		{ "version", no_argument, 0, 'V' },
 		{ 0, 0, 0, 0 },
 	};
 	int opt;
@@ -146,6 +149,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("nicsim (realmgate, contract version %u), fast paths: soft%s\n",
+			       RG_CONTRACT_VERSION, fastpath_have_rtl() ? " rtl" : "");
 			return 0;
 		default:
 			usage(stderr);

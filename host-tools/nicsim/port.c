@@ -9,14 +9,14 @@
 
 struct port *port_packet_open(const char *name, const char *ifname, char *err, size_t err_len);
 struct port *port_pcap_open(const char *name, const char *in, const char *out, unsigned gap_ms,
-			    char *err, size_t err_len);
+			    unsigned start_ms, char *err, size_t err_len);
 
 struct port *port_open(const char *name, const char *spec, char *err, size_t err_len)
 {
 	static const uint8_t base_mac[6] = { 0x02, 0x52, 0x47, 0x00, 0x00, 0x00 };
 	if (!strncmp(spec, "pcap:", 5)) {
 		char in[256] = "", out[256] = "";
-		unsigned gap = 0;
+		unsigned gap = 0, start = 0;
 		const char *s = spec + 5, *comma = strchr(s, ',');
 		size_t n = comma ? (size_t)(comma - s) : strlen(s);
 		if (n >= sizeof(in) || (comma && strlen(comma + 1) >= sizeof(out))) {
@@ -26,13 +26,20 @@ struct port *port_open(const char *name, const char *spec, char *err, size_t err
 		memcpy(in, s, n);
 		if (comma) {
 			snprintf(out, sizeof(out), "%s", comma + 1);
-			char *g = strstr(out, ",gap=");
-			if (g) {
-				sscanf(g + 5, "%u", &gap);
-				*g = 0;
+			/* options after the output file: ,gap=MS ,start=MS */
+			char *opt = strstr(out, ",");
+			if (opt) {
+				char *g = strstr(opt, "gap="), *st = strstr(opt, "start=");
+				if ((g && sscanf(g + 4, "%u", &gap) != 1) ||
+				    (st && sscanf(st + 6, "%u", &start) != 1)) {
+					snprintf(err, err_len, "port %s: bad pcap option in '%s'",
+						 name, opt);
+					return NULL;
+				}
+				*opt = 0;
 			}
 		}
-		struct port *p = port_pcap_open(name, in, out, gap, err, err_len);
+		struct port *p = port_pcap_open(name, in, out, gap, start, err, err_len);
 		if (p) {
 			memcpy(p->mac, base_mac, 6);
 			p->mac[5] = (uint8_t)(0x10 + (!strcmp(name, "outside") ? 1 : 0));

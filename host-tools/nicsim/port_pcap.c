@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Port on pcap files, for runs without root: frames are read from IN (in
- * file order, `gap_ms` apart so that the card's answers — ARP, ICMP — can
- * happen in between) and frames the card sends are written to OUT.
+ * file order, the first `start_ms` after the port opens so the host can
+ * configure the card first, then `gap_ms` apart so that the card's answers
+ * — ARP, ICMP — can happen in between) and frames the card sends are
+ * written to OUT.
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -118,10 +120,10 @@ static const struct port_ops pcap_ops = {
 };
 
 struct port *port_pcap_open(const char *name, const char *in, const char *out, unsigned gap_ms,
-			    char *err, size_t err_len);
+			    unsigned start_ms, char *err, size_t err_len);
 
 struct port *port_pcap_open(const char *name, const char *in, const char *out, unsigned gap_ms,
-			    char *err, size_t err_len)
+			    unsigned start_ms, char *err, size_t err_len)
 {
 	struct port *p = calloc(1, sizeof(*p));
 	struct pcap_priv *pp = calloc(1, sizeof(*pp));
@@ -136,6 +138,11 @@ struct port *port_pcap_open(const char *name, const char *in, const char *out, u
 	p->priv = pp;
 	p->fd = -1;
 	pp->gap_ms = gap_ms;
+	/* the first frame is due start_ms from now (time to configure the card) */
+	clock_gettime(CLOCK_MONOTONIC, &pp->next);
+	long ns = pp->next.tv_nsec + (long)(start_ms % 1000u) * 1000000L;
+	pp->next.tv_sec += start_ms / 1000u + ns / 1000000000L;
+	pp->next.tv_nsec = ns % 1000000000L;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	snprintf(p->where, sizeof(p->where), "pcap %s -> %s", *in ? in : "(none)",
 		 *out ? out : "(none)");

@@ -57,14 +57,15 @@ static int fetch_all(struct ctl *c, const char *what, uint16_t op, size_t rec, u
 	return CTL_OK;
 }
 
-static const char *session_state(uint8_t proto, uint8_t st)
+/* The session record's state is the firmware's own enum (mailbox.h says
+ * so); these names follow firmware/slowpath/fw_internal.h (enum
+ * fw_sess_state). Unknown values are shown as numbers. */
+static const char *session_state(uint8_t st)
 {
-	/* the firmware's own numbering: shown as a number beyond this */
-	static const char *const tcp[] = { "closed",   "syn-sent",   "syn-recv", "established",
-					   "fin-wait", "close-wait", "time-wait" };
-	if (proto == 6 && st < sizeof(tcp) / sizeof(tcp[0]))
-		return tcp[st];
-	return NULL;
+	static const char *const names[] = { "free",	 "udp",		"icmp",	   "syn-out",
+					     "syn-in",	 "established", "fin-out", "fin-in",
+					     "fin-both", "closed" };
+	return st < sizeof(names) / sizeof(names[0]) ? names[st] : NULL;
 }
 
 int cmd_sessions(struct ctl *c, int argc, char **argv)
@@ -96,7 +97,7 @@ int cmd_sessions(struct ctl *c, int argc, char **argv)
 		ipv4_str(s[i].out_addr, a[1]);
 		ipv4_str(s[i].rem_addr, a[2]);
 		const char *proto = proto_name(s[i].proto, pb, sizeof(pb));
-		const char *state = session_state(s[i].proto, s[i].state);
+		const char *state = session_state(s[i].state);
 		if (!state) {
 			snprintf(sb, sizeof(sb), "%u", s[i].state);
 			state = sb;
@@ -241,7 +242,7 @@ static int mapping_usage(void)
 {
 	fprintf(stderr, "usage: realmctl mapping list\n"
 			"       realmctl mapping add tcp|udp INSIDE:PORT [OUTSIDE:PORT] "
-			"[--lifetime S]\n"
+			"[--lifetime S] [--exact]\n"
 			"       realmctl mapping del|get tcp|udp INSIDE:PORT\n"
 			"       realmctl mapping del|get tcp|udp --outside OUTSIDE:PORT\n");
 	return CTL_USAGE;
@@ -310,7 +311,9 @@ int cmd_mapping(struct ctl *c, int argc, char **argv)
 					return CTL_USAGE;
 				}
 				r.owner = RG_OWNER_CLI;
-			} else if (parse_endpoint(argv[i], &r.out_addr, &r.out_port)) {
+			} else if (!strcmp(argv[i], "--exact"))
+				r.flags |= RG_MAPF_PREFER_FAILURE;
+			else if (parse_endpoint(argv[i], &r.out_addr, &r.out_port)) {
 				fprintf(stderr,
 					"realmctl: outside endpoint is ADDR:PORT, not '%s'\n",
 					argv[i]);

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# realmctl against a simulated card (nicsim on pcap ports, no root needed):
+# every command, its --json form, clear errors without a card, bad input
+# refused by realmctl (usage, config file lines) or by the card (status),
+# events, and a card reset.
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=$ROOT/${BUILD:-build}/host/bin
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rgctl.XXXXXX")
+NAME="t$$-ctl"
+PID=
+cleanup() {
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+ctl() { "$BIN/realmctl" -d "sim:$NAME" "$@"; }
+json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
+expect() { # name expected-exit-code command... (output in $OUT)
+	local name=$1 want=$2
+	shift 2
+	OUT=$("$@" 2>&1)
+	local rc=$?
+	if [ $rc -eq "$want" ]; then tap_ok "$name"; else tap_fail "$name" "exit $rc: $(echo "$OUT" | head -3 | tr '\n' ' ')"; fi
+}
+
+# ---- without a card ----------------------------------------------------------
+expect "info without a card fails" 1 "$BIN/realmctl" -d "sim:$NAME" info
+echo "$OUT" | grep -q "is nicsim running" && tap_ok "... and says why" || tap_fail "... and says why" "$OUT"
+expect "devices works without any card" 0 "$BIN/realmctl" devices
+echo "$OUT" | grep -q "^PCI: " && tap_ok "... and reports the PCI scan" || tap_fail "... and reports the PCI scan" "$OUT"
+n=$("$BIN/realmctl" --json devices | json '"pci" in j and isinstance(j["devices"], list)')
+[ "$n" = True ] && tap_ok "devices --json" || tap_fail "devices --json"
+expect "unknown command is a usage error" 2 "$BIN/realmctl" frobnicate
+expect "bad endpoint is a usage error" 2 ctl mapping add tcp 10.0.0.2 203.0.113.1:80
+printf 'inside 10.0.0.1/24\npool 0 203.0.113.1 mapping sideways\n' >"$TMP/bad.conf"
+expect "config file mistake is refused before the card" 2 ctl config apply "$TMP/bad.conf"
+echo "$OUT" | grep -q "bad.conf:2: pool: mapping is eim, adm or apdm, not 'sideways'" &&
+	tap_ok "... with FILE:LINE and the reason" || tap_fail "... with FILE:LINE and the reason" "$OUT"
+
+# ---- with a card ---------------------------------------------------------------
+python3 "$ROOT/tests/lib/pcap_check.py" write "$TMP/in.pcap" \
+	echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,203.0.113.2,99
+"$BIN/nicsim" --name "$NAME" --inside "pcap:$TMP/in.pcap,,start=2500" --outside "pcap:," \
+	--pidfile "$TMP/pid" 2>"$TMP/nicsim.log" &
+PID=$!
+for _ in $(seq 1 50); do [ -s "$TMP/pid" ] && break; sleep 0.1; done
+printf 'inside 10.0.0.1/24\noutside 203.0.113.1/24\npool 0 203.0.113.1\nmapping udp 10.0.0.3:5000 203.0.113.1:5000\n' >"$TMP/card.conf"
+expect "config apply" 0 ctl config apply "$TMP/card.conf"
+n=$(ctl --json config show | json 'j["inside"] + "/" + str(j["inside_plen"]) + " " + j["outside"]')
+[ "$n" = "10.0.0.1/24 203.0.113.1" ] && tap_ok "config show --json" || tap_fail "config show --json" "$n"
+n=$(ctl --json info | json 'j["fastpath"] + " " + str(j["contract_version"])')
+[ "$n" = "soft 1" ] && tap_ok "info --json" || tap_fail "info --json" "$n"
+expect "info" 0 ctl info
+printf 'timeout udp 10\n' >"$TMP/short.conf"
+expect "the card refuses a UDP timeout below 120 s" 1 ctl config apply "$TMP/short.conf"
+echo "$OUT" | grep -q "config set: malformed command or field out of range" &&
+	tap_ok "... with the card's status" || tap_fail "... with the card's status" "$OUT"
+
+expect "mapping add" 0 ctl mapping add tcp 10.0.0.2:8080 203.0.113.1:8080
+expect "mapping add --exact of a taken outside port fails" 1 ctl mapping add tcp 10.0.0.3:8080 203.0.113.1:8080 --lifetime 60 --exact
+echo "$OUT" | grep -q "requested address or port not available" && tap_ok "... saying so" || tap_fail "... saying so" "$OUT"
+n=$(ctl --json mapping add tcp 10.0.0.3:8080 203.0.113.1:8080 --lifetime 60 | json 'j["outside_port"]')
+[ -n "$n" ] && [ "$n" != 8080 ] && tap_ok "mapping add of a taken outside port gets another ($n)" || tap_fail "mapping add of a taken outside port gets another" "$n"
+n=$(ctl --json mapping list | json 'sorted((m["proto"], m["inside"], m["inside_port"], m["outside_port"]) for m in j["mappings"] if m["owner"] == "static")')
+[ "$n" = "[('tcp', '10.0.0.2', 8080, 8080), ('udp', '10.0.0.3', 5000, 5000)]" ] && tap_ok "mapping list --json (config file and CLI mappings)" || tap_fail "mapping list --json" "$n"
+n=$(ctl --json mapping get tcp 10.0.0.2:8080 | json 'j["outside_port"]')
+[ "$n" = 8080 ] && tap_ok "mapping get --json" || tap_fail "mapping get --json" "$n"
+expect "mapping get by outside endpoint" 0 ctl mapping get tcp --outside 203.0.113.1:8080
+expect "mapping del" 0 ctl mapping del tcp 10.0.0.2:8080
+expect "mapping get after del fails" 1 ctl mapping get tcp 10.0.0.2:8080
+echo "$OUT" | grep -q "no such entry" && tap_ok "... saying no such entry" || tap_fail "... saying no such entry" "$OUT"
+
+# the ping in the input file creates a session while we listen for events
+expect "events: a session created by traffic" 0 ctl --json events --count 1 --wait 8
+n=$(echo "$OUT" | head -1 | json 'j["event"] + " " + j["inside"]')
+case $n in
+session-create* | mapping-create*) tap_ok "... is reported ($n)" ;;
+*) tap_fail "... is reported" "$OUT" ;;
+esac
+n=$(ctl --json sessions | json 'j["count"] >= 1 and j["sessions"][0]["inside"] == "10.0.0.2"')
+[ "$n" = True ] && tap_ok "sessions --json" || tap_fail "sessions --json" "$n"
+expect "sessions" 0 ctl sessions
+n=$(ctl --json counters | json 'j["counters"]["commands-ok"] > 5 and j["counters"]["commands-failed"] >= 2 and j["counters"]["sessions-created"] >= 1')
+[ "$n" = True ] && tap_ok "counters --json (commands ok and failed, sessions created)" || tap_fail "counters --json" "$n"
+expect "counters" 0 ctl counters
+expect "reset --card" 0 ctl reset --card
+n=$(ctl --json mapping list | json 'j["count"]')
+[ "$n" = 0 ] && tap_ok "a card reset clears the mappings" || tap_fail "a card reset clears the mappings" "$n"
+grep -q "card reset by the host" "$TMP/nicsim.log" && tap_ok "nicsim logs the card reset" || tap_fail "nicsim logs the card reset"
+expect "reset (configuration)" 0 ctl reset
+tap_done
