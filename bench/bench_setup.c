@@ -239,11 +239,8 @@ static double run(struct card *c, int firmware)
 						    .ts_ms = c->now,
 						    .out = outs[b] };
 		rg_fp_process_burst(&c->fp, pk, n);
-		if (!firmware)
-			continue;
-		for (unsigned b = 0; b < n; b++)
-			if (pk[b].meta.verdict == RG_VERDICT_PUNT)
-				rg_fw_punt(c->fw, pk[b].frame, pk[b].len, 0, &pk[b].meta);
+		if (firmware)
+			rg_fw_punt_burst(c->fw, pk, n);
 	}
 	return now_s() - t0;
 }

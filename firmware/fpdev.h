@@ -35,6 +35,10 @@ struct rg_fpdev_ops {
 	/* Packets: process up to RG_FP_BURST frames with exactly the results of
 	 * rg_fp_process_burst (egress frame in pkt->out, verdict in pkt->meta). */
 	void (*process)(void *ctx, struct rg_fp_pkt *pkts, unsigned n);
+	/* Optional (NULL when the device has nothing to prefetch): start
+	 * loading both index buckets of a key's hash (h[0] bank 0, h[1] bank 1)
+	 * into the cache; a hint only, it changes nothing. */
+	void (*prefetch)(void *ctx, const uint32_t h[RG_HASH_OUT_WORDS]);
 };
 
 struct rg_fpdev {

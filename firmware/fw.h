@@ -82,6 +82,12 @@ struct rg_fw *rg_fw_init(void *mem, size_t len, const struct rg_fw_params *p,
 void rg_fw_punt(struct rg_fw *fw, const uint8_t *frame, uint32_t len, unsigned in_port,
 		const struct rg_fp_out_meta *meta);
 
+/* The punts of one fast path burst (pkts as rg_fp_process_burst left
+ * them; entries whose verdict is not PUNT are skipped), with exactly the
+ * results of rg_fw_punt on each in order; the firmware prefetches what the
+ * packets will need across the burst. n <= RG_FP_BURST. */
+void rg_fw_punt_burst(struct rg_fw *fw, const struct rg_fp_pkt *pkts, unsigned n);
+
 /* Timers and housekeeping (ageing, held SYNs, fragments, hold-down, counter
  * folding). Call at least every 10 ms; work per call is bounded. */
 void rg_fw_tick(struct rg_fw *fw);

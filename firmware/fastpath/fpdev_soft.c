@@ -43,6 +43,14 @@ static void soft_process(void *ctx, struct rg_fp_pkt *pkts, unsigned n)
 	rg_fp_process_burst(ctx, pkts, n);
 }
 
+static void soft_prefetch(void *ctx, const uint32_t h[RG_HASH_OUT_WORDS])
+{
+	const struct rg_fp *fp = ctx;
+	for (unsigned b = 0; b < RG_INDEX_BANKS; b++)
+		__builtin_prefetch(
+			&fp->bank[b][(size_t)(h[b] & fp->bucket_mask) * RG_BUCKET_SLOTS]);
+}
+
 static const struct rg_fpdev_ops soft_ops = {
 	.write_session = soft_write_session,
 	.read_session = soft_read_session,
@@ -52,6 +60,7 @@ static const struct rg_fpdev_ops soft_ops = {
 	.write_reg = soft_write_reg,
 	.read_reg = soft_read_reg,
 	.process = soft_process,
+	.prefetch = soft_prefetch,
 };
 
 void rg_fpdev_soft(struct rg_fpdev *dev, struct rg_fp *fp)

@@ -134,15 +134,14 @@ static void soft_burst(struct rg_fp_pkt *pk, unsigned n)
 		pk[i].out = soft_out[i];
 	rg_fp_process_burst(&soft_fp, pk, n);
 	for (unsigned i = 0; i < n; i++) {
-		if (pk[i].meta.verdict == RG_VERDICT_FORWARD) {
-			if (pk[i].meta.port == RG_PORT_HOST)
-				rg_mbox_to_host(&mbox, pk[i].out, pk[i].out_len);
-			else
-				txq_send(pk[i].meta.port, pk[i].out, pk[i].out_len, 0);
-		} else if (pk[i].meta.verdict == RG_VERDICT_PUNT) {
-			rg_fw_punt(fw, pk[i].frame, pk[i].len, pk[i].port, &pk[i].meta);
-		}
+		if (pk[i].meta.verdict != RG_VERDICT_FORWARD)
+			continue;
+		if (pk[i].meta.port == RG_PORT_HOST)
+			rg_mbox_to_host(&mbox, pk[i].out, pk[i].out_len);
+		else
+			txq_send(pk[i].meta.port, pk[i].out, pk[i].out_len, 0);
 	}
+	rg_fw_punt_burst(fw, pk, n);
 }
 
 static void soft_forward(unsigned port, const uint8_t *frame, uint32_t len, uint8_t flags)

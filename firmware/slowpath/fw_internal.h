@@ -438,6 +438,8 @@ uint32_t fw_map_new(struct rg_fw *fw, uint8_t proto, uint32_t in_addr, uint16_t 
 		    uint32_t sub, uint16_t paddr, uint16_t out_port, uint8_t flags, uint8_t owner,
 		    uint32_t rem_addr, uint16_t rem_port);
 void fw_map_revive(struct rg_fw *fw, uint32_t m);
+void fw_map_prefetch_in(struct rg_fw *fw, uint8_t proto, uint32_t in_addr, uint16_t in_port,
+			int stage);
 uint32_t fw_filter_alloc(struct rg_fw *fw);
 int fw_map_ed_conflict(struct rg_fw *fw, uint8_t proto, uint32_t out_addr, uint16_t out_port,
 		       uint32_t rem_addr, uint16_t rem_port, int addr_only);
@@ -472,6 +474,7 @@ int fw_sub_block_port(struct rg_fw *fw, uint32_t sub, uint16_t port);
 int fw_sub_new_block(struct rg_fw *fw, uint32_t sub);
 void fw_sub_init_free(struct rg_fw *fw);
 uint32_t fw_sub_find(struct rg_fw *fw, uint32_t in_addr);
+void fw_sub_prefetch(struct rg_fw *fw, uint32_t in_addr, int stage);
 
 /* nat.c */
 void fw_nat_packet(struct rg_fw *fw, struct fw_pkt *p);

@@ -53,6 +53,17 @@ static int in_use(const struct fw_map *m)
 	return m->proto != 0;
 }
 
+/* Stage 0: the hash bucket; stage 1: the first mapping it points at. */
+void fw_map_prefetch_in(struct rg_fw *fw, uint8_t proto, uint32_t in_addr, uint16_t in_port,
+			int stage)
+{
+	const uint32_t *b = &fw->map_in_hash[hash3(fw, proto, in_addr, in_port)];
+	if (!stage)
+		__builtin_prefetch(b);
+	else if (*b != FW_NONE)
+		__builtin_prefetch(&fw->maps[*b]);
+}
+
 uint32_t fw_map_find_in(struct rg_fw *fw, uint8_t proto, uint32_t in_addr, uint16_t in_port,
 			uint32_t rem_addr, uint16_t rem_port)
 {

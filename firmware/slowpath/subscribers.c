@@ -29,6 +29,16 @@ void fw_sub_init_free(struct rg_fw *fw)
 	fw->sub_used = 0;
 }
 
+/* Stage 0: the hash bucket; stage 1: the first subscriber it points at. */
+void fw_sub_prefetch(struct rg_fw *fw, uint32_t in_addr, int stage)
+{
+	const uint32_t *b = &fw->sub_hash[sub_hash(fw, in_addr)];
+	if (!stage)
+		__builtin_prefetch(b);
+	else if (*b != FW_NONE)
+		__builtin_prefetch(&fw->subs[*b]);
+}
+
 uint32_t fw_sub_find(struct rg_fw *fw, uint32_t in_addr)
 {
 	for (uint32_t i = fw->sub_hash[sub_hash(fw, in_addr)]; i != FW_NONE; i = fw->subs[i].next)

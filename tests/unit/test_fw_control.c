@@ -456,6 +456,60 @@ static void test_forward_rule_reserves_port(void **state)
 	assert_int_not_equal(v.sport, 40000);
 }
 
+/* rg_fw_punt_burst == rg_fw_punt on each punt in order. */
+static void test_punt_burst_equals_sequential(void **state)
+{
+	(void)state;
+	struct fwenv *a = fwenv_new(NULL), *b = fwenv_new(NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	fwenv_std_config(a, RG_MAP_EIM, RG_FILTER_EIF);
+	fwenv_std_config(b, RG_MAP_EIM, RG_FILTER_EIF);
+	fwenv_arp_reply(a, 1, FWENV_GW_ADDR, FWENV_GW_MAC);
+	fwenv_arp_reply(b, 1, FWENV_GW_ADDR, FWENV_GW_MAC);
+	static uint8_t frames[RG_FP_BURST][128];
+	static uint8_t outs[RG_FP_BURST][160];
+	struct rg_fp_pkt pk[RG_FP_BURST];
+	for (unsigned round = 0; round < 4; round++) {
+		fwenv_clear(a);
+		fwenv_clear(b);
+		for (unsigned i = 0; i < RG_FP_BURST; i++) {
+			uint8_t mac[6] = { 2, 0, 0, 0, 3, (uint8_t)i };
+			static const uint8_t protos[] = { 17, 6, 1, 17 };
+			struct pkt_spec s = fwenv_pkt_in(PKT_IPV4(10, 0, 0, 20 + i % 8), mac,
+							 PKT_IPV4(192, 0, 2, 1 + round),
+							 protos[i % 4], (uint16_t)(3000 + i), 53);
+			if (i == 5)
+				s.bad_l4_csum = 1;
+			if (i == 9)
+				s.dst = FWENV_IN_ADDR; /* to the card */
+			uint32_t n = pkt_build(&s, frames[i], sizeof(frames[i]));
+			fwenv_rx(a, 0, frames[i], n);
+			pk[i] = (struct rg_fp_pkt){ .frame = frames[i],
+						    .len = n,
+						    .port = 0,
+						    .ts_ms = b->now_ms,
+						    .out = outs[i] };
+		}
+		rg_fp_process_burst(&b->fp, pk, RG_FP_BURST);
+		for (unsigned i = 0; i < RG_FP_BURST; i++)
+			if (pk[i].meta.verdict == RG_VERDICT_FORWARD)
+				fail_msg("a first packet was forwarded by the fast path");
+		rg_fw_punt_burst(b->fw, pk, RG_FP_BURST);
+		assert_int_equal(a->n_out, b->n_out);
+		for (unsigned i = 0; i < a->n_out; i++) {
+			assert_int_equal(a->out[i].port, b->out[i].port);
+			assert_int_equal(a->out[i].len, b->out[i].len);
+			assert_memory_equal(a->out[i].data, b->out[i].data, a->out[i].len);
+		}
+	}
+	assert_int_equal(fwenv_counter(a, "sessions-created"),
+			 fwenv_counter(b, "sessions-created"));
+	assert_true(fwenv_counter(a, "sessions-created") > 80);
+	fwenv_free(a);
+	fwenv_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +524,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_timer_goes_round, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mss_clamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forward_rule_reserves_port, setup, teardown),
+		cmocka_unit_test(test_punt_burst_equals_sequential),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
