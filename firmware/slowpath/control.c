@@ -221,17 +221,9 @@ static uint32_t map_by_id(struct rg_fw *fw, const struct rg_map_id *id)
 	else
 		mi = fw_map_find_out(fw, id->proto, rg_be32_val(id->out_addr),
 				     rg_be16_val(id->out_port));
-	if (mi == FW_NONE && id->in_addr) {
-		/* an endpoint-dependent one (PEER) */
-		uint32_t a = rg_be32_val(id->in_addr);
-		uint16_t p = rg_be16_val(id->in_port);
-		for (uint32_t i = 0; i < fw->n_maps; i++) {
-			const struct fw_map *m = &fw->maps[i];
-			if (m->proto == id->proto && m->in_addr == a && m->in_port == p &&
-			    !(m->flags & FW_MF_HOLD))
-				return i;
-		}
-	}
+	if (mi == FW_NONE && id->in_addr)
+		mi = fw_map_find_in_any(fw, id->proto, rg_be32_val(id->in_addr),
+					rg_be16_val(id->in_port));
 	if (mi != FW_NONE && (fw->maps[mi].flags & FW_MF_HOLD))
 		return FW_NONE;
 	return mi;

@@ -433,6 +433,7 @@ uint32_t fw_sess_timeout_s(const struct rg_fw *fw, unsigned state);
 uint32_t fw_map_find_in(struct rg_fw *fw, uint8_t proto, uint32_t in_addr, uint16_t in_port,
 			uint32_t rem_addr, uint16_t rem_port);
 uint32_t fw_map_find_out(struct rg_fw *fw, uint8_t proto, uint32_t out_addr, uint16_t out_port);
+uint32_t fw_map_find_in_any(struct rg_fw *fw, uint8_t proto, uint32_t in_addr, uint16_t in_port);
 int fw_map_out_taken(struct rg_fw *fw, uint8_t proto, uint32_t out_addr, uint16_t out_port);
 uint32_t fw_map_new(struct rg_fw *fw, uint8_t proto, uint32_t in_addr, uint16_t in_port,
 		    uint32_t sub, uint16_t paddr, uint16_t out_port, uint8_t flags, uint8_t owner,

@@ -85,6 +85,20 @@ uint32_t fw_map_find_in(struct rg_fw *fw, uint8_t proto, uint32_t in_addr, uint1
 	return FW_NONE;
 }
 
+/* Any live mapping of the inside endpoint, endpoint-dependent ones included
+ * (they share the endpoint's hash chain). */
+uint32_t fw_map_find_in_any(struct rg_fw *fw, uint8_t proto, uint32_t in_addr, uint16_t in_port)
+{
+	for (uint32_t i = fw->map_in_hash[hash3(fw, proto, in_addr, in_port)]; i != FW_NONE;
+	     i = fw->maps[i].in_next) {
+		const struct fw_map *m = &fw->maps[i];
+		if (m->proto == proto && m->in_addr == in_addr && m->in_port == in_port &&
+		    !(m->flags & FW_MF_HOLD))
+			return i;
+	}
+	return FW_NONE;
+}
+
 uint32_t fw_map_find_out(struct rg_fw *fw, uint8_t proto, uint32_t out_addr, uint16_t out_port)
 {
 	for (uint32_t i = fw->map_out_hash[hash3(fw, proto, out_addr, out_port)]; i != FW_NONE;

@@ -325,6 +325,18 @@ static void test_peer_port_overlap(void **state)
 	struct pkt_view w;
 	pkt_parse(f->data, f->len, &w);
 	assert_int_equal(w.dst, H2);
+	/* an endpoint-dependent mapping is found and deleted by its endpoint */
+	struct rg_map_id id = { .proto = 6,
+				.in_addr = rg_be32_field(H2),
+				.in_port = rg_be16_field(5000) };
+	struct rg_map_rec rec;
+	assert_int_equal(rg_fw_map_get(e->fw, &id, &rec), RG_ST_OK);
+	assert_int_equal(rec.owner, RG_OWNER_PCP);
+	assert_int_equal(rg_fw_map_del(e->fw, &id), RG_ST_OK);
+	assert_int_equal(rg_fw_map_get(e->fw, &id, &rec), RG_ST_NOT_FOUND);
+	fwenv_clear(e);
+	fwenv_send(e, 1, &back);
+	assert_null(first_ipv4(e, 0));
 }
 
 static void test_static_rules(void **state)
