@@ -4,9 +4,10 @@
  * the session (created as for any packet); a tracking entry keyed by
  * (source, destination, protocol, id, ingress port) then lets the later
  * fragments follow it with only their addresses translated. A fragment that
- * arrives before the first one is buffered in the entry and sent when the
- * first one comes. The table is bounded and entries expire after the
- * fragment timeout (counted when a buffered fragment is dropped).
+ * arrives before the first one is buffered (one buffer per entry) and sent
+ * when the first one comes. Entries are found through a hash of the
+ * datagram, live in a bounded table and expire after the fragment timeout
+ * (counted when a buffered fragment is dropped).
  *
  * The card also fragments a translated packet larger than the egress MTU
  * when DF is clear (fw_fragment_tx).
@@ -15,58 +16,106 @@
 
 enum { FRAG_FREE = 0, FRAG_TRACK = 1, FRAG_WAIT = 2 };
 
+static uint32_t dgram_hash(const struct rg_fw *fw, const struct fw_pkt *p)
+{
+	return fw_mix32(p->src ^ fw->hseed ^
+			fw_mix32(p->dst + ((uint32_t)p->ip_id << 8) + ((uint32_t)p->proto << 24) +
+				 p->port)) &
+	       fw->frag_hash_mask;
+}
+
 static int same_datagram(const struct fw_frag *e, const struct fw_pkt *p)
 {
 	return e->src == p->src && e->dst == p->dst && e->id == p->ip_id && e->proto == p->proto &&
 	       e->port == p->port;
 }
 
-static uint32_t frag_alloc(struct rg_fw *fw)
+void fw_frag_reset(struct rg_fw *fw)
 {
-	for (uint32_t i = 0; i < fw->n_frags; i++)
-		if (fw->frags[i].state == FRAG_FREE)
-			return i;
-	return FW_NONE;
+	for (uint32_t i = 0; i <= fw->frag_hash_mask; i++)
+		fw->frag_hash[i] = FW_NONE;
+	fw->frag_free = FW_NONE;
+	for (uint32_t i = fw->n_frags; i-- > 0;) {
+		fw->frags[i].state = FRAG_FREE;
+		fw->frags[i].next = fw->frag_free;
+		fw->frag_free = i;
+	}
+}
+
+static uint32_t frag_alloc(struct rg_fw *fw, const struct fw_pkt *p, unsigned state)
+{
+	uint32_t i = fw->frag_free;
+	if (i == FW_NONE)
+		return FW_NONE;
+	struct fw_frag *e = &fw->frags[i];
+	fw->frag_free = e->next;
+	e->state = (uint8_t)state;
+	e->src = p->src;
+	e->dst = p->dst;
+	e->id = p->ip_id;
+	e->proto = p->proto;
+	e->port = (uint8_t)p->port;
+	e->buf_len = 0;
+	uint32_t h = dgram_hash(fw, p);
+	e->next = fw->frag_hash[h];
+	fw->frag_hash[h] = i;
+	fw_timer_arm(fw, fw->tbase_frag + i, fw->now_s + fw->cfg.frag_s + 1);
+	return i;
 }
 
 static void frag_free(struct rg_fw *fw, uint32_t i)
 {
-	fw->frags[i].state = FRAG_FREE;
+	struct fw_frag *e = &fw->frags[i];
+	if (e->state == FRAG_FREE)
+		return;
+	struct fw_pkt key;
+	key.src = e->src;
+	key.dst = e->dst;
+	key.ip_id = e->id;
+	key.proto = e->proto;
+	key.port = e->port;
+	uint32_t *pp = &fw->frag_hash[dgram_hash(fw, &key)];
+	while (*pp != FW_NONE && *pp != i)
+		pp = &fw->frags[*pp].next;
+	if (*pp == i)
+		*pp = e->next;
+	e->state = FRAG_FREE;
+	e->next = fw->frag_free;
+	fw->frag_free = i;
 	fw_timer_cancel(fw, fw->tbase_frag + i);
 }
 
 /* Translate and send a non-first fragment of a tracked datagram. */
-static void send_follow(struct rg_fw *fw, const struct fw_pkt *p, uint32_t sidx, unsigned dir)
+static void send_follow(struct rg_fw *fw, struct fw_pkt *p, uint32_t sidx, unsigned dir)
 {
-	struct rg_session s;
-	if (fw->sess[sidx].state == FW_SS_FREE || fw_sess_read(fw, sidx, &s)) {
+	if (fw->sess[sidx].state == FW_SS_FREE) {
 		FWC(fw, DROP_NO_MAPPING);
 		return;
 	}
-	if (fw_forward(fw, (struct fw_pkt *)p, sidx, dir) == 0)
+	if (fw_forward(fw, p, sidx, dir) == 0)
 		FWC(fw, FRAGS_TRANSLATED);
 }
 
-void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
+static void first_fragment(struct rg_fw *fw, struct fw_pkt *p)
 {
-	if (p->first_frag) {
-		unsigned dir;
-		uint32_t sidx = fw_nat_session(fw, p, &dir);
-		if (sidx == FW_NONE)
-			return;
-		if (fw_forward(fw, p, sidx, dir))
-			return;
-		FWC(fw, FRAGS_TRANSLATED);
-		/* release fragments that came early, then track the rest */
-		uint32_t track = FW_NONE;
-		for (uint32_t i = 0; i < fw->n_frags; i++) {
-			struct fw_frag *e = &fw->frags[i];
-			if (e->state == FRAG_FREE || !same_datagram(e, p))
-				continue;
+	unsigned dir;
+	uint32_t sidx = fw_nat_session(fw, p, &dir);
+	if (sidx == FW_NONE)
+		return;
+	if (fw_forward(fw, p, sidx, dir))
+		return;
+	FWC(fw, FRAGS_TRANSLATED);
+	/* release fragments that came early, then track the rest */
+	uint32_t track = FW_NONE;
+	uint32_t i = fw->frag_hash[dgram_hash(fw, p)];
+	while (i != FW_NONE) {
+		struct fw_frag *e = &fw->frags[i];
+		uint32_t next = e->next;
+		if (same_datagram(e, p)) {
 			if (e->state == FRAG_WAIT) {
 				struct fw_pkt q;
 				uint32_t len = e->buf_len;
-				__builtin_memcpy(fw->fragbuf, e->buf, len);
+				__builtin_memcpy(fw->fragbuf, fw->frag_buf[i], len);
 				frag_free(fw, i);
 				if (fw_parse(fw, fw->fragbuf, len, p->port, &q) == FW_PK_IPV4)
 					send_follow(fw, &q, sidx, dir);
@@ -74,27 +123,27 @@ void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
 				track = i;
 			}
 		}
-		if (track == FW_NONE)
-			track = frag_alloc(fw);
-		if (track == FW_NONE) {
-			FWC(fw, DROP_FRAG_TABLE_FULL);
-			return;
-		}
-		struct fw_frag *e = &fw->frags[track];
-		e->state = FRAG_TRACK;
-		e->src = p->src;
-		e->dst = p->dst;
-		e->id = p->ip_id;
-		e->proto = p->proto;
-		e->port = (uint8_t)p->port;
-		e->sess = sidx;
-		e->dir = (uint8_t)dir;
-		fw_timer_arm(fw, fw->tbase_frag + track, fw->now_s + fw->cfg.frag_s + 1);
-		FWC(fw, FRAGS_TRACKED);
+		i = next;
+	}
+	if (track == FW_NONE)
+		track = frag_alloc(fw, p, FRAG_TRACK);
+	if (track == FW_NONE) {
+		FWC(fw, DROP_FRAG_TABLE_FULL);
 		return;
 	}
-	for (uint32_t i = 0; i < fw->n_frags; i++) {
-		struct fw_frag *e = &fw->frags[i];
+	fw->frags[track].sess = sidx;
+	fw->frags[track].dir = (uint8_t)dir;
+	FWC(fw, FRAGS_TRACKED);
+}
+
+void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
+{
+	if (p->first_frag) {
+		first_fragment(fw, p);
+		return;
+	}
+	for (uint32_t i = fw->frag_hash[dgram_hash(fw, p)]; i != FW_NONE; i = fw->frags[i].next) {
+		const struct fw_frag *e = &fw->frags[i];
 		if (e->state == FRAG_TRACK && same_datagram(e, p)) {
 			send_follow(fw, p, e->sess, e->dir);
 			return;
@@ -105,35 +154,20 @@ void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
 		FWC(fw, DROP_FRAG_TABLE_FULL);
 		return;
 	}
-	uint32_t i = frag_alloc(fw);
+	uint32_t i = frag_alloc(fw, p, FRAG_WAIT);
 	if (i == FW_NONE) {
 		FWC(fw, DROP_FRAG_TABLE_FULL);
 		return;
 	}
-	struct fw_frag *e = &fw->frags[i];
-	e->state = FRAG_WAIT;
-	e->src = p->src;
-	e->dst = p->dst;
-	e->id = p->ip_id;
-	e->proto = p->proto;
-	e->port = (uint8_t)p->port;
-	e->buf_len = (uint16_t)p->len;
-	__builtin_memcpy(e->buf, p->f, p->len);
-	fw_timer_arm(fw, fw->tbase_frag + i, fw->now_s + fw->cfg.frag_s + 1);
+	fw->frags[i].buf_len = (uint16_t)p->len;
+	__builtin_memcpy(fw->frag_buf[i], p->f, p->len);
 }
 
 void fw_frag_timer(struct rg_fw *fw, uint32_t i)
 {
-	struct fw_frag *e = &fw->frags[i];
-	if (e->state == FRAG_WAIT)
+	if (fw->frags[i].state == FRAG_WAIT)
 		FWC(fw, DROP_FRAG_TIMEOUT);
-	e->state = FRAG_FREE;
-}
-
-void fw_frag_reset(struct rg_fw *fw)
-{
-	for (uint32_t i = 0; i < fw->n_frags; i++)
-		fw->frags[i].state = FRAG_FREE;
+	frag_free(fw, i);
 }
 
 /*

@@ -257,9 +257,9 @@ struct fw_frag {
 	uint8_t proto, port;
 	uint8_t state; /* 0 free, 1 tracking (session known), 2 waiting for the first */
 	uint8_t dir;
-	uint16_t buf_len; /* buffered out-of-order fragment */
+	uint16_t buf_len; /* buffered out-of-order fragment (in frag_buf[same index]) */
 	uint32_t sess;
-	uint8_t buf[FW_FRAG_BUF_BYTES];
+	uint32_t next; /* hash chain, or free list */
 };
 
 struct fw_held {
@@ -342,8 +342,11 @@ struct rg_fw {
 	uint8_t host_mac[6];
 	uint8_t host_mac_known;
 
-	/* fragments, held SYNs */
+	/* fragments (entries hashed by datagram, buffers apart so lookups stay
+	 * in a few cache lines), held SYNs */
 	struct fw_frag *frags;
+	uint8_t (*frag_buf)[FW_FRAG_BUF_BYTES];
+	uint32_t *frag_hash, frag_hash_mask, frag_free;
 	struct fw_held *held;
 
 	/* timers */

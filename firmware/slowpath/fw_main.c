@@ -15,9 +15,9 @@
 
 struct layout {
 	size_t fw, tz, sess, maps, map_in, map_out, filt, subs, sub_hash, paddr, paddr_sorted,
-		bitmaps, rules, neigh, neigh_hash, frags, held, tnodes, total;
+		bitmaps, rules, neigh, neigh_hash, frags, frag_buf, frag_hash, held, tnodes, total;
 	uint32_t n_sess, n_maps, n_subs, n_rules, n_frags, n_neigh, n_paddr, n_held, n_filt;
-	uint32_t map_hash, sub_hash_n, neigh_hash_n, n_tnodes;
+	uint32_t map_hash, sub_hash_n, neigh_hash_n, frag_hash_n, n_tnodes;
 };
 
 static uint32_t pow2_at_least(uint32_t v)
@@ -57,6 +57,7 @@ static int layout_of(const struct rg_fw_params *p, const struct rg_fpdev *dev, s
 	l->map_hash = pow2_at_least(l->n_maps);
 	l->sub_hash_n = pow2_at_least(l->n_subs);
 	l->neigh_hash_n = pow2_at_least(l->n_neigh);
+	l->frag_hash_n = pow2_at_least(l->n_frags ? l->n_frags : 1);
 	uint64_t nodes = (uint64_t)l->n_sess + l->n_maps + l->n_frags + l->n_held + l->n_neigh;
 	if (nodes >= FW_NONE)
 		return -1;
@@ -78,6 +79,8 @@ static int layout_of(const struct rg_fw_params *p, const struct rg_fpdev *dev, s
 	l->neigh = take(&at, (size_t)l->n_neigh * sizeof(struct fw_neigh));
 	l->neigh_hash = take(&at, (size_t)l->neigh_hash_n * 4u);
 	l->frags = take(&at, (size_t)l->n_frags * sizeof(struct fw_frag));
+	l->frag_buf = take(&at, (size_t)l->n_frags * FW_FRAG_BUF_BYTES);
+	l->frag_hash = take(&at, (size_t)l->frag_hash_n * 4u);
 	l->held = take(&at, (size_t)l->n_held * sizeof(struct fw_held));
 	l->tnodes = take(&at, (size_t)l->n_tnodes * sizeof(struct fw_tnode));
 	l->total = at;
@@ -367,6 +370,9 @@ struct rg_fw *rg_fw_init(void *mem, size_t len, const struct rg_fw_params *p,
 	fw->neigh_hash = (uint32_t *)(void *)(base + l.neigh_hash);
 	fw->neigh_hash_mask = l.neigh_hash_n - 1u;
 	fw->frags = (struct fw_frag *)(void *)(base + l.frags);
+	fw->frag_buf = (uint8_t(*)[FW_FRAG_BUF_BYTES])(void *)(base + l.frag_buf);
+	fw->frag_hash = (uint32_t *)(void *)(base + l.frag_hash);
+	fw->frag_hash_mask = l.frag_hash_n - 1u;
 	fw->held = (struct fw_held *)(void *)(base + l.held);
 	fw->tnodes = (struct fw_tnode *)(void *)(base + l.tnodes);
 	fw->tbase_map = l.n_sess;
