@@ -374,7 +374,7 @@ unsigned card_run_once(struct card *c, int wait_ms)
 void card_describe(struct card *c, FILE *f)
 {
 	fprintf(f, "nicsim: card sim:%s up: %s fast path, %u sessions", c->o.name,
-		c->fp.kind == RG_FASTPATH_RTL ? "rtl (Verilated)" : "soft", c->o.sessions);
+		c->fp.kind == RG_FASTPATH_RTL ? "rtl (Verilated)" : "soft", c->fp.dev.sessions);
 	for (unsigned p = 0; p < RG_PORT_COUNT; p++) {
 		struct port *pt = c->port[p];
 		if (pt)

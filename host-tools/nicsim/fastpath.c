@@ -7,6 +7,12 @@
 #include "fastpath.h"
 #include "realmgate/regmap.h"
 
+/* Built with -DRG_NICSIM_RTL when rtl-model/sim is in the tree. */
+#ifdef RG_NICSIM_RTL
+#include "../../rtl-model/sim/fpdev_rtl.h"
+#include "../../rtl-model/sim/rg_rtl.h"
+#endif
+
 /* Index geometry for a session capacity: two banks of 4-slot buckets, two
  * slots per session, sized for at most 50 % slot load. */
 static uint32_t buckets_log2_for(uint32_t sessions)
@@ -19,7 +25,37 @@ static uint32_t buckets_log2_for(uint32_t sessions)
 
 int fastpath_have_rtl(void)
 {
+#ifdef RG_NICSIM_RTL
+	return 1;
+#else
 	return 0;
+#endif
+}
+
+/* The Verilated pipeline: its geometry is the RTL's own (read from its
+ * CSRs by the adapter), not the --sessions the soft fast path takes. */
+static int open_rtl(struct fastpath *fp, char *err, size_t err_len)
+{
+#ifdef RG_NICSIM_RTL
+	fp->rtl = rg_rtl_create();
+	if (!fp->rtl) {
+		snprintf(err, err_len, "cannot create the Verilated RTL model");
+		return -1;
+	}
+	if (rg_fpdev_rtl_open(&fp->dev, fp->rtl)) {
+		snprintf(err, err_len, "cannot attach to the RTL model's tables (out of memory?)");
+		rg_rtl_destroy(fp->rtl);
+		fp->rtl = NULL;
+		return -1;
+	}
+	return 0;
+#else
+	(void)fp;
+	snprintf(err, err_len,
+		 "this nicsim was built without the RTL model (rtl-model/sim): "
+		 "use --fastpath soft");
+	return -1;
+#endif
 }
 
 int fastpath_open(struct fastpath *fp, unsigned kind, uint32_t sessions, char *err, size_t err_len)
@@ -29,12 +65,8 @@ int fastpath_open(struct fastpath *fp, unsigned kind, uint32_t sessions, char *e
 	struct rg_fp_geometry g = { .buckets_log2 = buckets_log2_for(sessions),
 				    .sessions = sessions,
 				    .adjacencies = 256 };
-	if (kind == RG_FASTPATH_RTL) {
-		snprintf(err, err_len,
-			 "this nicsim was built without the RTL model (rtl-model/sim): "
-			 "use --fastpath soft");
-		return -1;
-	}
+	if (kind == RG_FASTPATH_RTL)
+		return open_rtl(fp, err, err_len);
 	if (kind != RG_FASTPATH_SOFT) {
 		snprintf(err, err_len, "unknown fast path kind %u", kind);
 		return -1;
@@ -57,6 +89,12 @@ int fastpath_open(struct fastpath *fp, unsigned kind, uint32_t sessions, char *e
 
 void fastpath_close(struct fastpath *fp)
 {
+#ifdef RG_NICSIM_RTL
+	if (fp->rtl) {
+		rg_fpdev_rtl_close(&fp->dev);
+		rg_rtl_destroy(fp->rtl);
+	}
+#endif
 	free(fp->soft);
 	free(fp->mem);
 	memset(fp, 0, sizeof(*fp));
