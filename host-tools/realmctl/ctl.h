@@ -34,6 +34,7 @@ int cmd_info(struct ctl *c, int argc, char **argv);
 int cmd_sessions(struct ctl *c, int argc, char **argv);
 int cmd_counters(struct ctl *c, int argc, char **argv);
 int cmd_mapping(struct ctl *c, int argc, char **argv);
+int cmd_rule(struct ctl *c, int argc, char **argv);
 int cmd_config(struct ctl *c, int argc, char **argv);
 int cmd_reset(struct ctl *c, int argc, char **argv);
 int cmd_events(struct ctl *c, int argc, char **argv);

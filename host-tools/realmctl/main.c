@@ -29,6 +29,10 @@ static void usage(FILE *f)
 		"  mapping del tcp|udp INSIDE:PORT\n"
 		"  mapping del tcp|udp --outside OUTSIDE:PORT\n"
 		"  mapping get tcp|udp INSIDE:PORT\n"
+		"  rule list                       static rules\n"
+		"  rule add ID forward|dstnat|exclude|to-host|drop [proto P] [src PREFIX/LEN]\n"
+		"           [dst PREFIX/LEN] [dport LO[-HI]] [to ADDR[:PORT]]\n"
+		"  rule del ID\n"
 		"  config apply FILE [--reset]     configure the card from a file (docs/lab.md)\n"
 		"  config show                     the card's configuration\n"
 		"  reset [--card]                  clear sessions, mappings, pools and\n"
@@ -135,6 +139,7 @@ int main(int argc, char **argv)
 		{ "sessions", cmd_sessions }, { "counters", cmd_counters },
 		{ "mapping", cmd_mapping },   { "config", cmd_config },
 		{ "reset", cmd_reset },	      { "events", cmd_events },
+		{ "rule", cmd_rule },
 	};
 	const char *name = argv[optind];
 	int rc = -1;

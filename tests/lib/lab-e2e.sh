@@ -92,6 +92,16 @@ lab_e2e() {
 	sleep 0.2
 	if grep -q "^203.0.113.1 .*hairpin.txt" "$LAB_TMP/hairpin.log"; then tap_ok "$fp: hairpinned request arrives from 203.0.113.1"; else tap_fail "$fp: hairpinned request arrives from 203.0.113.1" "$(tail -1 "$LAB_TMP/hairpin.log")"; fi
 
+	# a static port-forward rule: rg-wan reaches rg-lan2's server
+	if lab ctl rule add 7 forward proto tcp dst 203.0.113.1/32 dport 8082 to 10.0.0.3:8081 >/dev/null; then
+		out=$(lab exec wan -- timeout 10 curl -sf http://203.0.113.1:8082/hairpin.txt 2>&1)
+		if [ "$out" = "hello from rg-lan2" ]; then tap_ok "$fp: port-forward rule rg-wan -> 203.0.113.1:8082 -> rg-lan2"; else tap_fail "$fp: port-forward rule rg-wan -> 203.0.113.1:8082 -> rg-lan2" "got '$out'"; fi
+	else
+		tap_fail "$fp: realmctl rule add"
+	fi
+	n=$(lab ctl --json rule list | json_get 'j["count"] == 1 and j["rules"][0]["to"] == "10.0.0.3"')
+	if [ "$n" = True ] && lab ctl rule del 7 >/dev/null; then tap_ok "$fp: realmctl rule list --json, rule del"; else tap_fail "$fp: realmctl rule list --json, rule del" "$n"; fi
+
 	n=$(lab ctl --json mapping list | json_get 'sum(1 for m in j["mappings"] if m["inside"]=="10.0.0.3" and m["inside_port"]==8081 and m["outside_port"]==8081)')
 	if [ "${n:-0}" = 1 ]; then tap_ok "$fp: realmctl mapping list --json"; else tap_fail "$fp: realmctl mapping list --json"; fi
 	if lab ctl mapping del tcp 10.0.0.3:8081 >/dev/null && ! lab ctl mapping get tcp 10.0.0.3:8081 >/dev/null 2>&1; then

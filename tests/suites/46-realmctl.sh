@@ -73,6 +73,14 @@ expect "mapping del" 0 ctl mapping del tcp 10.0.0.2:8080
 expect "mapping get after del fails" 1 ctl mapping get tcp 10.0.0.2:8080
 echo "$OUT" | grep -q "no such entry" && tap_ok "... saying no such entry" || tap_fail "... saying no such entry" "$OUT"
 
+expect "rule add" 0 ctl rule add 10 forward proto tcp dst 203.0.113.1/32 dport 8080-8089 to 10.0.0.3:80
+expect "rule add of an unknown kind is a usage error" 2 ctl rule add 11 sideways
+n=$(ctl --json rule list | json '[(r["id"], r["kind"], r["dport_lo"], r["dport_hi"], r["to"], r["to_port"]) for r in j["rules"]]')
+[ "$n" = "[(10, 'forward', 8080, 8089, '10.0.0.3', 80)]" ] && tap_ok "rule list --json" || tap_fail "rule list --json" "$n"
+expect "rule list" 0 ctl rule list
+expect "rule del" 0 ctl rule del 10
+expect "rule del of a missing rule fails" 1 ctl rule del 10
+
 # the ping in the input file creates a session while we listen for events
 expect "events: a session created by traffic" 0 ctl --json events --count 1 --wait 8
 n=$(echo "$OUT" | head -1 | json 'j["event"] + " " + j["inside"]')

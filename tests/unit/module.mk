@@ -7,6 +7,9 @@
 test_mbox_SRCS := tests/unit/test_mbox.c tests/unit/fake_fw.c
 test_mbox_LIBS := simbus driver fwmbox fwfast testlib
 test_mbox_LDLIBS = -lcmocka $(DRIVER_LDLIBS)
+# The mailbox in front of the real firmware (tests/lib/fwenv).
+test_mbox_fw_LIBS := simbus driver fwmbox testlib fwslow fwfast
+test_mbox_fw_LDLIBS = -lcmocka $(DRIVER_LDLIBS)
 UNIT_TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TEST_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_TEST_SRCS))
 TESTS += $(UNIT_TEST_NAMES)

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* realmctl: static rules (RG_OP_RULE_ADD / RULE_DEL / RULE_LIST). */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "parse.h"
+
+static const char *const kind_names[] = { [RG_RULE_FORWARD] = "forward",
+					  [RG_RULE_DSTNAT] = "dstnat",
+					  [RG_RULE_EXCLUDE] = "exclude",
+					  [RG_RULE_TO_HOST] = "to-host",
+					  [RG_RULE_DROP] = "drop" };
+
+static int rule_usage(void)
+{
+	fprintf(stderr,
+		"usage: realmctl rule list\n"
+		"       realmctl rule add ID forward|dstnat|exclude|to-host|drop [proto P]\n"
+		"                [src PREFIX/LEN] [dst PREFIX/LEN] [dport LO[-HI]] [to "
+		"ADDR[:PORT]]\n"
+		"       realmctl rule del ID\n");
+	return CTL_USAGE;
+}
+
+static int parse_rule(struct rg_rule *r, int argc, char **argv)
+{
+	char *end;
+	memset(r, 0, sizeof(*r));
+	unsigned long id = strtoul(argv[2], &end, 10);
+	if (*end || !*argv[2] || id > 0xffffffffu)
+		return -1;
+	r->id = (uint32_t)id;
+	for (unsigned k = 1; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
+		if (kind_names[k] && !strcmp(argv[3], kind_names[k]))
+			r->kind = (uint8_t)k;
+	if (!r->kind)
+		return -1;
+	for (int i = 4; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return -1;
+		const char *k = argv[i], *v = argv[i + 1];
+		if (!strcmp(k, "proto")) {
+			int p = parse_proto(v);
+			if (p < 0)
+				return -1;
+			r->proto = (uint8_t)p;
+		} else if (!strcmp(k, "src")) {
+			if (parse_prefix(v, &r->src_addr, &r->src_plen))
+				return -1;
+		} else if (!strcmp(k, "dst")) {
+			if (parse_prefix(v, &r->dst_addr, &r->dst_plen))
+				return -1;
+		} else if (!strcmp(k, "dport")) {
+			unsigned lo, hi;
+			int n = sscanf(v, "%u-%u", &lo, &hi);
+			if (n == 1)
+				hi = lo;
+			if (n < 1 || lo > 65535 || hi > 65535 || lo > hi)
+				return -1;
+			r->dport_lo = htons((uint16_t)lo);
+			r->dport_hi = htons((uint16_t)hi);
+		} else if (!strcmp(k, "to")) {
+			if (parse_endpoint(v, &r->to_addr, &r->to_port) &&
+			    parse_ipv4(v, &r->to_addr))
+				return -1;
+		} else
+			return -1;
+	}
+	return 0;
+}
+
+static int rule_list(struct ctl *c)
+{
+	struct rg_rule rules[128];
+	struct json j;
+	uint32_t cursor = 0, total = 0;
+	if (c->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_arr_begin(&j, "rules");
+	} else
+		printf("%-6s %-8s %-5s %-18s %-18s %-11s %s\n", "id", "kind", "proto", "src", "dst",
+		       "dports", "to");
+	for (unsigned guard = 0; guard < 10000; guard++) {
+		struct rg_page_req req = { .cursor = cursor };
+		struct rg_page_rsp rsp = { 0 };
+		uint32_t used = 0;
+		if (ctl_cmd(c, "rule list", RG_OP_RULE_LIST, &req, sizeof(req), &rsp, sizeof(rsp),
+			    rules, sizeof(rules), &used))
+			return CTL_FAIL;
+		if (rsp.count * sizeof(rules[0]) > used)
+			return CTL_FAIL;
+		for (uint32_t i = 0; i < rsp.count; i++) {
+			const struct rg_rule *r = &rules[i];
+			char a[3][INET_ADDRSTRLEN_], src[24], dst[24], to[32], ports[16], pb[8];
+			const char *kind = r->kind < sizeof(kind_names) / sizeof(kind_names[0]) &&
+							   kind_names[r->kind]
+						   ? kind_names[r->kind]
+						   : "?";
+			snprintf(src, sizeof(src), "%s/%u", ipv4_str(r->src_addr, a[0]),
+				 r->src_plen);
+			snprintf(dst, sizeof(dst), "%s/%u", ipv4_str(r->dst_addr, a[1]),
+				 r->dst_plen);
+			snprintf(to, sizeof(to), "%s:%u", ipv4_str(r->to_addr, a[2]),
+				 ntohs(r->to_port));
+			snprintf(ports, sizeof(ports), "%u-%u", ntohs(r->dport_lo),
+				 ntohs(r->dport_hi));
+			const char *proto = r->proto ? proto_name(r->proto, pb, sizeof(pb)) : "any";
+			if (c->json) {
+				json_obj_begin(&j, NULL);
+				json_u64(&j, "id", r->id);
+				json_str(&j, "kind", kind);
+				json_str(&j, "proto", proto);
+				json_str(&j, "src", src);
+				json_str(&j, "dst", dst);
+				json_u64(&j, "dport_lo", ntohs(r->dport_lo));
+				json_u64(&j, "dport_hi", ntohs(r->dport_hi));
+				json_str(&j, "to", a[2]);
+				json_u64(&j, "to_port", ntohs(r->to_port));
+				json_obj_end(&j);
+			} else
+				printf("%-6u %-8s %-5s %-18s %-18s %-11s %s\n", r->id, kind, proto,
+				       src, dst, ports, to);
+		}
+		total += rsp.count;
+		if (!rsp.next || rsp.next == cursor)
+			break;
+		cursor = rsp.next;
+	}
+	if (c->json) {
+		json_arr_end(&j);
+		json_u64(&j, "count", total);
+		json_obj_end(&j);
+		json_end(&j);
+	} else
+		printf("%u rule(s)\n", total);
+	return CTL_OK;
+}
+
+int cmd_rule(struct ctl *c, int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "list"))
+		return ctl_connect(c) ? CTL_FAIL : rule_list(c);
+	if (argc >= 4 && !strcmp(argv[1], "add")) {
+		struct rg_rule r;
+		if (parse_rule(&r, argc, argv))
+			return rule_usage();
+		if (ctl_connect(c) ||
+		    ctl_cmd(c, "rule add", RG_OP_RULE_ADD, &r, sizeof(r), NULL, 0, NULL, 0, NULL))
+			return CTL_FAIL;
+		if (!c->json)
+			printf("rule %u added\n", r.id);
+		return CTL_OK;
+	}
+	if (argc == 3 && !strcmp(argv[1], "del")) {
+		char *end;
+		unsigned long id = strtoul(argv[2], &end, 10);
+		if (*end || !*argv[2] || id > 0xffffffffu)
+			return rule_usage();
+		uint32_t id32 = (uint32_t)id;
+		if (ctl_connect(c) || ctl_cmd(c, "rule del", RG_OP_RULE_DEL, &id32, sizeof(id32),
+					      NULL, 0, NULL, 0, NULL))
+			return CTL_FAIL;
+		if (!c->json)
+			printf("rule %u deleted\n", id32);
+		return CTL_OK;
+	}
+	return rule_usage();
+}
