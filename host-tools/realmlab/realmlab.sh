@@ -78,11 +78,20 @@ ns_of() {
 	esac
 }
 
+# a live process (not a zombie waiting for its parent) named $2
+alive() { # pid name
+	local stat
+	[ -n "$1" ] && [ -r "/proc/$1/comm" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] || return 1
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
 nicsim_pid() {
 	local pid
 	[ -r "$STATE/nicsim.pid" ] || return 1
 	read -r pid <"$STATE/nicsim.pid" || return 1
-	[ -n "$pid" ] && [ -r "/proc/$pid/comm" ] && [ "$(cat "/proc/$pid/comm")" = nicsim ] || return 1
+	alive "$pid" nicsim || return 1
 	echo "$pid"
 }
 
@@ -102,7 +111,7 @@ down() {
 	if pid=$(nicsim_pid); then
 		kill -TERM "$pid" 2>/dev/null
 		for i in $(seq 1 50); do
-			kill -0 "$pid" 2>/dev/null || break
+			alive "$pid" nicsim || break
 			sleep 0.1
 		done
 		kill -KILL "$pid" 2>/dev/null && sleep 0.1
@@ -164,12 +173,13 @@ build_topology() {
 		# the lab's own resolver settings (ip netns exec mounts them over
 		# /etc/resolv.conf): the machine's resolver is not reachable from
 		# the lab, and lookups toward it would only wait and leak
-		mkdir -p "/etc/netns/$ns"
+		# (only where there is a /etc/resolv.conf to mount over)
+		[ -e /etc/resolv.conf ] && mkdir -p "/etc/netns/$ns" &&
 		case $ns in
 		"$NS_LAN" | "$NS_LAN2") echo "nameserver 203.0.113.2" ;;
 		*) echo "nameserver 127.0.0.1" ;;
-		esac >"/etc/netns/$ns/resolv.conf"
-		echo "options timeout:1 attempts:1" >>"/etc/netns/$ns/resolv.conf"
+		esac >"/etc/netns/$ns/resolv.conf" &&
+			echo "options timeout:1 attempts:1" >>"/etc/netns/$ns/resolv.conf"
 		ip netns add "$ns" || die "cannot create namespace $ns"
 		ip -n "$ns" link set lo up
 		# IPv4 only: no IPv6 chatter (router solicitations, DAD) on the wires
