@@ -236,7 +236,10 @@ static void point(const char *name, uint32_t n, uint32_t blog2, uint8_t (*out)[F
 	}
 	make_frames(n);
 	uint64_t fwd;
-	uint64_t npkts = 20000000ull;
+	const char *np = getenv("RG_BENCH_PACKETS"); /* fewer for valgrind */
+	uint64_t npkts = np ? strtoull(np, NULL, 10) : 20000000ull;
+	if (npkts < FRAMES)
+		npkts = FRAMES;
 	double mpps = measure_fast(&t, out, npkts, &fwd);
 	fprintf(stderr, "# %s: %u sessions (%u placed), %.1f%% forwarded, index load %.0f%%\n",
 		name, n, t.n, 100.0 * (double)fwd / (double)npkts,

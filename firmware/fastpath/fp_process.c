@@ -45,10 +45,7 @@ static void drop(struct fp_ctx *c, unsigned reason)
 
 static int mac_equal(const uint8_t *a, const uint8_t *b)
 {
-	for (unsigned i = 0; i < 6; i++)
-		if (a[i] != b[i])
-			return 0;
-	return 1;
+	return __builtin_memcmp(a, b, 6) == 0;
 }
 
 /*

@@ -19,6 +19,21 @@ static inline uint32_t rg_get_be32(const uint8_t *p)
 	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
+#if defined(__x86_64__) || defined(__aarch64__)
+/* Hosts with cheap unaligned stores: one byte-swapped store (the compiler
+ * does not merge the byte stores below by itself). */
+static inline void rg_put_be16(uint8_t *p, uint16_t v)
+{
+	v = __builtin_bswap16(v);
+	__builtin_memcpy(p, &v, 2);
+}
+
+static inline void rg_put_be32(uint8_t *p, uint32_t v)
+{
+	v = __builtin_bswap32(v);
+	__builtin_memcpy(p, &v, 4);
+}
+#else
 static inline void rg_put_be16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
@@ -32,6 +47,7 @@ static inline void rg_put_be32(uint8_t *p, uint32_t v)
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
 }
+#endif
 
 /* Contract structures store rg_be16/rg_be32 fields as the bytes appear on
  * the wire; these convert between such a field and a host-order value. */
