@@ -215,7 +215,9 @@ except socket.timeout:
     pass
 PY
 EV=$!
-sleep 0.3
+# the daemon acknowledges the subscription with "RG 0": only then can the
+# new lease's event reach the stream (a fixed sleep races a loaded machine)
+for _ in $(seq 50); do grep -q '^RG 0' "$D/events.out" 2>/dev/null && break; sleep 0.1; done
 in_lan $PCP -s 192.168.1.1 map tcp 4242 >/dev/null
 wait $EV
 grep -q "lease-create pcp tcp 192.168.1.10:4242" "$D/events.out" && tap_ok "events stream shows a new lease" ||
