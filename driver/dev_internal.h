@@ -45,6 +45,9 @@ struct rg_dev {
 	uint8_t *hp_tx_buf, *hp_rx_buf; /* one RG_HP_BUF buffer per descriptor */
 	uint64_t hp_tx_iova, hp_rx_iova;
 	uint64_t hp_errors;
+	uint8_t tap_pending[RG_HP_BUF]; /* a TAP frame waiting for HTX room */
+	uint32_t tap_pending_len;
+	uint64_t tap_dropped;
 	uint8_t *bulk; /* DMA buffer for listings */
 	uint64_t bulk_iova;
 	uint32_t bulk_len;

@@ -120,6 +120,17 @@ int rg_dev_hp_recv(struct rg_dev *d, void *buf, uint32_t cap);
 /* Frames the card marked as errors on either ring. */
 uint64_t rg_dev_hp_errors(const struct rg_dev *d);
 
+/* The host port as a TAP netdev (needs CAP_NET_ADMIN): open or create TAP
+ * `name` (non-blocking, no packet information header); returns its fd or
+ * -1 with err. rg_dev_hp_pump moves up to `budget` frames each way between
+ * the card's host port and the TAP; call it when the TAP fd is readable and
+ * regularly (frames from the card carry no wake-up). Returns the number
+ * moved, -1 on a TAP error. Frames that could not be delivered are counted
+ * (rg_dev_tap_dropped). */
+int rg_tap_open(const char *name, char *err, size_t err_len);
+int rg_dev_hp_pump(struct rg_dev *d, int tap_fd, unsigned budget);
+uint64_t rg_dev_tap_dropped(const struct rg_dev *d);
+
 /* ---- card control ------------------------------------------------------------ */
 
 /* Reset the card (CONTROL.RESET), wait until it is back and set the rings

@@ -54,6 +54,10 @@ n=$(ctl --json config show | json 'j["inside"] + "/" + str(j["inside_plen"]) + "
 n=$(ctl --json info | json 'j["fastpath"] + " " + str(j["contract_version"])')
 [ "$n" = "soft 1" ] && tap_ok "info --json" || tap_fail "info --json" "$n"
 expect "info" 0 ctl info
+printf 'timeout udp 600\ntimeout icmp 90\nhairpin off\n' >"$TMP/timers.conf"
+expect "config apply of timeouts and behaviour" 0 ctl config apply "$TMP/timers.conf"
+n=$(ctl --json config show | json 'str(j["udp_timeout_s"]) + " " + str(j["icmp_timeout_s"]) + " " + str(j["hairpin"]) + " " + j["inside"]')
+[ "$n" = "600 90 False 10.0.0.1" ] && tap_ok "... are on the card, the rest kept" || tap_fail "... are on the card, the rest kept" "$n"
 printf 'timeout udp 10\n' >"$TMP/short.conf"
 expect "the card refuses a UDP timeout below 120 s" 1 ctl config apply "$TMP/short.conf"
 echo "$OUT" | grep -q "config set: malformed command or field out of range" &&

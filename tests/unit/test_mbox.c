@@ -22,6 +22,13 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
 #include "../../driver/dev_internal.h"
 #include "../../firmware/fastpath/fp.h"
 #include "../../host-tools/nicsim/simbus.h"
@@ -529,6 +536,69 @@ static void test_host_port(void **state)
 	assert_int_equal(rg_dev_hp_recv(c->dev, got, sizeof(got)), 64);
 }
 
+/* The host port as a TAP netdev: a frame from the card comes out of the
+ * interface, a frame sent on the interface reaches the card. */
+static void test_host_port_tap(void **state)
+{
+	struct card *c = *state;
+	char name[IFNAMSIZ], err[256];
+	snprintf(name, sizeof(name), "rgt%d", (int)getpid() % 100000);
+	int tap = rg_tap_open(name, err, sizeof(err));
+	if (tap < 0) {
+		fprintf(stderr, "# %s\n", err);
+		skip(); /* no /dev/net/tun or not allowed here */
+	}
+	int s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	assert_true(s >= 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	assert_int_equal(ioctl(s, SIOCGIFFLAGS, &ifr), 0);
+	ifr.ifr_flags |= IFF_UP;
+	assert_int_equal(ioctl(s, SIOCSIFFLAGS, &ifr), 0);
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL),
+				   .sll_ifindex = (int)if_nametoindex(name) };
+	assert_int_equal(bind(s, (struct sockaddr *)&sll, sizeof(sll)), 0);
+	struct timeval tv = { 0, 200000 };
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+
+	/* card -> TAP: an experimental ethertype nothing else sends */
+	uint8_t f[100], got[2048];
+	memset(f, 0, sizeof(f));
+	memset(f, 0xff, 6);
+	f[6] = 0x02;
+	f[12] = 0x88;
+	f[13] = 0xb5;
+	memcpy(f + 14, "from the card", 13);
+	card_step(c); /* the card sees ENABLE */
+	assert_int_equal(rg_mbox_to_host(&c->mb, f, sizeof(f)), 0);
+	/* (the kernel may send its own frames on a new interface too) */
+	assert_true(rg_dev_hp_pump(c->dev, tap, 16) >= 1);
+	ssize_t n;
+	int seen = 0;
+	while ((n = recv(s, got, sizeof(got), 0)) > 0)
+		if (n == (ssize_t)sizeof(f) && !memcmp(got, f, sizeof(f)))
+			seen = 1;
+	assert_true(seen);
+
+	/* TAP -> card */
+	memcpy(f + 14, "from the host", 13);
+	assert_int_equal(send(s, f, sizeof(f), 0), (ssize_t)sizeof(f));
+	int arrived = 0;
+	for (unsigned i = 0; i < 100 && !arrived; i++) {
+		rg_dev_hp_pump(c->dev, tap, 1);
+		card_step(c);
+		arrived = c->from_host_len == sizeof(f) &&
+			  !memcmp(c->from_host + 14, "from the host", 13);
+		usleep(1000);
+	}
+	assert_true(arrived);
+	assert_int_equal(rg_dev_tap_dropped(c->dev), 0);
+	close(s);
+	close(tap);
+}
+
 static void test_bad_host_descriptor(void **state)
 {
 	struct card *c = *state;
@@ -605,6 +675,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_card_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_port_tap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_host_descriptor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_host_process_is_refused, setup,
 						teardown),
