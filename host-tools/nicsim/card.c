@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The simulated card's loop and its platform glue for the firmware. */
+#include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,12 +112,18 @@ static void hal_event(void *ctx, const struct rg_evt *evt)
 
 static void hal_random(void *ctx, void *buf, uint32_t len)
 {
-	(void)ctx;
+	struct card *c = ctx;
 	uint8_t *p = buf;
 	while (len) {
 		ssize_t n = getrandom(p, len, 0);
-		if (n <= 0)
+		if (n < 0 && errno == EINTR)
 			continue;
+		if (n <= 0) {
+			/* no kernel entropy source: a weak but working fallback */
+			for (; len; len--)
+				*p++ = (uint8_t)((uint64_t)now_ms(c) * 2654435761u >> (len % 24));
+			return;
+		}
 		p += n;
 		len -= (uint32_t)n;
 	}

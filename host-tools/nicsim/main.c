@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "card.h"
@@ -189,7 +190,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	long idle_after_input = 0;
+	struct timespec quiet_since = { 0, 0 };
+	int quiet = 0;
 	while (!stop) {
 		unsigned work = card_run_once(c, 1);
 		if (want_stats) {
@@ -197,10 +199,15 @@ int main(int argc, char **argv)
 			card_print_stats(c, stderr);
 		}
 		if (exit_after >= 0 && card_inputs_done(c)) {
-			/* count quiet milliseconds once the inputs are consumed */
-			if (work)
-				idle_after_input = 0;
-			else if (++idle_after_input > exit_after)
+			/* exit once the card has been quiet for exit_after ms */
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (work || !quiet) {
+				quiet = 1;
+				quiet_since = now;
+			} else if ((now.tv_sec - quiet_since.tv_sec) * 1000L +
+					   (now.tv_nsec - quiet_since.tv_nsec) / 1000000L >
+				   exit_after)
 				break;
 		}
 	}

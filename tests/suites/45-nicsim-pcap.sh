@@ -77,6 +77,14 @@ for variant in host asan; do
 	fi
 done
 
+# a replay run ends by itself once the input is consumed and the card is quiet
+start=$(date +%s%N)
+timeout 10 "$ROOT/$BUILD/host/bin/nicsim" --name "t$$-exit" --inside "pcap:$TMP/in.pcap,$TMP/out2.pcap" \
+	--exit-after-input 300 2>/dev/null
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+if [ $rc -eq 0 ] && [ "$ms" -ge 300 ] && [ "$ms" -lt 5000 ]; then tap_ok "--exit-after-input ends the run ($ms ms)"; else tap_fail "--exit-after-input ends the run" "exit $rc after $ms ms"; fi
+
 # bad invocations are refused with a reason
 out=$("$ROOT/$BUILD/host/bin/nicsim" --inside pcap:/nonexistent.pcap 2>&1)
 if [ $? -ne 0 ] && echo "$out" | grep -q "nonexistent"; then tap_ok "missing input file is reported"; else tap_fail "missing input file is reported" "$out"; fi
