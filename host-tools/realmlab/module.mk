@@ -7,4 +7,10 @@ $(BUILD)/host/bin/realmlab $(BUILD)/asan/bin/realmlab: $(REALMLAB_SCRIPT)
 	@mkdir -p $(@D)
 	@echo "  INSTALL $@"
 	$(Q)install -m 0755 $< $@
-INSTALL_EXTRA += install -m 0755 $(BUILD)/host/bin/realmlab $(DESTDIR)$(PREFIX)/bin/;
+# (a recipe line of its own: the leading empty line keeps it apart from
+# whatever other modules put into INSTALL_EXTRA)
+define INSTALL_REALMLAB
+
+	install -m 0755 $(BUILD)/host/bin/realmlab $(DESTDIR)$(PREFIX)/bin/
+endef
+INSTALL_EXTRA += $(INSTALL_REALMLAB)
