@@ -27,7 +27,8 @@
 #include "../tests/lib/pktbuild.h"
 #include "realmgate/counters.h"
 
-#define FLOWS 1000000u
+#define FLOWS_MAX 1000000u
+static uint32_t FLOWS = FLOWS_MAX; /* RG_BENCH_FLOWS lowers it (valgrind) */
 #define FLEN 64
 
 static const uint8_t MAC[4][6] = {
@@ -268,6 +269,9 @@ static void insert_failures(void)
 
 int main(void)
 {
+	const char *nf = getenv("RG_BENCH_FLOWS");
+	if (nf && strtoul(nf, NULL, 10) >= 1024 && strtoul(nf, NULL, 10) <= FLOWS_MAX)
+		FLOWS = (uint32_t)strtoul(nf, NULL, 10);
 	frames = malloc((size_t)FLOWS * FLEN);
 	flen = malloc((size_t)FLOWS * sizeof(*flen));
 	if (!frames || !flen)

@@ -310,6 +310,8 @@ void fw_block_give(struct rg_fw *fw, uint16_t paddr, uint16_t first)
 void fw_alloc_reset(struct rg_fw *fw)
 {
 	__builtin_memset(fw->pools, 0, sizeof(fw->pools));
+	for (unsigned i = 0; i < FW_POOLS; i++)
+		fw->pools[i].cursor = FW_NONE;
 	for (uint32_t i = 0; i < fw->n_paddr; i++) {
 		__builtin_memset(&fw->paddr[i], 0, sizeof(fw->paddr[i]));
 		fw->paddr[i].pool = 0xff;
@@ -385,7 +387,15 @@ enum rg_status rg_fw_pool_add_range(struct rg_fw *fw, const struct rg_pool_range
 		pa->addr = (uint32_t)a;
 		pa->pool = r->id;
 		sorted_insert(fw, slot);
-		fw->pools[r->id].n_addrs++;
+		struct fw_pool *pool = &fw->pools[r->id];
+		if (pool->cursor == FW_NONE) {
+			pa->pool_next = (uint16_t)slot;
+			pool->cursor = slot;
+		} else {
+			pa->pool_next = fw->paddr[pool->cursor].pool_next;
+			fw->paddr[pool->cursor].pool_next = (uint16_t)slot;
+		}
+		pool->n_addrs++;
 	}
 	return RG_ST_OK;
 }
@@ -413,6 +423,7 @@ enum rg_status rg_fw_pool_del(struct rg_fw *fw, uint8_t id)
 	}
 	fw->paddr_used = w;
 	__builtin_memset(pool, 0, sizeof(*pool));
+	pool->cursor = FW_NONE;
 	return RG_ST_OK;
 }
 

@@ -31,6 +31,7 @@ void fw_neigh_reset(struct rg_fw *fw)
 	fw->neigh_used = 0;
 	for (unsigned i = 0; i < FW_PENDING; i++)
 		fw->pending[i].neigh = FW_NONE;
+	fw->pending_used = 0;
 	fw->host_mac_known = 0;
 }
 
@@ -162,11 +163,14 @@ uint16_t fw_adj_for(struct rg_fw *fw, unsigned side, uint32_t dst)
 
 static void release_pending(struct rg_fw *fw, uint32_t n, int send)
 {
+	if (!fw->pending_used)
+		return;
 	for (unsigned i = 0; i < FW_PENDING; i++) {
 		struct fw_pending *q = &fw->pending[i];
 		if (q->neigh != n)
 			continue;
 		q->neigh = FW_NONE;
+		fw->pending_used--;
 		if (!send) {
 			FWC(fw, DROP_ARP_UNRESOLVED);
 			continue;
@@ -235,6 +239,7 @@ void fw_pending_add(struct rg_fw *fw, uint16_t adj, const struct fw_pkt *p)
 		if (q->neigh != FW_NONE)
 			continue;
 		q->neigh = n;
+		fw->pending_used++;
 		q->len = (uint16_t)p->len;
 		q->port = (uint8_t)p->port;
 		__builtin_memcpy(q->frame, p->f, p->len);

@@ -210,13 +210,14 @@ struct fw_pool {
 	uint8_t sub_plen;
 	uint32_t n_addrs;
 	uint32_t n_subs;
-	uint32_t rr; /* rotating start for address choice */
+	uint32_t cursor; /* an address of the pool (its ring), FW_NONE if none */
 };
 
 struct fw_paddr {
 	uint32_t addr;
 	uint8_t pool;
-	uint8_t rsvd[3];
+	uint8_t rsvd;
+	uint16_t pool_next;		 /* next address of the same pool (a ring) */
 	uint32_t used[FW_PROTO_CLASSES]; /* ports taken per class */
 	uint32_t n_subs;
 	uint32_t bitmap; /* index of its first bitmap (FW_PROTO_CLASSES consecutive) */
@@ -339,6 +340,7 @@ struct rg_fw {
 	struct fw_neigh *neigh;
 	uint32_t *neigh_hash, neigh_hash_mask, neigh_used;
 	struct fw_pending pending[FW_PENDING];
+	uint32_t pending_used;
 	uint8_t host_mac[6];
 	uint8_t host_mac_known;
 

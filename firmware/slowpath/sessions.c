@@ -213,32 +213,30 @@ static int place(struct rg_fw *fw, const struct rg_flow_key *k, uint32_t idx, un
 {
 	uint32_t h[RG_HASH_OUT_WORDS];
 	rg_toeplitz_hash(fw->tz, k, h);
-	int tag_seen = 0;
-	for (unsigned b = 0; b < RG_INDEX_BANKS; b++) {
-		uint32_t bucket = h[b] & fw->bucket_mask;
-		for (unsigned sl = 0; sl < RG_BUCKET_SLOTS; sl++) {
-			uint64_t v = slot_read(fw, b, bucket, sl);
-			if (slot_valid(v)) {
-				if ((uint32_t)v == h[2])
-					tag_seen = 1;
-				continue;
-			}
-			/* an equal tag before this slot hides the entry from the
-			 * fast path's first-match scan; an equal tag after it is
-			 * hidden by this entry: either way the slow path handles
-			 * the affected packets */
-			for (unsigned b2 = b; b2 < RG_INDEX_BANKS && !tag_seen; b2++)
-				for (unsigned s2 = b2 == b ? sl + 1 : 0; s2 < RG_BUCKET_SLOTS;
-				     s2++) {
-					uint64_t w = slot_read(fw, b2, h[b2] & fw->bucket_mask, s2);
-					if (slot_valid(w) && (uint32_t)w == h[2])
-						tag_seen = 1;
-				}
-			if (tag_seen)
-				*shadowed = 1;
-			slot_write(fw, b, bucket, sl, rg_slot_make(h[2], idx, dir));
-			return 0;
+	/* both buckets in probe order, read once */
+	uint64_t v[RG_INDEX_BANKS * RG_BUCKET_SLOTS];
+	for (unsigned b = 0; b < RG_INDEX_BANKS; b++)
+		for (unsigned sl = 0; sl < RG_BUCKET_SLOTS; sl++)
+			v[b * RG_BUCKET_SLOTS + sl] = slot_read(fw, b, h[b] & fw->bucket_mask, sl);
+	int free_at = -1, tag_seen = 0;
+	for (unsigned i = 0; i < RG_INDEX_BANKS * RG_BUCKET_SLOTS; i++) {
+		if (!slot_valid(v[i])) {
+			if (free_at < 0)
+				free_at = (int)i;
+		} else if ((uint32_t)v[i] == h[2]) {
+			/* an equal tag before the entry hides it from the fast path's
+			 * first-match scan; after it, the entry hides the other one:
+			 * either way the slow path handles the affected packets */
+			tag_seen = 1;
 		}
+	}
+	if (free_at >= 0) {
+		if (tag_seen)
+			*shadowed = 1;
+		unsigned b = (unsigned)free_at / RG_BUCKET_SLOTS;
+		slot_write(fw, b, h[b] & fw->bucket_mask, (unsigned)free_at % RG_BUCKET_SLOTS,
+			   rg_slot_make(h[2], idx, dir));
+		return 0;
 	}
 	unsigned rb, rs;
 	uint32_t rbk;

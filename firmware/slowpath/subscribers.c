@@ -58,24 +58,23 @@ static uint32_t pool_addr_at(const struct rg_fw *fw, uint32_t pool, uint32_t k)
 	return FW_NONE;
 }
 
-/* Paired address for a new subscriber: the pool address with the fewest
- * subscribers, starting the search at a rotating position so ties spread. */
+/* Paired address for a new subscriber: the least loaded of the next few
+ * addresses on the pool's ring ("power of a few choices": near-even spread
+ * at a constant cost whatever the pool's size); the ring moves on so ties
+ * rotate. */
+#define FW_ADDR_CHOICES 4u
 static uint32_t pick_address(struct rg_fw *fw, uint32_t pool)
 {
 	struct fw_pool *p = &fw->pools[pool];
-	uint32_t best = FW_NONE, best_n = 0xffffffffu, k = 0;
-	uint32_t start = p->rr++ % p->n_addrs;
-	for (uint32_t i = 0; i < fw->paddr_used; i++) {
-		uint16_t slot = fw->paddr_sorted[i];
-		if (fw->paddr[slot].pool != pool)
-			continue;
-		uint32_t pos = (k++ + p->n_addrs - start) % p->n_addrs;
-		uint32_t n = fw->paddr[slot].n_subs * 2u + (pos != 0);
-		if (n < best_n) {
-			best_n = n;
-			best = slot;
-		}
+	if (p->cursor == FW_NONE)
+		return FW_NONE;
+	uint32_t best = p->cursor, a = p->cursor;
+	for (unsigned i = 0; i < FW_ADDR_CHOICES && i < p->n_addrs; i++) {
+		if (fw->paddr[a].n_subs < fw->paddr[best].n_subs)
+			best = a;
+		a = fw->paddr[a].pool_next;
 	}
+	p->cursor = fw->paddr[best].pool_next;
 	return best;
 }
 
