@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "../../firmware/lib/bytes.h"
+#include "../../firmware/slowpath/fw_internal.h"
 #include "../lib/fwenv.h"
 #include "../lib/pktbuild.h"
 
@@ -218,6 +219,34 @@ static void run(unsigned iterations, uint8_t mapping, uint8_t filtering)
 		}
 		if (rnd() % 64 == 0)
 			fwenv_advance(e, rnd() % 400000);
+		if (rnd() % 97 == 0) {
+			/* control traffic meanwhile: requested mappings, deletions */
+			struct rg_map_req r;
+			struct rg_map_rsp rsp;
+			memset(&r, 0, sizeof(r));
+			static const uint8_t ps[] = { 6, 17, 1 };
+			r.proto = ps[rnd() % 3];
+			r.in_addr = rg_be32_field(pick_inside());
+			r.in_port = rg_be16_field((uint16_t)(1024 + rnd() % 16));
+			r.out_port = rg_be16_field((uint16_t)(1024 + rnd() % 64));
+			r.lifetime_s = rnd() % 4 ? 1 + rnd() % 600 : 0;
+			r.owner = RG_OWNER_PCP;
+			r.flags = (uint8_t)(rnd() % 8 & 7);
+			r.rem_addr = rg_be32_field(pick_outside());
+			r.rem_port = rg_be16_field((uint16_t)(53 + rnd() % 4));
+			r.n_filters = (uint8_t)(rnd() % 3);
+			r.filters[0].addr = r.rem_addr;
+			r.filters[0].plen = 32;
+			r.filters[1].plen = (uint8_t)(rnd() % 33);
+			rg_fw_map_add(e->fw, &r, &rsp);
+			if (rnd() % 2) {
+				struct rg_map_id id = { .proto = r.proto,
+							.in_addr = r.in_addr,
+							.in_port = r.in_port };
+				rg_fw_map_del(e->fw, &id);
+			}
+			rg_fw_session_del(e->fw, rnd() % 300);
+		}
 	}
 	/* the generator must really reach the translation paths */
 	assert_true(translated > iterations / 10);
@@ -230,10 +259,37 @@ static void run(unsigned iterations, uint8_t mapping, uint8_t filtering)
 		cursor = next;
 	} while (cursor);
 	assert_int_equal(total, fwenv_counter(e, "sessions-active"));
-	/* and everything ages out */
+	/* and everything ages out, leaving no trace in any table */
 	fwenv_advance(e, 3 * 3600 * 1000);
 	assert_int_equal(fwenv_counter(e, "sessions-active"), 0);
 	assert_int_equal(fwenv_counter(e, "mappings-active"), 0);
+	struct rg_fw *fw = e->fw;
+	assert_int_equal(fw->sess_used, 0);
+	assert_int_equal(fw->map_used, 0);
+	assert_int_equal(fw->sub_used, 0);
+	for (uint32_t i = 0; i < fw->paddr_used; i++) {
+		const struct fw_paddr *a = &fw->paddr[fw->paddr_sorted[i]];
+		assert_int_equal(a->n_subs, 0);
+		for (unsigned c = 0; c < FW_PROTO_CLASSES; c++)
+			assert_int_equal(a->used[c], 0);
+	}
+	for (unsigned i = 0; i < FW_POOLS; i++)
+		assert_int_equal(fw->pools[i].n_subs, 0);
+	unsigned free_filt = 0, free_frag = 0;
+	for (uint32_t i = fw->filt_free; i != FW_NONE; i = fw->filt[i].next_free)
+		free_filt++;
+	for (uint32_t i = fw->frag_free; i != FW_NONE; i = fw->frags[i].next)
+		free_frag++;
+	assert_int_equal(free_filt, fw->n_filt);
+	assert_int_equal(free_frag, fw->n_frags);
+	for (uint32_t i = 0; i < fw->n_held; i++)
+		assert_int_equal(fw->held[i].used, 0);
+	assert_int_equal(fw->pending_used, 0);
+	/* the fast path's index holds no slot any more */
+	for (unsigned b = 0; b < RG_INDEX_BANKS; b++)
+		for (uint32_t k = 0; k <= e->fp.bucket_mask; k++)
+			for (unsigned sl = 0; sl < RG_BUCKET_SLOTS; sl++)
+				assert_int_equal(e->fp.bank[b][k * RG_BUCKET_SLOTS + sl], 0);
 	fwenv_free(e);
 }
 
