@@ -123,14 +123,58 @@ static void resolve(struct rg_fw *fw, uint32_t n)
 	fw_timer_arm(fw, fw->tbase_neigh + n, fw->now_s + 1);
 }
 
+void fw_adj_hold(struct rg_fw *fw, uint16_t adj)
+{
+	if (adj != FW_ADJ_NONE && adj != FW_ADJ_HOST && (uint32_t)adj - 1u < fw->neigh_used)
+		fw->neigh[adj - 1u].refs++;
+}
+
+void fw_adj_release(struct rg_fw *fw, uint16_t adj)
+{
+	if (adj != FW_ADJ_NONE && adj != FW_ADJ_HOST && (uint32_t)adj - 1u < fw->neigh_used &&
+	    fw->neigh[adj - 1u].refs)
+		fw->neigh[adj - 1u].refs--;
+}
+
+static void release_pending(struct rg_fw *fw, uint32_t n, int send);
+
+/*
+ * The table is full: reuse a neighbour nothing refers to (no session, no
+ * subscriber's cache), looking at a bounded number of entries from a
+ * rotating cursor. Frames still waiting for it are dropped (counted).
+ */
+#define FW_RECLAIM_SCAN 256u
+static uint32_t neigh_reclaim(struct rg_fw *fw)
+{
+	for (uint32_t k = 0; k < FW_RECLAIM_SCAN && k < fw->n_neigh; k++) {
+		uint32_t n = fw->neigh_reclaim++ % fw->n_neigh;
+		struct fw_neigh *nb = &fw->neigh[n];
+		if (nb->refs)
+			continue;
+		uint32_t *pp = &fw->neigh_hash[nhash(fw, nb->addr, nb->port)];
+		while (*pp != FW_NONE && *pp != n)
+			pp = &fw->neigh[*pp].next;
+		if (*pp == n)
+			*pp = nb->next;
+		fw_timer_cancel(fw, fw->tbase_neigh + n);
+		release_pending(fw, n, 0);
+		nb->state = FW_NB_FREE;
+		write_adj(fw, n);
+		FWC(fw, NEIGHBOURS_RECLAIMED);
+		return n;
+	}
+	return FW_NONE;
+}
+
 static uint32_t neigh_get(struct rg_fw *fw, uint32_t addr, unsigned port)
 {
 	uint32_t n = neigh_find(fw, addr, port);
-	if (n != FW_NONE || fw->neigh_used == fw->n_neigh)
+	if (n != FW_NONE)
 		return n;
-	/* entries are never freed while the card runs (reset clears them),
-	 * so the next one is simply the next unused index */
-	n = fw->neigh_used++;
+	if (fw->neigh_used < fw->n_neigh)
+		n = fw->neigh_used++;
+	else if ((n = neigh_reclaim(fw)) == FW_NONE)
+		return FW_NONE;
 	struct fw_neigh *nb = &fw->neigh[n];
 	__builtin_memset(nb, 0, sizeof(*nb));
 	nb->addr = addr;

@@ -236,6 +236,7 @@ struct fw_neigh {
 	uint8_t state;
 	uint8_t tries;
 	uint8_t rsvd[3];
+	uint32_t refs; /* sessions and subscriber caches using its adjacency */
 };
 /* Adjacency index of neighbour n (adjacency 0 is the host port's). */
 #define FW_ADJ_HOST 0u
@@ -338,7 +339,7 @@ struct rg_fw {
 
 	/* neighbours */
 	struct fw_neigh *neigh;
-	uint32_t *neigh_hash, neigh_hash_mask, neigh_used;
+	uint32_t *neigh_hash, neigh_hash_mask, neigh_used, neigh_reclaim;
 	struct fw_pending pending[FW_PENDING];
 	uint32_t pending_used;
 	uint8_t host_mac[6];
@@ -526,6 +527,8 @@ void fw_pending_add(struct rg_fw *fw, uint16_t adj, const struct fw_pkt *p);
 void fw_neigh_timer(struct rg_fw *fw, uint32_t n);
 void fw_neigh_reset(struct rg_fw *fw);
 void fw_host_adj_update(struct rg_fw *fw);
+void fw_adj_hold(struct rg_fw *fw, uint16_t adj);
+void fw_adj_release(struct rg_fw *fw, uint16_t adj);
 void fw_host_mac_learn(struct rg_fw *fw, const uint8_t *mac);
 
 /* host.c */

@@ -282,8 +282,11 @@ enum rg_status rg_fw_set_config(struct rg_fw *fw, const struct rg_config *c)
 		f->wire.mtu[i] = f->mtu[i];
 	/* next hops may have changed: subscribers look theirs up again */
 	if (fw->subs)
-		for (uint32_t i = 0; i < fw->n_subs; i++)
+		for (uint32_t i = 0; i < fw->n_subs; i++) {
+			if (fw->subs[i].pool != 0xff)
+				fw_adj_release(fw, fw->subs[i].adj);
 			fw->subs[i].adj = FW_ADJ_NONE;
+		}
 	return RG_ST_OK;
 }
 

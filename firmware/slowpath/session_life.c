@@ -73,8 +73,10 @@ static uint16_t in_adj(struct rg_fw *fw, const struct fw_new_sess *n)
 	if (sub == FW_NONE || n->in_side != RG_PORT_INSIDE || fw->subs[sub].in_addr != n->in_addr)
 		return fw_adj_for(fw, n->in_side, n->in_addr);
 	struct fw_sub *s = &fw->subs[sub];
-	if (s->adj == FW_ADJ_NONE)
+	if (s->adj == FW_ADJ_NONE) {
 		s->adj = fw_adj_for(fw, n->in_side, n->in_addr);
+		fw_adj_hold(fw, s->adj); /* the cache keeps the neighbour */
+	}
 	return s->adj;
 }
 
@@ -99,14 +101,27 @@ uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n)
 	s.out_port = rg_be16_field(n->out_port);
 	s.rem_port = rg_be16_field(n->rem_port);
 	s.rem_xport = rg_be16_field(n->rem_xport);
+	/* each adjacency is held as soon as it is known, so finding the other
+	 * cannot reclaim it */
 	s.adj_i2o = fw_adj_for(fw, n->rem_side, n->rem_addr);
+	fw_adj_hold(fw, s.adj_i2o);
 	s.adj_o2i = in_adj(fw, n);
+	fw_adj_hold(fw, s.adj_o2i);
+	if (s.adj_i2o == FW_ADJ_NONE || s.adj_o2i == FW_ADJ_NONE) {
+		/* no neighbour entry to be had (counted): a session that could
+		 * not deliver one of its directions is not made */
+		fw_adj_release(fw, s.adj_i2o);
+		fw_adj_release(fw, s.adj_o2i);
+		return FW_NONE;
+	}
 	s.fw_cookie = (uint16_t)n->state;
 	fw_sess_deltas(&s);
 
 	/* body first, then the slots that point at it */
 	if (fw->dev.ops->write_session(fw->dev.ctx, idx, &s)) {
 		FWC(fw, SESSION_INSERT_FAIL);
+		fw_adj_release(fw, s.adj_i2o);
+		fw_adj_release(fw, s.adj_o2i);
 		return FW_NONE;
 	}
 	int shadowed = 0;
@@ -114,6 +129,8 @@ uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n)
 		struct rg_session zero;
 		__builtin_memset(&zero, 0, sizeof(zero));
 		fw->dev.ops->write_session(fw->dev.ctx, idx, &zero);
+		fw_adj_release(fw, s.adj_i2o);
+		fw_adj_release(fw, s.adj_o2i);
 		FWC(fw, SESSION_INSERT_FAIL);
 		FWC(fw, DROP_TABLE_FULL);
 		return FW_NONE;
@@ -155,6 +172,8 @@ void fw_sess_delete(struct rg_fw *fw, uint32_t idx, unsigned reason)
 	__builtin_memset(&zero, 0, sizeof(zero));
 	fw->dev.ops->write_session(fw->dev.ctx, idx, &zero);
 	fw_timer_cancel(fw, idx);
+	fw_adj_release(fw, s.adj_i2o);
+	fw_adj_release(fw, s.adj_o2i);
 	sess_event(fw, &s, idx, RG_EVT_SESSION_DELETE, reason);
 	struct fw_sess *st = &fw->sess[idx];
 	uint32_t m = st->map;

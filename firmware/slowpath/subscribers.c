@@ -172,6 +172,7 @@ void fw_sub_put(struct rg_fw *fw, uint32_t i)
 			FWC(fw, BLOCKS_FREED);
 		}
 	}
+	fw_adj_release(fw, s->adj);
 	uint32_t *pp = &fw->sub_hash[sub_hash(fw, s->in_addr)];
 	while (*pp != i)
 		pp = &fw->subs[*pp].next;

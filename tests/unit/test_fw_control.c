@@ -505,6 +505,48 @@ static void test_forward_rule_reserves_port(void **state)
 	assert_int_not_equal(v.sport, 40000);
 }
 
+/* Neighbours nothing refers to any more are reused: a small table serves
+ * any number of inside hosts over time, while live ones are never taken. */
+static void test_neighbour_reclaim(void **state)
+{
+	(void)state;
+	struct fwenv_opts o;
+	memset(&o, 0, sizeof(o));
+	o.params.neighbours = 4; /* the gateway + 3 hosts */
+	struct fwenv *e = fwenv_new(&o);
+	assert_non_null(e);
+	fwenv_std_config(e, RG_MAP_EIM, RG_FILTER_APDF);
+	for (unsigned round = 0; round < 3; round++) {
+		for (unsigned h = 0; h < 3; h++) {
+			uint8_t mac[6] = { 2, 0, 0, 0, (uint8_t)round, (uint8_t)h };
+			uint32_t addr = PKT_IPV4(10, 0, 0, 10 + 3 * round + h);
+			struct pkt_spec s = fwenv_pkt_in(addr, mac, R1, 17, 4000, 53);
+			const struct fwenv_frame *f = fwenv_out_of(e, &s);
+			assert_non_null(f);
+			/* and the reply reaches the host */
+			struct pkt_view v;
+			pkt_parse(f->data, f->len, &v);
+			struct pkt_spec r = fwenv_pkt_out(R1, v.src, 17, 53, v.sport);
+			fwenv_clear(e);
+			fwenv_send(e, 1, &r);
+			const struct fwenv_frame *b = fwenv_find(e, 0, NULL);
+			assert_non_null(b);
+			assert_memory_equal(b->data, mac, 6);
+		}
+		/* a fourth live host finds no free neighbour: refused, counted */
+		uint8_t mac4[6] = { 2, 0, 0, 0, 9, 9 };
+		struct pkt_spec s4 = fwenv_pkt_in(PKT_IPV4(10, 0, 0, 99), mac4, R1, 17, 4000, 53);
+		fwenv_clear(e);
+		fwenv_send(e, 0, &s4);
+		assert_int_equal(fwenv_count(e, 1), 0);
+		/* everything of this round ages out (sessions, hold-down) */
+		fwenv_advance(e, 430 * 1000);
+		assert_int_equal(fwenv_counter(e, "sessions-active"), 0);
+	}
+	assert_true(fwenv_counter(e, "neighbours-reclaimed") >= 6);
+	fwenv_free(e);
+}
+
 /* rg_fw_punt_burst == rg_fw_punt on each punt in order. */
 static void test_punt_burst_equals_sequential(void **state)
 {
@@ -574,6 +616,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mss_clamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forward_rule_reserves_port, setup, teardown),
 		cmocka_unit_test(test_punt_burst_equals_sequential),
+		cmocka_unit_test(test_neighbour_reclaim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
