@@ -329,6 +329,7 @@ static void tables_init(struct rg_fw *fw)
 	FWC_SET(fw, SESSIONS_ACTIVE, 0);
 	FWC_SET(fw, MAPPINGS_ACTIVE, 0);
 	FWC_SET(fw, ADJ_ACTIVE, 0);
+	FWC_SET(fw, SUBSCRIBERS_ACTIVE, 0);
 }
 
 struct rg_fw *rg_fw_init(void *mem, size_t len, const struct rg_fw_params *p,

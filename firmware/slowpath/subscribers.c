@@ -151,6 +151,7 @@ uint32_t fw_sub_get(struct rg_fw *fw, uint32_t in_addr, int create, enum rg_stat
 	fw->paddr[paddr].n_subs++;
 	fw->pools[pool].n_subs++;
 	fw->sub_used++;
+	FWC_SET(fw, SUBSCRIBERS_ACTIVE, fw->sub_used);
 	if (p->mode == RG_POOL_DETERMINISTIC) {
 		s->block[0] = first;
 		s->n_blocks = 1;
@@ -184,6 +185,7 @@ void fw_sub_put(struct rg_fw *fw, uint32_t i)
 	s->next = fw->sub_free;
 	fw->sub_free = i;
 	fw->sub_used--;
+	FWC_SET(fw, SUBSCRIBERS_ACTIVE, fw->sub_used);
 }
 
 int fw_sub_block_port(struct rg_fw *fw, uint32_t i, uint16_t port)

@@ -95,7 +95,8 @@
 	X(DROP_NEIGH_TABLE_FULL, "drop-neighbour-table-full")       \
 	X(MSS_CLAMPED, "tcp-mss-clamped")                           \
 	X(ICMP_ERRORS_RATE_LIMITED, "icmp-errors-rate-limited")     \
-	X(NEIGHBOURS_RECLAIMED, "neighbours-reclaimed")
+	X(NEIGHBOURS_RECLAIMED, "neighbours-reclaimed")             \
+	X(SUBSCRIBERS_ACTIVE, "subscribers-active")
 
 #define RG_FWC_ENUM(name, text) RG_FWC_##name,
 enum rg_fw_counter { RG_FWC_FIRST_ = RG_FWC_BASE - 1, RG_FW_COUNTERS(RG_FWC_ENUM) RG_FWC_END };

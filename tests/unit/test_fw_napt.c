@@ -132,6 +132,7 @@ static void test_eim_and_paired_pooling(void **state)
 	assert_int_not_equal(v3.sport, v1.sport);
 	assert_int_equal(fwenv_counter(e, "mappings-active"), 2);
 	assert_int_equal(fwenv_counter(e, "sessions-active"), 3);
+	assert_int_equal(fwenv_counter(e, "subscribers-active"), 1);
 }
 
 /* Two hosts with the same inside port: the second is not given the first
