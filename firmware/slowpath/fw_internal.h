@@ -10,6 +10,7 @@
  *
  * Module map (one topic per file):
  *   fw_main.c     memory layout, init, reset, punt dispatch, tick, config
+ *   burst.c       rg_fw_punt_burst: prefetching across a burst of punts
  *   parse.c       frame parsing that never trusts a length
  *   sessions.c    session slots, fast path index placement (cuckoo), lookup
  *   session_life.c creation, deletion, timers and TCP state of sessions
@@ -282,9 +283,8 @@ struct fw_held {
 enum fw_timer_kind { FW_TK_SESS, FW_TK_MAP, FW_TK_FRAG, FW_TK_HELD, FW_TK_NEIGH };
 
 struct fw_tnode {
-	uint32_t next, prev;
-	uint32_t when_s; /* deadline, card seconds; next == FW_NONE && prev == FW_NONE and
-			    not a slot head: not armed */
+	uint32_t next, prev; /* in a wheel slot's list (or the slot being run) */
+	uint32_t when_s;     /* deadline, card seconds */
 	uint32_t armed;
 };
 
