@@ -127,6 +127,12 @@ uint32_t rg_fw_rule_list(struct rg_fw *fw, uint32_t cursor, struct rg_rule *out,
 uint64_t rg_fw_counter(struct rg_fw *fw, uint32_t id);
 const char *rg_counter_name(uint32_t id); /* NULL for an unknown id */
 
+/* rg_session_rec.flags */
+#define RG_FW_SESS_INBOUND 0x01u  /* created by a packet from the remote side */
+#define RG_FW_SESS_SHADOWED 0x02u /* hidden from the fast path by a tag shadow */
+#define RG_FW_SESS_HAIRPIN 0x04u
+#define RG_FW_SESS_RULE 0x08u /* made by a static rule (forward, exclusion) */
+
 /* Name of rg_session_rec.state: "udp", "icmp", "syn-out", "syn-in",
  * "established", "fin-out", "fin-in", "fin-both", "closed"; NULL if unknown. */
 const char *rg_fw_state_name(uint8_t state);

@@ -142,10 +142,11 @@ enum fw_sess_state {
 	FW_SS__COUNT
 };
 
-#define FW_SF_INBOUND 0x01u  /* created by a packet from the remote side */
-#define FW_SF_SHADOWED 0x02u /* the fast path may not find it: slow path translates */
-#define FW_SF_HAIRPIN 0x04u
-#define FW_SF_RULE 0x08u /* created by a static rule (no mapping) */
+/* the values listings report (fw.h RG_FW_SESS_*) */
+#define FW_SF_INBOUND RG_FW_SESS_INBOUND
+#define FW_SF_SHADOWED RG_FW_SESS_SHADOWED /* the slow path translates its packets */
+#define FW_SF_HAIRPIN RG_FW_SESS_HAIRPIN
+#define FW_SF_RULE RG_FW_SESS_RULE /* no mapping */
 
 struct fw_sess {
 	uint32_t map;	       /* owning mapping, FW_NONE for rule sessions */
