@@ -2,10 +2,10 @@
 /*
  * How realmctl reaches a card. Every subcommand speaks mailbox payloads
  * (include/realmgate/mailbox.h) through this interface:
- *   direct   the driver library straight to the card (this file's only
- *            implementation so far; needs exclusive access to the card)
- * A daemon backend (realmgated, which will own the card) plugs in here by
- * carrying the same requests over its control socket.
+ *   direct   the driver library straight to the card (needs exclusive
+ *            access to the card)
+ *   daemon   realmgated's control socket (backend_daemon.c): while the
+ *            daemon owns the card it runs the same requests for realmctl
  */
 #ifndef RG_REALMCTL_BACKEND_H
 #define RG_REALMCTL_BACKEND_H
@@ -30,5 +30,13 @@ struct ctl_backend {
 
 /* Open the card `spec` (sim:NAME, pci:...) directly. NULL with err. */
 struct ctl_backend *ctl_direct_open(const char *spec, int timeout_ms, char *err, size_t err_len);
+
+/* realmgated's control socket at path. NULL with err when no daemon
+ * answers there. */
+struct ctl_backend *ctl_daemon_open(const char *path, char *err, size_t err_len);
+/* One request line to the daemon; returns its status ("RG N"), -1 when
+ * none answered; the output in *body (malloc'd, may be NULL). */
+int ctl_daemon_request(const char *path, const char *line, char **body);
+int ctl_daemon_connect(const char *path);
 
 #endif /* RG_REALMCTL_BACKEND_H */

@@ -10,6 +10,8 @@
 
 struct ctl {
 	const char *device; /* -d, $REALMGATE_DEVICE, or the only card */
+	const char *socket; /* -S, $REALMGATE_SOCKET, or realmgated's default */
+	int direct;	    /* --direct: never through the daemon */
 	int json;
 	int timeout_ms;
 	struct ctl_backend *be; /* opened on first use */
@@ -19,6 +21,10 @@ struct ctl {
 #define CTL_OK 0
 #define CTL_FAIL 1
 #define CTL_USAGE 2
+#define CTL_NO_DAEMON 3 /* a daemon command and no realmgated answers */
+#define CTL_NOT_FOUND 4 /* the daemon has no such mapping */
+
+#define CTL_DEFAULT_SOCKET "/run/realmgate/realmgated.sock"
 
 /* Open the backend if not yet; CTL_OK or prints why and CTL_FAIL. */
 int ctl_connect(struct ctl *c);
@@ -38,5 +44,12 @@ int cmd_rule(struct ctl *c, int argc, char **argv);
 int cmd_config(struct ctl *c, int argc, char **argv);
 int cmd_reset(struct ctl *c, int argc, char **argv);
 int cmd_events(struct ctl *c, int argc, char **argv);
+/* Commands only realmgated answers (status, pools, mappings, reload,
+ * config check), and `events` while the daemon owns the card. */
+int cmd_daemon(struct ctl *c, int argc, char **argv);
+int cmd_daemon_events(struct ctl *c, int argc, char **argv);
+/* The daemon's socket if a daemon answers there and drives the card the
+ * user named (or none was named); NULL otherwise. */
+const char *ctl_daemon_socket(struct ctl *c);
 
 #endif /* RG_REALMCTL_CTL_H */

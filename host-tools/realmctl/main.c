@@ -2,10 +2,11 @@
 /*
  * realmctl — command line control of a realmgate card.
  *
- *   realmctl [-d DEVICE] [--json] [--timeout MS] COMMAND [ARGS]
+ *   realmctl [-d DEVICE] [-S SOCKET] [--direct] [--json] [--timeout MS] COMMAND [ARGS]
  *
- * Talks to the card directly through the driver (backend.h); every listing
- * also has a --json form for scripts and tests.
+ * Talks to the card through realmgated when the daemon runs (it owns the
+ * card then), else directly through the driver (backend.h); every listing
+ * also has a --json form for scripts and tests. docs/man/realmctl.8.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,8 +18,20 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: realmctl [-d DEVICE] [--json] [--timeout MS] COMMAND [ARGS]\n"
+		"usage: realmctl [-d DEVICE] [-S SOCKET] [--direct] [--json] [--timeout MS]\n"
+		"                COMMAND [ARGS]\n"
 		"\n"
+		"with realmgated (the daemon):\n"
+		"  status                          daemon, card and protocol state\n"
+		"  pools                           configured pools and behaviour\n"
+		"  mappings [list]                 leases: owner, lifetime, filters\n"
+		"  mappings add udp|tcp INSIDE:PORT [--out PORT] [--lifetime S|static]\n"
+		"                [--filter ADDR[/LEN][:PORT]]...\n"
+		"  mappings del udp|tcp INSIDE:PORT\n"
+		"  reload                          reload the daemon's configuration file\n"
+		"  config check [FILE]             check a realmgated configuration file\n"
+		"  events                          follow lease and card events\n"
+		"card commands (through the daemon when it runs, else direct):\n"
 		"  devices                         list cards (simulated and PCI)\n"
 		"  info                            identity, capacities and usage of the card\n"
 		"  sessions [--limit N]            active sessions\n"
@@ -40,13 +53,22 @@ static void usage(FILE *f)
 		"  events [--count N] [--wait S]   subscribe to events and print them\n"
 		"\n"
 		"DEVICE is sim:NAME (nicsim) or pci:DDDD:BB:DD.F; default: $REALMGATE_DEVICE,\n"
-		"else the only card present.\n");
+		"else the only card present. SOCKET is realmgated's control socket; default:\n"
+		"$REALMGATE_SOCKET, else " CTL_DEFAULT_SOCKET ".\n"
+		"Exit status: 0 ok, 1 refused or failed, 2 usage, 3 no daemon, 4 not found.\n");
 }
 
 int ctl_connect(struct ctl *c)
 {
 	if (c->be)
 		return CTL_OK;
+	const char *sock = ctl_daemon_socket(c);
+	if (sock) {
+		char derr[256];
+		c->be = ctl_daemon_open(sock, derr, sizeof(derr));
+		if (c->be)
+			return CTL_OK;
+	}
 	char spec[64];
 	const char *dev = c->device ? c->device : getenv("REALMGATE_DEVICE");
 	if (!dev || !*dev) {
@@ -99,18 +121,26 @@ int main(int argc, char **argv)
 		{ "device", required_argument, 0, 'd' },
 		{ "json", no_argument, 0, 'j' },
 		{ "timeout", required_argument, 0, 't' },
+		{ "socket", required_argument, 0, 'S' },
+		{ "direct", no_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	int opt;
 	/* options before the command only ('+'): the command has its own */
-	while ((opt = getopt_long(argc, argv, "+d:jt:h", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+d:jt:S:h", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			c.device = optarg;
 			break;
 		case 'j':
 			c.json = 1;
+			break;
+		case 'S':
+			c.socket = optarg;
+			break;
+		case 'D':
+			c.direct = 1;
 			break;
 		case 't':
 			c.timeout_ms = atoi(optarg);
@@ -140,6 +170,8 @@ int main(int argc, char **argv)
 		{ "mapping", cmd_mapping },   { "config", cmd_config },
 		{ "reset", cmd_reset },	      { "events", cmd_events },
 		{ "rule", cmd_rule },
+		{ "status", cmd_daemon },     { "pools", cmd_daemon },
+		{ "mappings", cmd_daemon },   { "reload", cmd_daemon },
 	};
 	const char *name = argv[optind];
 	int rc = -1;
@@ -156,7 +188,14 @@ int main(int argc, char **argv)
 					n--;
 					k--;
 				}
-			rc = cmds[i].fn(&c, n, args);
+			int (*fn)(struct ctl *, int, char **) = cmds[i].fn;
+			/* the daemon checks its files; realmctl checks a named one */
+			if (fn == cmd_config && n >= 2 && !strcmp(args[1], "check"))
+				fn = cmd_daemon;
+			/* while the daemon runs, its event stream has the leases too */
+			if (fn == cmd_events && ctl_daemon_socket(&c))
+				fn = cmd_daemon_events;
+			rc = fn(&c, n, args);
 			break;
 		}
 	if (rc < 0) {

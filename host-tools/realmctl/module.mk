@@ -5,5 +5,5 @@ LIBS += rgconf
 rgconf_SRCS := host-tools/realmctl/cardconf.c host-tools/realmctl/parse.c
 PROGS += realmctl
 realmctl_SRCS := $(filter-out $(rgconf_SRCS),$(sort $(wildcard host-tools/realmctl/*.c)))
-realmctl_LIBS := rgconf driver
-realmctl_LDLIBS = $(DRIVER_LDLIBS)
+realmctl_LIBS := rgconf rgd driver
+realmctl_LDLIBS = $(DRIVER_LDLIBS) -lconfig

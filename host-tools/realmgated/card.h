@@ -47,6 +47,11 @@ struct rgd_card_ops {
 	 * (returns 1, 0 when none is left). */
 	int (*event_fd)(void *ctx);
 	int (*event_next)(void *ctx, struct rg_evt *evt);
+	/* Host port (NULL when the card has none attached): a frame into the
+	 * card's host port (0, or -1 when it could not be queued), and the
+	 * next frame out of it (its length, 0 when none). */
+	int (*hp_send)(void *ctx, const void *frame, uint32_t len);
+	int (*hp_recv)(void *ctx, void *buf, uint32_t cap);
 	void (*close)(void *ctx);
 };
 

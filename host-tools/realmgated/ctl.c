@@ -618,6 +618,12 @@ void rgd_ctl_input(struct rgd_daemon *d, struct rgd_ctl_client *c)
 		argc--;
 		memmove(argv, argv + 1, (size_t)argc * sizeof(argv[0]));
 	}
+	if (argc == 1 && strcmp(argv[0], "raw-events") == 0) {
+		c->follow_raw = true;
+		static const char ok[] = "RG 0\n";
+		write_all(c->fd, ok, sizeof(ok) - 1);
+		return;
+	}
 	if (argc == 1 && strcmp(argv[0], "events") == 0) {
 		c->follow = true;
 		c->json = json;
@@ -626,7 +632,9 @@ void rgd_ctl_input(struct rgd_daemon *d, struct rgd_ctl_client *c)
 		return;
 	}
 	static char out[1 << 20];
-	int status = rgd_ctl_execute(d, argc, argv, json, out, sizeof(out));
+	int status = argc > 0 && strcmp(argv[0], "raw") == 0
+			     ? rgd_ctl_relay(d, argc, argv, out, sizeof(out))
+			     : rgd_ctl_execute(d, argc, argv, json, out, sizeof(out));
 	char head[16];
 	int hl = snprintf(head, sizeof(head), "RG %d\n", status);
 	write_all(c->fd, head, (size_t)hl);

@@ -16,13 +16,14 @@
 #include <unistd.h>
 
 #include "cfg_apply.h"
+#include "hostport.h"
 #include "log.h"
 
 #define TICK_MS 250
 
 /* epoll data tags for the fixed descriptors; control clients use their
  * index + CTL_BASE */
-enum { EV_SIG = 1, EV_TIMER, EV_PCP, EV_DPM, EV_CTL, EV_CARD, CTL_BASE = 100 };
+enum { EV_SIG = 1, EV_TIMER, EV_PCP, EV_DPM, EV_CTL, EV_CARD, EV_TAP, EV_HP, CTL_BASE = 100 };
 
 uint64_t rgd_now_ms(void)
 {
@@ -151,6 +152,42 @@ static void reset_epoch(struct rgd_daemon *d)
 		rgd_store_meta_set(d->store, "epoch_base", d->epoch_base);
 }
 
+static void card_events(struct rgd_daemon *d);
+
+/* The host port as a TAP with the inside address, polled every
+ * millisecond (the rings raise no interrupt in this design). */
+static int open_hostport(struct rgd_daemon *d)
+{
+	const struct rgd_cfg *c = &d->cfg;
+	if (!c->host_tap[0])
+		return 0;
+	if (!d->card->ops->hp_send) {
+		rgd_log(LOG_ERR, "host_tap %s: this card has no host port", c->host_tap);
+		return -1;
+	}
+	char err[256];
+	d->tap_fd = rgd_hostport_open(c->host_tap, ntohl(c->card_cfg.inside_addr),
+				      c->card_cfg.inside_plen, c->card_cfg.mtu[0], err, sizeof(err));
+	if (d->tap_fd < 0) {
+		rgd_log(LOG_ERR, "host port: %s", err);
+		return -1;
+	}
+	d->hp_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	struct itimerspec its = { { 0, 1000000L }, { 0, 1000000L } };
+	if (d->hp_timerfd < 0 || timerfd_settime(d->hp_timerfd, 0, &its, NULL))
+		return -1;
+	return 0;
+}
+
+static void hostport_poll(struct rgd_daemon *d)
+{
+	uint64_t x;
+	if (read(d->hp_timerfd, &x, sizeof(x)) < 0)
+		return;
+	rgd_hostport_to_tap(d->tap_fd, d->card);
+	card_events(d);
+}
+
 static int open_sockets(struct rgd_daemon *d)
 {
 	const struct rgd_cfg *c = &d->cfg;
@@ -177,6 +214,7 @@ int rgd_daemon_start(struct rgd_daemon *d, const char *config_path, const struct
 {
 	memset(d, 0, sizeof(*d));
 	d->epfd = d->sigfd = d->timerfd = d->pcp_fd = d->dpm_fd = d->ctl_fd = -1;
+	d->tap_fd = d->hp_timerfd = -1;
 	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
 		d->ctl[i].fd = -1;
 	snprintf(d->config_path, sizeof(d->config_path), "%s", config_path);
@@ -197,6 +235,10 @@ int rgd_daemon_start(struct rgd_daemon *d, const char *config_path, const struct
 	d->proto.cfg = &d->cfg;
 	d->proto.epoch = rgd_daemon_epoch;
 	d->proto.epoch_arg = d;
+	/* every card event: the daemon reacts to resets and relays all of
+	 * them to `realmctl events` followers */
+	if (card->ops->event_mask(card->ctx, (1u << RG_EVT__COUNT) - 1) != RG_ST_OK)
+		rgd_log(LOG_WARNING, "card refused the event subscription");
 	if (rgd_cfg_apply(card, &d->cfg, NULL, err, sizeof(err))) {
 		rgd_log(LOG_ERR, "configuring the card: %s", err);
 		return -1;
@@ -229,7 +271,8 @@ int rgd_daemon_start(struct rgd_daemon *d, const char *config_path, const struct
 	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	struct itimerspec its = { { 0, TICK_MS * 1000000L }, { 0, TICK_MS * 1000000L } };
 	timerfd_settime(d->timerfd, 0, &its, NULL);
-	if (d->epfd < 0 || d->sigfd < 0 || d->timerfd < 0 || open_sockets(d) || rgd_ctl_open(d))
+	if (d->epfd < 0 || d->sigfd < 0 || d->timerfd < 0 || open_hostport(d) || open_sockets(d) ||
+	    rgd_ctl_open(d))
 		return -1;
 	ep_add(d, d->sigfd, EV_SIG);
 	ep_add(d, d->timerfd, EV_TIMER);
@@ -237,6 +280,8 @@ int rgd_daemon_start(struct rgd_daemon *d, const char *config_path, const struct
 	ep_add(d, d->dpm_fd, EV_DPM);
 	ep_add(d, d->ctl_fd, EV_CTL);
 	ep_add(d, card->ops->event_fd(card->ctx), EV_CARD);
+	ep_add(d, d->tap_fd, EV_TAP);
+	ep_add(d, d->hp_timerfd, EV_HP);
 	/* after a restart clients learn (by the epoch) whether to renew;
 	 * clients of moved leases get their new endpoint directly */
 	rgd_daemon_announce(d);
@@ -309,11 +354,16 @@ static void card_events(struct rgd_daemon *d)
 	struct rg_evt e;
 	int n = 0;
 	while (n++ < 256 && d->card->ops->event_next(d->card->ctx, &e) == 1) {
+#define EVT_NAME(name, val, text) [val] = text,
+		static const char *const names[RG_EVT__COUNT] = { RG_EVENT_TYPES(EVT_NAME) };
+#undef EVT_NAME
+		const char *name = e.type < RG_EVT__COUNT ? names[e.type] : "unknown";
 		char text[128], json[192];
-		snprintf(text, sizeof(text), "card-event type %u seq %u", e.type, e.seq);
-		snprintf(json, sizeof(json), "{\"event\":\"card\",\"type\":%u,\"seq\":%u}", e.type,
-			 e.seq);
+		snprintf(text, sizeof(text), "card %s seq %u", name, e.seq);
+		snprintf(json, sizeof(json), "{\"event\":\"card\",\"type\":\"%s\",\"seq\":%u}",
+			 name, e.seq);
 		rgd_ctl_broadcast(d, text, json);
+		rgd_ctl_raw_event(d, &e);
 		if (e.type == RG_EVT_CARD_RESET) {
 			/* the card forgot everything: put it all back */
 			char err[256];
@@ -387,6 +437,12 @@ int rgd_daemon_run(struct rgd_daemon *d)
 			case EV_CARD:
 				card_events(d);
 				break;
+			case EV_TAP:
+				rgd_hostport_from_tap(d->tap_fd, d->card);
+				break;
+			case EV_HP:
+				hostport_poll(d);
+				break;
 			default:
 				if (tag >= CTL_BASE && tag < CTL_BASE + RGD_MAX_CTL_CLIENTS)
 					rgd_ctl_input(d, &d->ctl[tag - CTL_BASE]);
@@ -401,7 +457,8 @@ void rgd_daemon_stop(struct rgd_daemon *d)
 	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
 		if (d->ctl[i].fd >= 0)
 			rgd_ctl_close(d, &d->ctl[i]);
-	int fds[] = { d->epfd, d->sigfd, d->timerfd, d->pcp_fd, d->dpm_fd, d->ctl_fd };
+	int fds[] = { d->epfd,	 d->sigfd,  d->timerfd, d->pcp_fd,
+		      d->dpm_fd, d->ctl_fd, d->tap_fd,	d->hp_timerfd };
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -20,7 +20,8 @@
 
 struct rgd_ctl_client {
 	int fd;
-	bool follow; /* `realmctl events`: receives event lines until it goes */
+	bool follow;	   /* `realmctl events`: receives event lines until it goes */
+	bool follow_raw; /* realmctl's daemon backend: raw card events */
 	bool json;
 	size_t len;
 	char buf[1024];
@@ -36,6 +37,7 @@ struct rgd_daemon {
 	int64_t epoch_base; /* unix time the PCP epoch counts from */
 	uint64_t started;
 	int epfd, sigfd, timerfd, pcp_fd, dpm_fd, ctl_fd;
+	int tap_fd, hp_timerfd; /* host port TAP and its 1 ms poll */
 	struct rgd_ctl_client ctl[RGD_MAX_CTL_CLIENTS];
 	/* announcement schedule (RFC 6886 3.2.1: 10 times, doubling from 250 ms) */
 	unsigned announce_left;
@@ -72,5 +74,8 @@ void rgd_ctl_broadcast(struct rgd_daemon *d, const char *text_line, const char *
  * returns the exit status realmctl should use. */
 int rgd_ctl_execute(struct rgd_daemon *d, int argc, char **argv, bool json, char *out,
 		    size_t outlen);
+/* realmctl's mailbox relay (ctl_relay.c) */
+int rgd_ctl_relay(struct rgd_daemon *d, int argc, char **argv, char *out, size_t outlen);
+void rgd_ctl_raw_event(struct rgd_daemon *d, const struct rg_evt *e);
 
 #endif /* RGD_DAEMON_H */

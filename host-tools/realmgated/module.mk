@@ -2,7 +2,7 @@
 # realmgated: the host daemon. Everything but main.c is the library librgd
 # so that the unit tests and the loopback test server link the same code.
 LIBS += rgd
-rgd_SRCS := $(filter-out host-tools/realmgated/main.c host-tools/realmgated/card_open.c,$(sort $(wildcard host-tools/realmgated/*.c)))
+rgd_SRCS := $(filter-out host-tools/realmgated/main.c host-tools/realmgated/card_driver.c,$(sort $(wildcard host-tools/realmgated/*.c)))
 RGD_LDLIBS := -lconfig -lsqlite3
 
 # the card test double (tests/lib/card_double.c) for daemon unit tests
@@ -16,9 +16,9 @@ $(foreach t,$(filter-out test_pcp_wire,$(RGD_TESTS)),$(eval $(t)_LIBS := rgd car
 $(foreach t,$(filter-out test_pcp_wire,$(RGD_TESTS)),$(eval $(t)_LDLIBS := -lcmocka $(RGD_LDLIBS)))
 
 PROGS += realmgated
-realmgated_SRCS := host-tools/realmgated/main.c host-tools/realmgated/card_open.c
-realmgated_LIBS := rgd pcpwire
-realmgated_LDLIBS := $(RGD_LDLIBS)
+realmgated_SRCS := host-tools/realmgated/main.c host-tools/realmgated/card_driver.c
+realmgated_LIBS := rgd pcpwire driver
+realmgated_LDLIBS = $(RGD_LDLIBS) $(DRIVER_LDLIBS)
 
 # the daemon on the card test double, for the protocol end-to-end suite
 BUILD_TOOLS += rgd-testd

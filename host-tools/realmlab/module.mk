@@ -14,3 +14,13 @@ define INSTALL_REALMLAB
 	install -m 0755 $(BUILD)/host/bin/realmlab $(DESTDIR)$(PREFIX)/bin/
 endef
 INSTALL_EXTRA += $(INSTALL_REALMLAB)
+# realmgated's lab configuration, next to the script that fills it in
+EXTRA_ALL += $(BUILD)/host/bin/realmgated-lab.conf $(BUILD)/asan/bin/realmgated-lab.conf
+$(BUILD)/host/bin/realmgated-lab.conf $(BUILD)/asan/bin/realmgated-lab.conf: host-tools/realmlab/realmgated-lab.conf
+	@mkdir -p $(@D)
+	$(Q)install -m 0644 $< $@
+define INSTALL_REALMLAB_CONF
+
+	install -m 0644 host-tools/realmlab/realmgated-lab.conf $(DESTDIR)$(PREFIX)/bin/
+endef
+INSTALL_EXTRA += $(INSTALL_REALMLAB_CONF)

@@ -7,6 +7,8 @@
 # a stable interface (tests, the demo and benchmarks use them).
 #
 #   realmlab up [--fastpath rtl|soft] [--config FILE] [--kernel-nat] [--capture]
+#               [--no-daemon]
+#   realmlab daemon start|stop|status  realmgated in the lab (started by up)
 #   realmlab exec lan|lan2|wan|gw -- CMD...
 #   realmlab ctl REALMCTL-ARGS...     realmctl against the lab's card
 #   realmlab status
@@ -18,7 +20,11 @@
 #        rg-lan2 10.0.0.3 ─┘   (all of this in rg-gw)               203.0.113.2, .3
 #
 # The card owns 10.0.0.1 (inside) and 203.0.113.1 (outside, the default
-# pool); rg-gw's interfaces have no kernel addresses. With --kernel-nat the
+# pool); rg-gw's interfaces have no kernel addresses, except host0, the TAP
+# of the card's host port, where realmgated (started by `up`, configured
+# from realmgated-lab.conf) serves PCP, NAT-PMP and DPM on 10.0.0.1.
+# --config takes a realmgated file or, for the card alone, a realmctl card
+# file (then, as with --no-daemon, no daemon runs). With --kernel-nat the
 # same interfaces carry those addresses and Linux nftables masquerades
 # instead of the card: the anchor for side-by-side measurements.
 #
@@ -56,6 +62,8 @@ die() {
 usage() {
 	cat <<EOF
 usage: realmlab up [--fastpath rtl|soft] [--config FILE] [--kernel-nat] [--capture]
+                  [--no-daemon]
+       realmlab daemon start|stop|status
        realmlab exec lan|lan2|wan|gw -- CMD [ARGS...]
        realmlab ctl REALMCTL-ARGS...
        realmlab status
@@ -87,6 +95,53 @@ alive() { # pid name
 	[ "${stat%% *}" != Z ]
 }
 
+daemon_pid() {
+	local pid
+	[ -r "$STATE/realmgated.pid" ] || return 1
+	read -r pid <"$STATE/realmgated.pid" || return 1
+	alive "$pid" realmgated || return 1
+	echo "$pid"
+}
+
+daemon_stop() {
+	local pid i
+	pid=$(daemon_pid) || return 1
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null && sleep 0.1
+	echo "$pid"
+}
+
+# realmgated in the gateway namespace, on the lab's card and host port
+daemon_start() {
+	local i
+	[ -x "$BIN/realmgated" ] || die "realmgated not found in $BIN (run make)"
+	daemon_pid >/dev/null && return 0
+	[ -r "$STATE/realmgated.conf" ] || die "no daemon configuration in $STATE (realmlab up)"
+	# the card's inside address lives on host0 in this namespace; the bridge
+	# of the inside segment, also here, must not answer ARP for it (Linux
+	# answers for any local address on any interface unless told not to)
+	ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.arp_ignore=1 >/dev/null
+	ip netns exec "$NS_GW" setsid "$BIN/realmgated" --foreground -c "$STATE/realmgated.conf" \
+		--pidfile "$STATE/realmgated.pid" </dev/null >>"$STATE/realmgated.log" 2>&1 &
+	for i in $(seq 1 100); do
+		if daemon_pid >/dev/null && [ -S "$STATE/realmgated.sock" ] &&
+			"$BIN/realmctl" -S "$STATE/realmgated.sock" status >/dev/null 2>&1; then
+			return 0
+		fi
+		if ! kill -0 $! 2>/dev/null; then
+			tail -5 "$STATE/realmgated.log" >&2
+			die "realmgated did not start"
+		fi
+		sleep 0.1
+	done
+	tail -5 "$STATE/realmgated.log" >&2
+	die "realmgated did not come up within 10 s"
+}
+
 nicsim_pid() {
 	local pid
 	[ -r "$STATE/nicsim.pid" ] || return 1
@@ -108,6 +163,9 @@ lab_exists() {
 
 down() {
 	local pid ns i removed=""
+	if pid=$(daemon_stop); then
+		removed="$removed realmgated($pid)"
+	fi
 	if pid=$(nicsim_pid); then
 		kill -TERM "$pid" 2>/dev/null
 		for i in $(seq 1 50); do
@@ -224,8 +282,8 @@ table ip realmlab {
 EOF
 }
 
-start_card() { # fastpath config capture
-	local fp=$1 config=$2 capture=$3 args=() i
+start_card() { # fastpath config capture daemon
+	local fp=$1 config=$2 capture=$3 daemon=$4 args=() i
 	[ -x "$BIN/nicsim" ] || die "nicsim not found in $BIN (run make)"
 	[ -x "$BIN/realmctl" ] || die "realmctl not found in $BIN (run make)"
 	args=(--name "$CARD_NAME" --fastpath "$fp" --inside in0 --outside out0
@@ -247,6 +305,11 @@ start_card() { # fastpath config capture
 		cat "$STATE/nicsim.log" >&2
 		die "nicsim did not come up within 10 s"
 	}
+	if [ "$daemon" = 1 ]; then
+		sed -e "s|@CARD@|$CARD|g" -e "s|@STATE@|$STATE|g" "$config" >"$STATE/realmgated.conf"
+		daemon_start
+		return
+	fi
 	"$BIN/realmctl" -d "$CARD" config apply "$config" >"$STATE/config.log" 2>&1 || {
 		cat "$STATE/config.log" >&2
 		die "the card refused the configuration $config"
@@ -254,7 +317,7 @@ start_card() { # fastpath config capture
 }
 
 up() {
-	local fp=soft config="" kernel=0 capture=0
+	local fp=soft config="" kernel=0 capture=0 daemon=1
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--fastpath)
@@ -270,6 +333,7 @@ up() {
 			;;
 		--kernel-nat) kernel=1 ;;
 		--capture) capture=1 ;;
+		--no-daemon) daemon=0 ;;
 		*)
 			usage >&2
 			exit 2
@@ -294,19 +358,28 @@ up() {
 		echo kernel-nat >"$STATE/mode"
 		touch "$STATE/kernel-nat"
 	else
-		if [ -z "$config" ]; then
+		if [ -n "$config" ] && [ "$daemon" = 1 ] &&
+			! "$BIN/realmgated" --check-config -c "$config" >/dev/null 2>&1; then
+			daemon=0 # a realmctl card file: the card alone
+		fi
+		if [ -z "$config" ] && [ "$daemon" = 1 ]; then
+			config=$SELF_DIR/realmgated-lab.conf
+			[ -r "$config" ] || die "realmgated-lab.conf not found next to realmlab (run make)"
+		elif [ -z "$config" ]; then
 			config=$STATE/lab.conf
 			write_default_config "$config"
 		fi
 		echo "card $fp" >"$STATE/mode"
 		echo "$config" >"$STATE/config"
-		start_card "$fp" "$config" "$capture"
+		start_card "$fp" "$config" "$capture" "$daemon"
 	fi
 	trap - EXIT
 	if [ "$kernel" = 1 ]; then
 		say "up: Linux nftables masquerade in $NS_GW (anchor mode)"
 	else
 		say "up: card $CARD ($fp fast path) in $NS_GW, configured from $config"
+		daemon_pid >/dev/null &&
+			say "up: realmgated serves PCP, NAT-PMP (10.0.0.1:5351) and DPM (10.0.0.1:1080)"
 	fi
 	say "inside  $NS_LAN 10.0.0.2, $NS_LAN2 10.0.0.3 (gateway 10.0.0.1)"
 	say "outside $NS_WAN 203.0.113.2, 203.0.113.3 (the lab's public addresses: 203.0.113.1)"
@@ -330,7 +403,10 @@ status() {
 	fi
 	if pid=$(nicsim_pid); then
 		say "nicsim: running (pid $pid), card $CARD"
-		"$BIN/realmctl" -d "$CARD" info | sed 's/^/  /'
+		if pid=$(daemon_pid); then
+			say "realmgated: running (pid $pid), socket $STATE/realmgated.sock"
+		fi
+		"$BIN/realmctl" -d "$CARD" -S "$STATE/realmgated.sock" info | sed 's/^/  /'
 		return 0
 	fi
 	say "nicsim: NOT running (see $STATE/nicsim.log; realmlab down to clean up)"
@@ -349,7 +425,35 @@ lab_exec() {
 
 ctl() {
 	[ -e "$STATE/kernel-nat" ] && die "the lab runs Linux NAT (--kernel-nat): there is no card"
-	exec "$BIN/realmctl" -d "$CARD" "$@"
+	exec "$BIN/realmctl" -d "$CARD" -S "$STATE/realmgated.sock" "$@"
+}
+
+daemon_cmd() {
+	[ -e "$STATE/kernel-nat" ] && die "the lab runs Linux NAT (--kernel-nat): there is no card"
+	case ${1:-} in
+	start)
+		need_root
+		nicsim_pid >/dev/null || die "no card running (realmlab up)"
+		daemon_start
+		say "realmgated running (pid $(daemon_pid))"
+		;;
+	stop)
+		need_root
+		local pid
+		if pid=$(daemon_stop); then say "realmgated ($pid) stopped"; else say "realmgated was not running"; fi
+		;;
+	status)
+		local pid
+		if pid=$(daemon_pid); then
+			say "realmgated: running (pid $pid)"
+			"$BIN/realmctl" -S "$STATE/realmgated.sock" status
+		else
+			say "realmgated: not running"
+			return 3
+		fi
+		;;
+	*) die "daemon: start, stop or status" ;;
+	esac
 }
 
 stats() {
@@ -373,6 +477,7 @@ down)
 status) status ;;
 exec) lab_exec "$@" ;;
 ctl) ctl "$@" ;;
+daemon) daemon_cmd "$@" ;;
 stats) stats ;;
 -h | --help | help) usage ;;
 *)

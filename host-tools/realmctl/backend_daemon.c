@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * realmctl's daemon backend: while realmgated owns the card (the driver
+ * gives one process the card at a time), realmctl's card commands travel
+ * as mailbox payloads over the daemon's control socket and the daemon runs
+ * them (docs/protocols.md, "Control socket"). Events come on a second
+ * connection that the daemon streams them on.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+struct dpriv {
+	char path[108];
+	int evfd;
+	char evbuf[4096];
+	size_t evlen;
+	char err[256];
+};
+
+int ctl_daemon_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Send one request line, read the whole answer (until the daemon closes).
+ * Returns the status of the "RG N" line, -1 on a transport error; the body
+ * in *body (malloc'd). */
+int ctl_daemon_request(const char *path, const char *line, char **body)
+{
+	*body = NULL;
+	int fd = ctl_daemon_connect(path);
+	if (fd < 0)
+		return -1;
+	size_t n = strlen(line);
+	if (write(fd, line, n) != (ssize_t)n || write(fd, "\n", 1) != 1) {
+		close(fd);
+		return -1;
+	}
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			close(fd);
+			return -1;
+		}
+		if (len + 1 == cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return -1;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + len, cap - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = 0;
+	int status;
+	char *nl = strchr(buf, '\n');
+	if (!nl || sscanf(buf, "RG %d", &status) != 1) {
+		free(buf);
+		return -1;
+	}
+	memmove(buf, nl + 1, len - (size_t)(nl + 1 - buf) + 1);
+	*body = buf;
+	return status;
+}
+
+static void tohex(const uint8_t *p, size_t n, char *out)
+{
+	static const char d[] = "0123456789abcdef";
+	if (!n) {
+		strcpy(out, "-");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[p[i] >> 4];
+		out[2 * i + 1] = d[p[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+static size_t fromhex(const char *s, size_t slen, uint8_t *out, size_t cap)
+{
+	if (slen == 1 && s[0] == '-')
+		return 0;
+	size_t n = slen / 2 < cap ? slen / 2 : cap;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = 0;
+		sscanf(s + 2 * i, "%2x", &v);
+		out[i] = (uint8_t)v;
+	}
+	return n;
+}
+
+static enum rg_status d_cmd(struct ctl_backend *b, uint16_t opcode, const void *req,
+			    uint16_t req_len, void *rsp, uint16_t rsp_cap, uint16_t *rsp_len,
+			    void *bulk, uint32_t bulk_cap, uint32_t *bulk_used)
+{
+	struct dpriv *p = b->priv;
+	char line[64 + 2 * RG_CMD_PAYLOAD];
+	char hexreq[2 * RG_CMD_PAYLOAD + 2];
+	if (req_len > RG_CMD_PAYLOAD)
+		return RG_ST_BAD_LENGTH;
+	tohex(req, req_len, hexreq);
+	snprintf(line, sizeof(line), "raw %u %u %s", opcode, bulk ? bulk_cap : 0, hexreq);
+	char *body;
+	int st = ctl_daemon_request(p->path, line, &body);
+	if (st != 0) {
+		snprintf(p->err, sizeof(p->err), "realmgated at %s: %s", p->path,
+			 st < 0 ? "no answer" : body ? body : "refused");
+		free(body);
+		return RG_ST_IO;
+	}
+	unsigned status;
+	char rh[2 * RG_CPL_PAYLOAD + 2];
+	int off = 0;
+	if (sscanf(body, "%u %217s %n", &status, rh, &off) != 2) {
+		snprintf(p->err, sizeof(p->err), "realmgated: malformed answer");
+		free(body);
+		return RG_ST_IO;
+	}
+	char *bh = body + off;
+	size_t bl = strcspn(bh, "\n");
+	uint8_t tmp[RG_CPL_PAYLOAD];
+	size_t rl = fromhex(rh, strlen(rh), tmp, sizeof(tmp));
+	if (rsp) {
+		memset(rsp, 0, rsp_cap);
+		memcpy(rsp, tmp, rl < rsp_cap ? rl : rsp_cap);
+	}
+	if (rsp_len)
+		*rsp_len = (uint16_t)rl;
+	size_t used = bulk ? fromhex(bh, bl, bulk, bulk_cap) : 0;
+	if (bulk_used)
+		*bulk_used = (uint32_t)used;
+	free(body);
+	if (status == RG_ST_NOT_AUTHORIZED)
+		snprintf(p->err, sizeof(p->err),
+			 "realmgated owns the card's configuration: change its file and reload");
+	return (enum rg_status)status;
+}
+
+static int d_event(struct ctl_backend *b, struct rg_evt *evt)
+{
+	struct dpriv *p = b->priv;
+	if (p->evfd < 0) {
+		p->evfd = ctl_daemon_connect(p->path);
+		if (p->evfd < 0 || write(p->evfd, "raw-events\n", 11) != 11)
+			return 0;
+		fcntl(p->evfd, F_SETFL, O_NONBLOCK);
+	}
+	for (;;) {
+		char *nl = memchr(p->evbuf, '\n', p->evlen);
+		if (nl) {
+			size_t ll = (size_t)(nl - p->evbuf);
+			int got = 0;
+			if (ll > 2 && p->evbuf[0] == 'E' && p->evbuf[1] == ' ') {
+				memset(evt, 0, sizeof(*evt));
+				fromhex(p->evbuf + 2, ll - 2, (uint8_t *)evt, sizeof(*evt));
+				got = 1;
+			}
+			memmove(p->evbuf, nl + 1, p->evlen - ll - 1);
+			p->evlen -= ll + 1;
+			if (got)
+				return 1;
+			continue;
+		}
+		ssize_t r = read(p->evfd, p->evbuf + p->evlen, sizeof(p->evbuf) - p->evlen);
+		if (r <= 0)
+			return 0;
+		p->evlen += (size_t)r;
+	}
+}
+
+static const char *d_error(struct ctl_backend *b)
+{
+	return ((struct dpriv *)b->priv)->err;
+}
+
+static void d_close(struct ctl_backend *b)
+{
+	struct dpriv *p = b->priv;
+	if (p->evfd >= 0)
+		close(p->evfd);
+	free(p);
+	free(b);
+}
+
+struct ctl_backend *ctl_daemon_open(const char *path, char *err, size_t err_len)
+{
+	int fd = ctl_daemon_connect(path);
+	if (fd < 0) {
+		snprintf(err, err_len, "no realmgated at %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	close(fd);
+	struct ctl_backend *b = calloc(1, sizeof(*b));
+	struct dpriv *p = calloc(1, sizeof(*p));
+	if (!b || !p) {
+		free(b);
+		free(p);
+		return NULL;
+	}
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	p->evfd = -1;
+	b->kind = "daemon";
+	b->where = p->path;
+	b->cmd = d_cmd;
+	b->event = d_event;
+	b->error = d_error;
+	b->close = d_close;
+	b->priv = p;
+	return b;
+}
