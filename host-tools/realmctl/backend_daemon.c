@@ -135,7 +135,9 @@ static enum rg_status d_cmd(struct ctl_backend *b, uint16_t opcode, const void *
 	int st = ctl_daemon_request(p->path, line, &body);
 	if (st != 0) {
 		snprintf(p->err, sizeof(p->err), "realmgated at %s: %s", p->path,
-			 st < 0 ? "no answer" : body ? body : "refused");
+			 st < 0 ? "no answer"
+			 : body ? body
+				: "refused");
 		free(body);
 		return RG_ST_IO;
 	}

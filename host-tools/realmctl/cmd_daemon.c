@@ -79,8 +79,8 @@ int cmd_daemon(struct ctl *c, int argc, char **argv)
 	char *body = NULL;
 	int st = ctl_daemon_request(path, line, &body);
 	if (st < 0) {
-		fprintf(stderr, "realmctl: '%s' needs realmgated, and none answers at %s\n", argv[0],
-			path);
+		fprintf(stderr, "realmctl: '%s' needs realmgated, and none answers at %s\n",
+			argv[0], path);
 		free(body);
 		return CTL_NO_DAEMON;
 	}

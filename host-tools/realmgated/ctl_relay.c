@@ -129,9 +129,8 @@ static enum rg_status relay_map_del(struct rgd_daemon *d, const uint8_t *req, si
 		p.owner = l->owner;
 		p.key = l->key;
 		bool existed;
-		return rgd_mapper_delete(&d->mapper, &p, NULL, &existed) == RGD_MAP_OK
-			       ? RG_ST_OK
-			       : RG_ST_IO;
+		return rgd_mapper_delete(&d->mapper, &p, NULL, &existed) == RGD_MAP_OK ? RG_ST_OK
+										       : RG_ST_IO;
 	}
 	return d->card->ops->map_del(d->card->ctx, &id);
 }
@@ -180,12 +179,12 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 	case RG_OP_EVENT_MASK:
 		/* the daemon subscribes to every event and relays them all */
 		return len == sizeof(uint32_t) ? RG_ST_OK : RG_ST_BAD_LENGTH;
-#define LIST(opc, fn, type)                                                                     \
-	case opc:                                                                               \
-		st = o->fn(c, pr.cursor, (type *)bulk,                                          \
-			   pr.max < bulk_cap / sizeof(type) ? pr.max                            \
-							     : bulk_cap / (uint32_t)sizeof(type), \
-			   &count, &next);                                                      \
+#define LIST(opc, fn, type)                                                                      \
+	case opc:                                                                                \
+		st = o->fn(c, pr.cursor, (type *)bulk,                                           \
+			   pr.max < bulk_cap / sizeof(type) ? pr.max                             \
+							    : bulk_cap / (uint32_t)sizeof(type), \
+			   &count, &next);                                                       \
 		*bulk_used = count * (uint32_t)sizeof(type);                                     \
 		break;
 		LIST(RG_OP_MAP_LIST, map_list, struct rg_map_rec)
@@ -220,8 +219,8 @@ int rgd_ctl_relay(struct rgd_daemon *d, int argc, char **argv, char *out, size_t
 		cap = sizeof(bulk);
 	memset(rsp, 0, sizeof(rsp));
 	uint32_t used;
-	enum rg_status st = relay(d, (uint16_t)op, req, len, rsp, &rsp_len, bulk, (uint32_t)cap,
-				  &used);
+	enum rg_status st =
+		relay(d, (uint16_t)op, req, len, rsp, &rsp_len, bulk, (uint32_t)cap, &used);
 	if (outlen < 16 + 2 * (rsp_len + used) + 4)
 		return snprintf(out, outlen, "raw: answer too large\n"), 1;
 	size_t n = (size_t)snprintf(out, outlen, "%u ", st);
@@ -241,7 +240,8 @@ void rgd_ctl_raw_event(struct rgd_daemon *d, const struct rg_evt *e)
 	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++) {
 		struct rgd_ctl_client *c = &d->ctl[i];
 		if (c->fd >= 0 && c->follow_raw)
-			if (send(c->fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN)
+			if (send(c->fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+			    errno != EAGAIN)
 				rgd_ctl_close(d, c);
 	}
 }

@@ -130,6 +130,25 @@ static void announce_step(struct rgd_daemon *d)
 		send_to(d->pcp_fd, buf, rgd_natpmp_announce(&d->proto, pub, buf), to,
 			d->cfg.announce_port);
 	}
+	/* and to every client we hold leases for, directly: multicast may not
+	 * reach them (a card need not forward the host's multicast) */
+	for (const struct rgd_lease *l = d->mapper.leases.head; l; l = l->next) {
+		bool first = true;
+		for (const struct rgd_lease *e = d->mapper.leases.head; e != l && first;
+		     e = e->next)
+			first = e->client_addr != l->client_addr;
+		if (!first || l->client_addr == to)
+			continue;
+		if (l->owner == RG_OWNER_PCP && d->cfg.pcp_enabled)
+			send_to(d->pcp_fd, buf, rgd_pcp_announce(&d->proto, buf), l->client_addr,
+				d->cfg.announce_port);
+		else if (l->owner == RG_OWNER_NATPMP && d->cfg.natpmp_enabled)
+			send_to(d->pcp_fd, buf,
+				rgd_natpmp_announce(
+					&d->proto,
+					rgd_mapper_public_addr(&d->mapper, l->key.in_addr), buf),
+				l->client_addr, d->cfg.announce_port);
+	}
 	d->announce_left--;
 	d->announce_next_ms += d->announce_gap_ms;
 	d->announce_gap_ms *= 2;
@@ -166,8 +185,9 @@ static int open_hostport(struct rgd_daemon *d)
 		return -1;
 	}
 	char err[256];
-	d->tap_fd = rgd_hostport_open(c->host_tap, ntohl(c->card_cfg.inside_addr),
-				      c->card_cfg.inside_plen, c->card_cfg.mtu[0], err, sizeof(err));
+	d->tap_fd =
+		rgd_hostport_open(c->host_tap, ntohl(c->card_cfg.inside_addr),
+				  c->card_cfg.inside_plen, c->card_cfg.mtu[0], err, sizeof(err));
 	if (d->tap_fd < 0) {
 		rgd_log(LOG_ERR, "host port: %s", err);
 		return -1;

@@ -20,7 +20,7 @@
 
 struct rgd_ctl_client {
 	int fd;
-	bool follow;	   /* `realmctl events`: receives event lines until it goes */
+	bool follow;	 /* `realmctl events`: receives event lines until it goes */
 	bool follow_raw; /* realmctl's daemon backend: raw card events */
 	bool json;
 	size_t len;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_arp.h>
 #include <linux/if_tun.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -57,7 +58,16 @@ int rgd_hostport_open(const char *name, uint32_t addr, uint8_t plen, uint16_t mt
 	memset(&f, 0, sizeof(f));
 	snprintf(f.ifr_name, IFNAMSIZ, "%s", name);
 	f.ifr_mtu = mtu ? mtu : 1500;
-	int rc = s < 0 || set_addr(s, name, SIOCSIFADDR, addr) ||
+	/* a fixed MAC: the card remembers the host's MAC, and a restarted
+	 * daemon must be reachable at the same one (02:52:47:48:...: "RGH",
+	 * locally administered), the low bytes from the inside address */
+	struct ifreq hw;
+	memset(&hw, 0, sizeof(hw));
+	snprintf(hw.ifr_name, IFNAMSIZ, "%s", name);
+	hw.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	const uint8_t mac[6] = { 0x02, 0x52, 0x47, 0x48, (uint8_t)(addr >> 8), (uint8_t)addr };
+	memcpy(hw.ifr_hwaddr.sa_data, mac, 6);
+	int rc = s < 0 || ioctl(s, SIOCSIFHWADDR, &hw) || set_addr(s, name, SIOCSIFADDR, addr) ||
 		 set_addr(s, name, SIOCSIFNETMASK, mask) || ioctl(s, SIOCSIFMTU, &f) ||
 		 ioctl(s, SIOCGIFFLAGS, &f);
 	if (!rc) {

@@ -123,8 +123,13 @@ daemon_start() {
 	[ -r "$STATE/realmgated.conf" ] || die "no daemon configuration in $STATE (realmlab up)"
 	# the card's inside address lives on host0 in this namespace; the bridge
 	# of the inside segment, also here, must not answer ARP for it (Linux
-	# answers for any local address on any interface unless told not to)
-	ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.arp_ignore=1 >/dev/null
+	# answers for any local address on any interface unless told not to);
+	# and the card's own wires (in0, out0, also netdevs here) must not feed
+	# this stack: a frame for 10.0.0.1 seen on in0 would reach the daemon a
+	# second time besides the copy the card sends up its host port.
+	# Strict reverse-path filtering drops those (10.0.0.0/24 is via host0).
+	ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.all.rp_filter=1 >/dev/null
 	ip netns exec "$NS_GW" setsid "$BIN/realmgated" --foreground -c "$STATE/realmgated.conf" \
 		--pidfile "$STATE/realmgated.pid" </dev/null >>"$STATE/realmgated.log" 2>&1 &
 	for i in $(seq 1 100); do
