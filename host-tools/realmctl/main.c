@@ -169,9 +169,9 @@ int main(int argc, char **argv)
 		{ "sessions", cmd_sessions }, { "counters", cmd_counters },
 		{ "mapping", cmd_mapping },   { "config", cmd_config },
 		{ "reset", cmd_reset },	      { "events", cmd_events },
-		{ "rule", cmd_rule },
-		{ "status", cmd_daemon },     { "pools", cmd_daemon },
-		{ "mappings", cmd_daemon },   { "reload", cmd_daemon },
+		{ "rule", cmd_rule },	      { "status", cmd_daemon },
+		{ "pools", cmd_daemon },      { "mappings", cmd_daemon },
+		{ "reload", cmd_daemon },
 	};
 	const char *name = argv[optind];
 	int rc = -1;

@@ -104,12 +104,16 @@ static bool rule_wanted(const struct rg_rule *r, const struct rg_rule *want, uns
 	return false;
 }
 
-static int apply_rules(struct rgd_card *card, const struct rgd_cfg *c, char *err, size_t errlen)
+static int apply_rules(struct rgd_card *card, const struct rgd_cfg *c, const struct rg_rule *extra,
+		       unsigned n_extra, char *err, size_t errlen)
 {
-	static struct rg_rule want[RGD_MAX_RULES + 4], have[RGD_MAX_RULES + 64];
+	static struct rg_rule want[RGD_MAX_RULES + 4 + RGD_MAX_RUNTIME_RULES],
+		have[RGD_MAX_RULES + 64 + RGD_MAX_RUNTIME_RULES];
 	unsigned n_want = c->n_rules;
 	memcpy(want, c->rules, c->n_rules * sizeof(want[0]));
 	n_want += rgd_cfg_service_rules(c, want + n_want, 4);
+	for (unsigned i = 0; i < n_extra && i < RGD_MAX_RUNTIME_RULES; i++)
+		want[n_want++] = extra[i];
 	const struct rgd_card_ops *o = card->ops;
 	unsigned n_have = 0;
 	uint32_t cursor = 0, count, next;
@@ -141,12 +145,13 @@ static int apply_rules(struct rgd_card *card, const struct rgd_cfg *c, char *err
 }
 
 int rgd_cfg_apply(struct rgd_card *card, const struct rgd_cfg *c, const struct rgd_cfg *old,
-		  char *err, size_t errlen)
+		  const struct rg_rule *extra, unsigned n_extra, char *err, size_t errlen)
 {
 	enum rg_status st = card->ops->set_config(card->ctx, &c->card_cfg);
 	if (st != RG_ST_OK)
 		return refuse(err, errlen, "the global configuration", st);
-	if (apply_pools(card, c, old, err, errlen) || apply_rules(card, c, err, errlen))
+	if (apply_pools(card, c, old, err, errlen) ||
+	    apply_rules(card, c, extra, n_extra, err, errlen))
 		return -1;
 	return 0;
 }

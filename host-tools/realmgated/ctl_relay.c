@@ -11,9 +11,10 @@
  * Listings and reads go to the card unchanged. Mapping changes go through
  * the daemon so they become leases (owner CLI, stored, restored): MAP_ADD
  * is a lease request, MAP_DEL deletes the lease of that inside endpoint
- * (or, for a mapping no lease explains, the card's). Commands that would
- * change what the configuration file says (SET_CONFIG, pools, rules,
- * RESET) are refused with NOT_AUTHORIZED: edit the file and reload
+ * (or, for a mapping no lease explains, the card's). RULE_ADD/RULE_DEL
+ * manage run-time rules, kept in the store and re-applied with the file's
+ * (ids of the file's rules are refused). Commands that would change what
+ * the configuration file says (SET_CONFIG, pools, RESET) are refused with NOT_AUTHORIZED: edit the file and reload
  * instead. EVENT_MASK is accepted and changes nothing: the daemon is
  * subscribed to every event and relays them all.
  */
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_apply.h"
 #include "daemon.h"
 
 static int unhex(const char *s, uint8_t *out, size_t cap, size_t *len)
@@ -135,6 +137,58 @@ static enum rg_status relay_map_del(struct rgd_daemon *d, const uint8_t *req, si
 	return d->card->ops->map_del(d->card->ctx, &id);
 }
 
+static bool config_rule(const struct rgd_daemon *d, uint32_t id)
+{
+	for (unsigned i = 0; i < d->cfg.n_rules; i++)
+		if (d->cfg.rules[i].id == id)
+			return true;
+	return id >= RGD_RULE_ID_SERVICE;
+}
+
+/* realmctl rule add: a run-time rule, on the card and in the store, kept
+ * across reloads and restarts; the file's rules are not for realmctl. */
+static enum rg_status relay_rule_add(struct rgd_daemon *d, const uint8_t *req, size_t len)
+{
+	struct rg_rule r;
+	if (len != sizeof(r))
+		return RG_ST_BAD_LENGTH;
+	memcpy(&r, req, sizeof(r));
+	if (config_rule(d, r.id))
+		return RG_ST_EXISTS;
+	if (d->n_runtime_rules == RGD_MAX_RUNTIME_RULES)
+		return RG_ST_NO_RESOURCES;
+	enum rg_status st = d->card->ops->rule_add(d->card->ctx, &r);
+	if (st != RG_ST_OK)
+		return st;
+	if (rgd_store_rule_put(d->store, &r)) {
+		d->card->ops->rule_del(d->card->ctx, r.id);
+		return RG_ST_IO;
+	}
+	d->runtime_rules[d->n_runtime_rules++] = r;
+	return RG_ST_OK;
+}
+
+static enum rg_status relay_rule_del(struct rgd_daemon *d, const uint8_t *req, size_t len)
+{
+	uint32_t id;
+	if (len != sizeof(id))
+		return RG_ST_BAD_LENGTH;
+	memcpy(&id, req, sizeof(id));
+	if (config_rule(d, id))
+		return RG_ST_NOT_AUTHORIZED;
+	for (unsigned i = 0; i < d->n_runtime_rules; i++) {
+		if (d->runtime_rules[i].id != id)
+			continue;
+		enum rg_status st = d->card->ops->rule_del(d->card->ctx, id);
+		if (st != RG_ST_OK && st != RG_ST_NOT_FOUND)
+			return st;
+		rgd_store_rule_del(d->store, id);
+		d->runtime_rules[i] = d->runtime_rules[--d->n_runtime_rules];
+		return RG_ST_OK;
+	}
+	return RG_ST_NOT_FOUND;
+}
+
 /* Run one relayed command. */
 static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *req, size_t len,
 			    uint8_t *rsp, size_t *rsp_len, uint8_t *bulk, uint32_t bulk_cap,
@@ -174,6 +228,10 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 		return relay_map_add(d, req, len, (struct rg_map_rsp *)rsp);
 	case RG_OP_MAP_DEL:
 		return relay_map_del(d, req, len);
+	case RG_OP_RULE_ADD:
+		return relay_rule_add(d, req, len);
+	case RG_OP_RULE_DEL:
+		return relay_rule_del(d, req, len);
 	case RG_OP_SESSION_DEL:
 		return RG_ST_NOT_SUPPORTED;
 	case RG_OP_EVENT_MASK:

@@ -259,7 +259,10 @@ int rgd_daemon_start(struct rgd_daemon *d, const char *config_path, const struct
 	 * them to `realmctl events` followers */
 	if (card->ops->event_mask(card->ctx, (1u << RG_EVT__COUNT) - 1) != RG_ST_OK)
 		rgd_log(LOG_WARNING, "card refused the event subscription");
-	if (rgd_cfg_apply(card, &d->cfg, NULL, err, sizeof(err))) {
+	int nr = rgd_store_rules_load(d->store, d->runtime_rules, RGD_MAX_RUNTIME_RULES);
+	d->n_runtime_rules = nr > 0 ? (unsigned)nr : 0;
+	if (rgd_cfg_apply(card, &d->cfg, NULL, d->runtime_rules, d->n_runtime_rules, err,
+			  sizeof(err))) {
 		rgd_log(LOG_ERR, "configuring the card: %s", err);
 		return -1;
 	}
@@ -328,10 +331,12 @@ int rgd_daemon_reload(struct rgd_daemon *d, char *err, size_t errlen)
 		d->reload_failures++;
 		return -1;
 	}
-	if (rgd_cfg_apply(d->card, &next, &d->cfg, err, errlen)) {
+	if (rgd_cfg_apply(d->card, &next, &d->cfg, d->runtime_rules, d->n_runtime_rules, err,
+			  errlen)) {
 		/* put back what the old configuration said */
 		char e2[256];
-		rgd_cfg_apply(d->card, &d->cfg, &next, e2, sizeof(e2));
+		rgd_cfg_apply(d->card, &d->cfg, &next, d->runtime_rules, d->n_runtime_rules, e2,
+			      sizeof(e2));
 		d->reload_failures++;
 		return -1;
 	}
@@ -389,7 +394,8 @@ static void card_events(struct rgd_daemon *d)
 			char err[256];
 			unsigned moved;
 			rgd_log(LOG_WARNING, "card reset: re-applying configuration and leases");
-			if (rgd_cfg_apply(d->card, &d->cfg, NULL, err, sizeof(err)))
+			if (rgd_cfg_apply(d->card, &d->cfg, NULL, d->runtime_rules,
+					  d->n_runtime_rules, err, sizeof(err)))
 				rgd_log(LOG_ERR, "re-applying configuration: %s", err);
 			rgd_mapper_restore(&d->mapper, &moved);
 			if (moved) {

@@ -43,6 +43,8 @@ struct rgd_daemon {
 	unsigned announce_left;
 	uint64_t announce_next_ms, announce_gap_ms;
 	bool stop;
+	unsigned n_runtime_rules; /* realmctl rule add, persisted */
+	struct rg_rule runtime_rules[64];
 	uint64_t reloads, reload_failures;
 };
 

@@ -25,7 +25,8 @@ static const char schema[] =
 	" nonce BLOB NOT NULL, client_addr INTEGER NOT NULL, client_port INTEGER NOT NULL,"
 	" created INTEGER NOT NULL, expires INTEGER NOT NULL, lifetime INTEGER NOT NULL,"
 	" card_id INTEGER NOT NULL, filters BLOB NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS runtime_rule (id INTEGER PRIMARY KEY, rule BLOB NOT NULL);";
 
 #define LEASE_COLS                                                                            \
 	"owner, proto, peer, prefer_failure, in_addr, in_port, rem_addr, rem_port, out_addr," \
@@ -178,6 +179,44 @@ int rgd_store_load(struct rgd_store *s, int (*fn)(void *arg, const struct rgd_le
 	}
 	sqlite3_reset(s->load);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int exec_rule(struct rgd_store *s, const char *sql, uint32_t id, const struct rg_rule *r)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (r)
+		sqlite3_bind_blob(st, 2, r, sizeof(*r), SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int rgd_store_rule_put(struct rgd_store *s, const struct rg_rule *r)
+{
+	return exec_rule(s, "INSERT OR REPLACE INTO runtime_rule (id, rule) VALUES (?, ?)", r->id,
+			 r);
+}
+
+int rgd_store_rule_del(struct rgd_store *s, uint32_t id)
+{
+	return exec_rule(s, "DELETE FROM runtime_rule WHERE id = ?", id, NULL);
+}
+
+int rgd_store_rules_load(struct rgd_store *s, struct rg_rule *out, unsigned max)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT rule FROM runtime_rule ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	unsigned n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_column_bytes(st, 0) == (int)sizeof(*out))
+			memcpy(&out[n++], sqlite3_column_blob(st, 0), sizeof(*out));
+	sqlite3_finalize(st);
+	return (int)n;
 }
 
 int rgd_store_meta_get(struct rgd_store *s, const char *key, int64_t *value)

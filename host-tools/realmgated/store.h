@@ -28,6 +28,12 @@ int rgd_store_del(struct rgd_store *s, int64_t id);
 /* Calls fn for every stored lease (fn returns non-zero to stop). */
 int rgd_store_load(struct rgd_store *s, int (*fn)(void *arg, const struct rgd_lease *l), void *arg);
 
+/* Rules added at run time (realmctl rule add), kept across restarts. */
+int rgd_store_rule_put(struct rgd_store *s, const struct rg_rule *r);
+int rgd_store_rule_del(struct rgd_store *s, uint32_t id);
+/* Up to max rules into out; returns how many, -1 on error. */
+int rgd_store_rules_load(struct rgd_store *s, struct rg_rule *out, unsigned max);
+
 /* Small key/value facts (epoch base, last outside addresses). */
 int rgd_store_meta_get(struct rgd_store *s, const char *key, int64_t *value);
 int rgd_store_meta_set(struct rgd_store *s, const char *key, int64_t value);

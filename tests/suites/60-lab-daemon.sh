@@ -166,6 +166,8 @@ wait "${LAB_PIDS[-1]}" "${LAB_PIDS[-2]}"
 	tap_fail "split rule: one outside port, the inside endpoint chosen by remote source" "$(cat "$LAB_TMP/s1") / $(cat "$LAB_TMP/s2")"
 
 # ---- kill -9 under traffic ------------------------------------------------------------------
+lab ctl rule add 70 forward proto udp dst 203.0.113.1/32 dport 5070 to 10.0.0.2:5070 >/dev/null ||
+	tap_fail "realmctl rule add through the daemon"
 lab_bg wan iperf3 -s -1 -B 203.0.113.2
 lab_wait_port wan 5201 tcp
 lab exec lan -- iperf3 -c 203.0.113.2 -t 6 -i 0.5 -J >"$LAB_TMP/iperf.json" 2>/dev/null &
@@ -187,6 +189,11 @@ print(sum(1 for i in iv if i['sum']['bytes'] == 0), len(iv))" 2>/dev/null)
 lab ctl mappings | grep -q "natpmp udp  *10.0.0.2:5000 .*203.0.113.1:5000" &&
 	lab ctl mappings | grep -q "pcp    udp  *10.0.0.2:6100 .*filter 203.0.113.2/32" &&
 	tap_ok "leases survive kill -9 (owner, endpoint, filters)" || tap_fail "leases survive kill -9 (owner, endpoint, filters)" "$(lab ctl mappings)"
+udp_listen lan 10.0.0.2 5070 "$LAB_TMP/r1"
+udp_send wan 41003 203.0.113.1 5070 ruled
+wait "${LAB_PIDS[-1]}"
+[ "$(cat "$LAB_TMP/r1")" = "ruled 203.0.113.2:41003" ] && tap_ok "a run-time rule (realmctl rule add) survives kill -9" ||
+	tap_fail "a run-time rule (realmctl rule add) survives kill -9" "$(cat "$LAB_TMP/r1")"
 udp_listen lan 10.0.0.2 5000 "$LAB_TMP/u3"
 udp_send wan 41002 203.0.113.1 5000 again
 wait "${LAB_PIDS[-1]}"
