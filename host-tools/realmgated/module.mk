@@ -30,6 +30,7 @@ EXTRA_ALL += $(BUILD)/host/tools/rgd-testd
 # installed with `make install`: man pages, bash completion, unit, example
 RGD_MAN := docs/man/realmgated.8 docs/man/realmgated.conf.5 docs/man/pcp-client.1 docs/man/dpm-run.1
 define INSTALL_RGD
+
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/realmgate
