@@ -78,7 +78,30 @@ run "$LAB" ctl sessions
 bold "6. The card's counters (fp-* are the fast path's, the rest the firmware's)"
 run "$LAB" ctl counters
 
-bold "7. Take the lab down"
+bold "7. rg-lan opens an inbound port with NAT-PMP (natpmpc, Debian's client)"
+echo "realmgated serves NAT-PMP and PCP on 10.0.0.1:5351 through the card's host"
+echo "port; the mapping is on the card before the answer leaves."
+"$LAB" exec lan -- python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('10.0.0.2', 5000)); s.settimeout(10)
+d, a = s.recvfrom(200)
+print('rg-lan received %r from %s:%d' % (d.decode(), a[0], a[1]))" >"$WWW/udp.out" 2>&1 &
+UDP=$!
+run "$LAB" exec lan -- natpmpc -a 5000 5000 udp 3600 || exit 1
+run "$LAB" ctl mappings
+
+bold "8. rg-wan reaches rg-lan unsolicited through 203.0.113.1:5000"
+run "$LAB" exec wan -- python3 -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(3):
+    s.sendto(b'hello through the mapping', ('203.0.113.1', 5000)); time.sleep(0.3)"
+wait "$UDP"
+cat "$WWW/udp.out"
+grep -q "hello through the mapping" "$WWW/udp.out" || exit 1
+
+bold "9. Take the lab down"
 kill "$WEB" 2>/dev/null
 wait "$WEB" 2>/dev/null
 run "$LAB" down

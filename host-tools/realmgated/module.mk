@@ -28,7 +28,8 @@ rgd-testd_LDLIBS := $(RGD_LDLIBS)
 EXTRA_ALL += $(BUILD)/host/tools/rgd-testd
 
 # installed with `make install`: man pages, bash completion, unit, example
-RGD_MAN := docs/man/realmgated.8 docs/man/realmgated.conf.5 docs/man/pcp-client.1 docs/man/dpm-run.1
+RGD_MAN := docs/man/realmgated.8 docs/man/realmgated.conf.5 docs/man/pcp-client.1 docs/man/dpm-run.1 \
+	docs/man/realmctl.8
 define INSTALL_RGD
 
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
@@ -40,6 +41,8 @@ define INSTALL_RGD
 	for c in realmgated pcp-client dpm-run; do \
 		install -m 0644 host-tools/completion/realmgate \
 			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$c; done
+	install -m 0644 host-tools/completion/realmctl \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/realmctl
 	sed 's|/usr/local|$(PREFIX)|g' etc/realmgated.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/realmgated.service
 	install -m 0644 etc/realmgated.conf $(DESTDIR)$(PREFIX)/share/doc/realmgate/realmgated.conf.example
 endef

@@ -44,11 +44,13 @@ static void test_first_apply_and_reload_difference(void **state)
 	static struct rgd_cfg a, b;
 	static struct card_double d;
 	card_double_init(&d, 0xcb007101);
-	parse(&a, "{ id = 1; type = \"forward\"; proto = \"tcp\"; ports = \"80\"; to = \"10.0.0.2\"; },"
-		  "{ id = 2; type = \"exclude\"; dst = \"198.18.0.0/15\"; }");
+	parse(&a,
+	      "{ id = 1; type = \"forward\"; proto = \"tcp\"; ports = \"80\"; to = \"10.0.0.2\"; },"
+	      "{ id = 2; type = \"exclude\"; dst = \"198.18.0.0/15\"; }");
 	char err[256];
-	struct rg_rule extra = { .id = 500, .kind = RG_RULE_DROP, .dst_addr = 0x01020304,
-				 .dst_plen = 32 };
+	struct rg_rule extra = {
+		.id = 500, .kind = RG_RULE_DROP, .dst_addr = 0x01020304, .dst_plen = 32
+	};
 	assert_int_equal(rgd_cfg_apply(&d.card, &a, NULL, &extra, 1, err, sizeof(err)), 0);
 	assert_int_equal(card_double_calls(&d, RG_OP_SET_CONFIG), 1);
 	assert_int_equal(card_double_calls(&d, RG_OP_POOL_SET), 1);
@@ -60,9 +62,11 @@ static void test_first_apply_and_reload_difference(void **state)
 	assert_true(card_has_rule(&d, 500, 0));
 
 	/* reload: rule 1 moves to port 8080, rule 2 unchanged */
-	parse(&b, "{ id = 1; type = \"forward\"; proto = \"tcp\"; ports = \"8080\"; to = \"10.0.0.2\"; },"
+	parse(&b, "{ id = 1; type = \"forward\"; proto = \"tcp\"; ports = \"8080\"; to = "
+		  "\"10.0.0.2\"; },"
 		  "{ id = 2; type = \"exclude\"; dst = \"198.18.0.0/15\"; }");
-	unsigned adds = card_double_calls(&d, RG_OP_RULE_ADD), dels = card_double_calls(&d, RG_OP_RULE_DEL);
+	unsigned adds = card_double_calls(&d, RG_OP_RULE_ADD),
+		 dels = card_double_calls(&d, RG_OP_RULE_DEL);
 	assert_int_equal(rgd_cfg_apply(&d.card, &b, &a, &extra, 1, err, sizeof(err)), 0);
 	assert_int_equal(card_double_calls(&d, RG_OP_RULE_ADD) - adds, 1);
 	assert_int_equal(card_double_calls(&d, RG_OP_RULE_DEL) - dels, 1);
@@ -71,7 +75,8 @@ static void test_first_apply_and_reload_difference(void **state)
 	assert_int_equal(d.n_rules, 5);
 
 	/* a rule dropped from the file goes; without the run-time rule it goes too */
-	parse(&a, "{ id = 1; type = \"forward\"; proto = \"tcp\"; ports = \"8080\"; to = \"10.0.0.2\"; }");
+	parse(&a, "{ id = 1; type = \"forward\"; proto = \"tcp\"; ports = \"8080\"; to = "
+		  "\"10.0.0.2\"; }");
 	assert_int_equal(rgd_cfg_apply(&d.card, &a, &b, NULL, 0, err, sizeof(err)), 0);
 	assert_false(card_has_rule(&d, 2, 0));
 	assert_false(card_has_rule(&d, 500, 0));
