@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# The RTL fast path (rtl-model/rtl/*.v) and its Verilator model.
+#
+# Each host variant verilates the top into $(BUILD)/VARIANT/rtl/obj/ and
+# compiles it with Verilator's generated makefile: -O3 for host; for asan
+# the model is built with ASan+UBSan too (-O1), so tests that link it run
+# fully instrumented (they use fewer packets there, see tests/rtl/).
+# librtlsim.a = the model + Verilator's runtime + the C API (rtl-model/sim/).
+# A program that links it sets
+#     NAME_LIBS += rtlsim fwfast   NAME_CXX := 1   NAME_LDLIBS += $(RTLSIM_LDLIBS)
+RTL_SRCS := $(sort $(wildcard rtl-model/rtl/*.v))
+RTL_TOP := rg_fp_top
+RTLSIM_LDLIBS := -lz -pthread
+VERILATOR ?= verilator
+VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
+# Build flags of the model: lint is a separate gate (tests/suites/20-rtl-lint.sh)
+RTL_VFLAGS := --cc --top-module $(RTL_TOP) -O3 --x-assign fast --x-initial fast --trace-fst \
+	-Wno-fatal -Wno-lint -Wno-style -I$(BUILD)/gen -Irtl-model/rtl
+RTL_MAKEFLAGS_host := OPT_FAST=-O3 OPT_SLOW=-O1 OPT_GLOBAL=-O2
+RTL_MAKEFLAGS_asan := OPT_FAST=-O1 OPT_SLOW=-O1 OPT_GLOBAL=-O1 \
+	"CXXFLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+RTLSIM_GLUE := rtl-model/sim/rg_rtl.cpp rtl-model/sim/fpdev_rtl.c
+RTL_VOBJS := verilated.o verilated_fst_c.o verilated_threads.o
+# (objs_of of the top Makefile is defined after the modules are read)
+rtl_glue_objs = $(patsubst %.cpp,$(BUILD)/$(1)/%.o,$(patsubst %.c,$(BUILD)/$(1)/%.o,$(RTLSIM_GLUE)))
+
+# $(1) = variant
+define rtl_rules
+$(BUILD)/$(1)/rtl/obj/V$(RTL_TOP).mk: $(RTL_SRCS) $(BUILD)/gen/rg_contract.vh
+	@mkdir -p $$(@D)
+	@echo "  VERILATE $$(@D)"
+	$(Q)$(VERILATOR) $(RTL_VFLAGS) -Mdir $$(@D) $(RTL_SRCS)
+
+$(BUILD)/$(1)/rtl/obj/V$(RTL_TOP)__ALL.a: $(BUILD)/$(1)/rtl/obj/V$(RTL_TOP).mk
+	@echo "  VMAKE   $$@"
+	$(Q)$(MAKE) --no-print-directory -s -C $$(@D) -f V$(RTL_TOP).mk $(RTL_MAKEFLAGS_$(1)) \
+		V$(RTL_TOP)__ALL.a $(RTL_VOBJS) >/dev/null
+
+$(call rtl_glue_objs,$(1)): $(BUILD)/$(1)/rtl/obj/V$(RTL_TOP).mk
+$(call rtl_glue_objs,$(1)): EXTRA_CXXFLAGS += -isystem $(BUILD)/$(1)/rtl/obj \
+	-isystem $(VERILATOR_INC) -isystem $(VERILATOR_INC)/vltstd
+
+$(BUILD)/$(1)/lib/librtlsim.a: $(call rtl_glue_objs,$(1)) $(BUILD)/$(1)/rtl/obj/V$(RTL_TOP)__ALL.a
+	@mkdir -p $$(@D)
+	@echo "  AR      $$@"
+	$(Q)rm -f $$@ && { echo "CREATE $$@"; echo "ADDLIB $(BUILD)/$(1)/rtl/obj/V$(RTL_TOP)__ALL.a"; \
+		for o in $(call rtl_glue_objs,$(1)) $(addprefix $(BUILD)/$(1)/rtl/obj/,$(RTL_VOBJS)); \
+		do echo "ADDMOD $$$$o"; done; echo SAVE; echo END; } | $(AR) -M
+endef
+$(foreach v,$(VARIANTS),$(eval $(call rtl_rules,$(v))))
+
+EXTRA_ALL += $(BUILD)/host/lib/librtlsim.a
+
+# Tests of the RTL (tests/rtl/): cmocka programs linked with the model.
+RTL_TESTS := $(patsubst tests/rtl/%.c,%,$(sort $(wildcard tests/rtl/test_*.c)))
+TESTS += $(RTL_TESTS)
+LIBS += rtltestlib
+rtltestlib_SRCS := tests/rtl/fpgen.c tests/rtl/rtl_env.c
+$(foreach t,$(RTL_TESTS),$(eval $(t)_SRCS := tests/rtl/$(t).c))
+$(foreach t,$(RTL_TESTS),$(eval $(t)_LIBS := rtltestlib rtlsim fwfast testlib))
+$(foreach t,$(RTL_TESTS),$(eval $(t)_LDLIBS := -lcmocka $(RTLSIM_LDLIBS)))
+$(foreach t,$(RTL_TESTS),$(eval $(t)_CXX := 1))
