@@ -58,13 +58,13 @@ module rg_fp_counters (
     always @(*) begin
         rd_value = 32'd0;
         for (i = 0; i < `RG_PORT_COUNT; i = i + 1) begin
-            if (rd_index == `RG_FPC_RX_BASE + i) rd_value = rx[i];
-            if (rd_index == `RG_FPC_TX_BASE + i) rd_value = tx[i];
+            if ({25'b0, rd_index} == `RG_FPC_RX_BASE + i) rd_value = rx[i];
+            if ({25'b0, rd_index} == `RG_FPC_TX_BASE + i) rd_value = tx[i];
         end
-        if (rd_index == `RG_FPC_HIT) rd_value = hits;
+        if ({25'b0, rd_index} == `RG_FPC_HIT) rd_value = hits;
         for (i = 0; i < `RG_PUNT__COUNT; i = i + 1)
-            if (rd_index == `RG_FPC_PUNT_BASE + i) rd_value = punts[i];
+            if ({25'b0, rd_index} == `RG_FPC_PUNT_BASE + i) rd_value = punts[i];
         for (i = 0; i < `RG_DROP__COUNT; i = i + 1)
-            if (rd_index == `RG_FPC_DROP_BASE + i) rd_value = drops[i];
+            if ({25'b0, rd_index} == `RG_FPC_DROP_BASE + i) rd_value = drops[i];
     end
 endmodule

@@ -72,8 +72,7 @@ module rg_fp_csr #(
     input wire tok_cap_adj,
     input wire [8*`RG_ADJ_BYTES-1:0] tok_adj_q,
     input wire tok_done,             // the token left; its stats read is on tok_stats_q
-    input wire [8*(`RG_SESSION_BYTES-`RG_SESSION_BODY_BYTES)-1:0] tok_stats_q,
-    output wire busy
+    input wire [8*(`RG_SESSION_BYTES-`RG_SESSION_BODY_BYTES)-1:0] tok_stats_q
 );
     localparam integer NW = `RG_SESSION_BYTES / 4;  // TABLE_DATA words
     localparam integer SWEEP = (1 << BUCKETS_LOG2) > SESSIONS ?
@@ -105,7 +104,7 @@ module rg_fp_csr #(
     assign tok_bank = c_bank;
     assign tok_slot = c_slot;
     assign tok_data = c_data;
-    assign busy = clearing || pending || inflight;
+    wire busy = clearing || pending || inflight;
 
     // validity of a command (design: the C model's table functions)
     wire [2:0] w_cmd = csr_wdata[2:0];
@@ -123,8 +122,9 @@ module rg_fp_csr #(
     end
 
     wire wr = csr_valid && csr_write;
-    wire [15:0] fo = csr_addr - FP;  // offset inside the fast path block
-    wire in_fp = csr_addr >= FP && csr_addr < FP + 16'h1000;
+    wire [15:0] fo16 = csr_addr - FP;  // offset inside the fast path block
+    wire [31:0] fo = {16'b0, fo16};
+    wire in_fp = fo16 < 16'h1000;
     assign cnt_index = fo[8:2] - 7'(`RG_FP_COUNTERS / 4);
 
     integer p;
@@ -221,10 +221,11 @@ module rg_fp_csr #(
 
     // reads
     reg [31:0] rd;
-    wire [15:0] io = csr_addr - ID;
+    wire [15:0] io16 = csr_addr - ID;  // offset inside the ID block
+    wire [31:0] io = {16'b0, io16};
     always @(*) begin
         rd = 32'd0;
-        if (csr_addr >= ID && csr_addr < ID + 16'h100) begin
+        if (io16 < 16'h100) begin
             case (io)
                 `RG_RB_TYPE: rd = `RG_RB_TYPE_ID;
                 `RG_RB_VERSION: rd = `RG_ID_VERSION;

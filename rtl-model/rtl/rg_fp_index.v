@@ -24,8 +24,11 @@ module rg_fp_index #(
 ) (
     input wire clk,
     // stage I: packet
-    input wire [31:0] h0, // bank-0 bucket (masked here)
+    // hash words 0 and 1 are masked to the bank size: upper bits unused
+    /* verilator lint_off UNUSEDSIGNAL */
+    input wire [31:0] h0, // bank-0 bucket
     input wire [31:0] h1, // bank-1 bucket
+    /* verilator lint_on UNUSEDSIGNAL */
     input wire [31:0] h2, // tag
     // stage I: table command token (no packet in this slot)
     input wire tok,                       // a token is at this stage

@@ -17,18 +17,23 @@
 //   A  Ethernet checks, L3 offset, outer header fields, outer header sum
 //   B  outer header checks, inner (IP-in-IP) header fields and sum
 //   C  inner header checks, translated header, L4 header bytes, L4 sum
-//   D  L4 checks, L4 checksum, ICMP/TCP classification, key, decision
+//   D  L4 checks, L4 checksum, ICMP/TCP classification, key
+//   E  the first check that fired (priority encoder): the decision
 // Interfaces: stage A inputs in cycle k, w_b in k+1, w_c in k+2, the
 // stage D inputs (force, tail_sum) in k+3; all outputs registered, valid in
-// cycle k+4.
-// Latency: 4 clocks.
+// cycle k+5.
+// Latency: 5 clocks.
 `default_nettype none
 `include "rg_contract.vh"
 
 module rg_fp_parse (
     input wire clk,
     // stage A
+    // stage A reads the Ethernet header and the outer IPv4 header (bytes
+    // 0..77); the rest of the window is read at stages B and C
+    /* verilator lint_off UNUSEDSIGNAL */
     input wire [8*`RG_FP_WIN_IN-1:0] w_a, // header window (bytes >= win are 0)
+    /* verilator lint_on UNUSEDSIGNAL */
     input wire [15:0] len_a,             // frame_len
     input wire [1:0] port_a,             // ingress port
     input wire [48*`RG_PORT_COUNT-1:0] port_mac, // byte b of port p's MAC at 48p+8b
@@ -53,6 +58,7 @@ module rg_fp_parse (
     output reg icmp_request,  // ICMP query request (else reply)
     output reg [31:0] outer_src, // source address of the outermost header
     output reg [159:0] l4h,   // first 20 bytes of the L4 header
+    output reg [159:0] th,    // first 20 bytes of the translated IPv4 header
     output reg [7:0] win      // bytes of the window present
 );
     // protocol numbers and ethertypes (IANA/IEEE, not contract values)
@@ -68,6 +74,8 @@ module rg_fp_parse (
     localparam [1:0] V_PUNT = `RG_VERDICT_PUNT;
     localparam [1:0] V_DROP = `RG_VERDICT_DROP;
     localparam integer WB = `RG_FP_WIN_IN;   // window bytes
+    localparam [15:0] WB16 = 16'd`RG_FP_WIN_IN;
+    localparam [16:0] WB17 = 17'd`RG_FP_WIN_IN;
 
     function automatic [15:0] be16(input [159:0] h, input integer o);
         be16 = {h[8*o+:8], h[8*(o+1)+:8]};
@@ -82,7 +90,7 @@ module rg_fp_parse (
     endfunction
 
     // ================= stage A: Ethernet, outer header =================
-    wire [7:0] a_win = (len_a < WB) ? len_a[7:0] : WB[7:0];
+    wire [7:0] a_win = (len_a < WB16) ? len_a[7:0] : WB16[7:0];
     wire a_group = w_a[0];
     wire [47:0] a_mymac = port_mac[48*port_a+:48];
     wire [15:0] a_etype = {w_a[8*12+:8], w_a[8*13+:8]};
@@ -138,7 +146,10 @@ module rg_fp_parse (
     wire [15:0] b_otot = be16(b_oh, 2);
     wire [16:0] b_oend = {10'b0, b_l3} + {1'b0, b_otot};
     wire [7:0] b_inner = {1'b0, b_l3} + {2'b0, b_oihl};  // inner header offset
+    // (only the 60 bytes of a header are used of the shifted window)
+    /* verilator lint_off UNUSEDSIGNAL */
     wire [8*WB-1:0] b_ish = w_b >> {b_inner, 3'b000};
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [479:0] b_ih = b_ish[479:0];
     wire [5:0] b_iihl = {b_ih[3:0], 2'b00};
     wire [30*16-1:0] b_iwords;
@@ -161,7 +172,7 @@ module rg_fp_parse (
     reg [15:0] c_len;
     reg [1:0] c_port;
     reg [7:0] c_win;
-    reg [9:0] c_e;   // Ethernet and outer checks in order
+    reg [4:0] c_e;   // Ethernet checks in order
     reg c_tunnel;
     reg [6:0] c_ol3;
     reg [5:0] c_oihl;
@@ -178,7 +189,7 @@ module rg_fp_parse (
         c_len <= b_len;
         c_port <= b_port;
         c_win <= b_win;
-        c_e <= {5'b0, b_bcast, b_notipv4, b_runtvlan, b_notmine, b_runt0};
+        c_e <= {b_bcast, b_notipv4, b_runtvlan, b_notmine, b_runt0};
         c_oa <= {10'b0, b_l3} + 17'd20 > {1'b0, b_len};
         c_ob <= {1'b0, b_l3} + 8'd20 > b_win;
         c_oc <= b_over != 4'd4;
@@ -221,10 +232,12 @@ module rg_fp_parse (
     wire [16:0] c_end = c_tunnel ? c_iend : c_oend;
     wire [8:0] c_l4 = {1'b0, c_l3t} + {3'b0, c_ihlt};
     // L4 header bytes (zero beyond the window)
-    wire [8*WB+159:0] c_wx = {160'b0, w_c} >> {c_l4, 3'b000};
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [8*WB+159:0] c_wx = {160'b0, w_c} >> {c_l4, 3'b000};  // only 20 bytes used
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [159:0] c_l4h = c_wx[159:0];
     // L4 sum: words of [l4, min(end, WB)), odd last byte zero-padded
-    wire [8:0] c_sumend = (c_end > WB) ? WB[8:0] : c_end[8:0];
+    wire [8:0] c_sumend = (c_end > WB17) ? WB17[8:0] : c_end[8:0];
     wire [64*16-1:0] c_lwords;
     generate
         for (gi = 0; gi < 64; gi = gi + 1) begin : g_lw
@@ -246,7 +259,7 @@ module rg_fp_parse (
     reg [15:0] d_len;
     reg [1:0] d_port;
     reg [7:0] d_win;
-    reg [9:0] d_e;
+    reg [4:0] d_e;
     reg [9:0] d_o;
     reg [10:0] d_i;
     reg d_tunnel;
@@ -292,7 +305,7 @@ module rg_fp_parse (
     wire [16:0] d_l4len = d_end - {8'b0, d_l4};
     wire d_udpbad = {1'b0, be16(d_l4h, 4)} != d_l4len;
     wire d_verify = d_tcp | (d_udp & (be16(d_l4h, 6) != 16'd0)) | d_icmp;
-    wire d_beyond = d_end > WB;
+    wire d_beyond = d_end > WB17;
     wire d_trailer = d_beyond && {1'b0, d_len} != d_end;
     // pseudo-header: addresses, protocol, L4 length (TCP/UDP only)
     wire [23:0] d_pseudo = {8'b0, be16(d_th, 12)} + {8'b0, be16(d_th, 14)} + {8'b0, be16(d_th, 16)} +
@@ -306,6 +319,33 @@ module rg_fp_parse (
         d_itype == 8'd12;
     wire d_tcpctrl = (d_l4h[8*13+:8] & TCP_CTRL_FLAGS) != 8'd0 && !force_d;
 
+    // stage E: every check as one registered bit, then the priority encoder
+    reg [4:0] e_e;
+    reg [9:0] e_o;
+    reg [10:0] e_i;
+    reg e_known, e_l4a, e_l4b, e_tcp, e_udp, e_icmp, e_tcpbad, e_udpbad, e_verify, e_trailer;
+    reg e_csumbad, e_ireq, e_irep, e_ierr, e_tcpctrl;
+    always @(posedge clk) begin
+        e_e <= d_e;
+        e_o <= d_o;
+        e_i <= d_i;
+        e_known <= d_known;
+        e_l4a <= d_l4a;
+        e_l4b <= d_l4b;
+        e_tcp <= d_tcp;
+        e_udp <= d_udp;
+        e_icmp <= d_icmp;
+        e_tcpbad <= d_tcpbad;
+        e_udpbad <= d_udpbad;
+        e_verify <= d_verify;
+        e_trailer <= d_trailer;
+        e_csumbad <= d_csumbad;
+        e_ireq <= d_ireq;
+        e_irep <= d_irep;
+        e_ierr <= d_ierr;
+        e_tcpctrl <= d_tcpctrl;
+    end
+
     // the first check that fires decides (order of design.md steps 1-7)
     reg dec;
     reg [1:0] dv;
@@ -314,42 +354,42 @@ module rg_fp_parse (
         dec = 1'b1;
         dv = V_DROP;
         dr = `RG_DROP_RUNT;
-        if (d_e[0]) dr = `RG_DROP_RUNT;
-        else if (d_e[1]) dr = `RG_DROP_NOT_MINE;
-        else if (d_e[2]) dr = `RG_DROP_RUNT;
-        else if (d_e[3]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_NOT_IPV4)};
-        else if (d_e[4]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_L2_BCAST)};
-        else if (d_o[0]) dr = `RG_DROP_RUNT;
-        else if (d_o[1]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
-        else if (d_o[2]) dr = `RG_DROP_BAD_IP_VER;
-        else if (d_o[3]) dr = `RG_DROP_BAD_IP_HDR;
-        else if (d_o[4]) dr = `RG_DROP_RUNT;
-        else if (d_o[5]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
-        else if (d_o[6]) dr = `RG_DROP_BAD_IP_HDR;
-        else if (d_o[7]) dr = `RG_DROP_BAD_IP_LEN;
-        else if (d_o[8]) dr = `RG_DROP_BAD_IP_CSUM;
-        else if (d_o[9]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_FRAG)};
-        else if (d_i[0]) dr = `RG_DROP_BAD_IP_LEN;
-        else if (d_i[1]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
-        else if (d_i[2]) dr = `RG_DROP_BAD_IP_VER;
-        else if (d_i[3]) dr = `RG_DROP_BAD_IP_HDR;
-        else if (d_i[4]) dr = `RG_DROP_BAD_IP_LEN;
-        else if (d_i[5]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
-        else if (d_i[6]) dr = `RG_DROP_BAD_IP_HDR;
-        else if (d_i[7]) dr = `RG_DROP_BAD_IP_LEN;
-        else if (d_i[8]) dr = `RG_DROP_BAD_IP_CSUM;
-        else if (d_i[9]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_FRAG)};
-        else if (d_i[10]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_PROTO)};
-        else if (!d_known) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_PROTO)};
-        else if (d_l4a) dr = `RG_DROP_BAD_L4_LEN;
-        else if (d_l4b) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
-        else if (d_tcp && d_tcpbad) dr = `RG_DROP_BAD_L4_LEN;
-        else if (d_udp && d_udpbad) dr = `RG_DROP_BAD_L4_LEN;
-        else if (d_verify && d_trailer) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_TRAILER)};
-        else if (d_verify && d_csumbad) dr = `RG_DROP_BAD_L4_CSUM;
-        else if (d_icmp && !d_ireq && !d_irep && d_ierr) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_ICMP_ERROR)};
-        else if (d_icmp && !d_ireq && !d_irep) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_ICMP_OTHER)};
-        else if (d_tcp && d_tcpctrl) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_TCP_CTRL)};
+        if (e_e[0]) dr = `RG_DROP_RUNT;
+        else if (e_e[1]) dr = `RG_DROP_NOT_MINE;
+        else if (e_e[2]) dr = `RG_DROP_RUNT;
+        else if (e_e[3]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_NOT_IPV4)};
+        else if (e_e[4]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_L2_BCAST)};
+        else if (e_o[0]) dr = `RG_DROP_RUNT;
+        else if (e_o[1]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
+        else if (e_o[2]) dr = `RG_DROP_BAD_IP_VER;
+        else if (e_o[3]) dr = `RG_DROP_BAD_IP_HDR;
+        else if (e_o[4]) dr = `RG_DROP_RUNT;
+        else if (e_o[5]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
+        else if (e_o[6]) dr = `RG_DROP_BAD_IP_HDR;
+        else if (e_o[7]) dr = `RG_DROP_BAD_IP_LEN;
+        else if (e_o[8]) dr = `RG_DROP_BAD_IP_CSUM;
+        else if (e_o[9]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_FRAG)};
+        else if (e_i[0]) dr = `RG_DROP_BAD_IP_LEN;
+        else if (e_i[1]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
+        else if (e_i[2]) dr = `RG_DROP_BAD_IP_VER;
+        else if (e_i[3]) dr = `RG_DROP_BAD_IP_HDR;
+        else if (e_i[4]) dr = `RG_DROP_BAD_IP_LEN;
+        else if (e_i[5]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
+        else if (e_i[6]) dr = `RG_DROP_BAD_IP_HDR;
+        else if (e_i[7]) dr = `RG_DROP_BAD_IP_LEN;
+        else if (e_i[8]) dr = `RG_DROP_BAD_IP_CSUM;
+        else if (e_i[9]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_FRAG)};
+        else if (e_i[10]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_PROTO)};
+        else if (!e_known) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_PROTO)};
+        else if (e_l4a) dr = `RG_DROP_BAD_L4_LEN;
+        else if (e_l4b) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
+        else if (e_tcp && e_tcpbad) dr = `RG_DROP_BAD_L4_LEN;
+        else if (e_udp && e_udpbad) dr = `RG_DROP_BAD_L4_LEN;
+        else if (e_verify && e_trailer) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_TRAILER)};
+        else if (e_verify && e_csumbad) dr = `RG_DROP_BAD_L4_CSUM;
+        else if (e_icmp && !e_ireq && !e_irep && e_ierr) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_ICMP_ERROR)};
+        else if (e_icmp && !e_ireq && !e_irep) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_ICMP_OTHER)};
+        else if (e_tcp && e_tcpctrl) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_TCP_CTRL)};
         else {dec, dv, dr} = {1'b0, V_DROP, 5'd0};
     end
 
@@ -369,20 +409,43 @@ module rg_fp_parse (
         k[8*`RG_KEY_FLAGS_OFF+:8] = d_tunnel ? 8'(`RG_KEY_TUNNEL) : 8'd0;
     end
 
+    reg [8*`RG_FLOW_KEY_BYTES-1:0] e_key;
+    reg e_tunnel;
+    reg [6:0] e_l3;
+    reg [5:0] e_ihl;
+    reg [7:0] e_proto, e_ttl, e_win;
+    reg [15:0] e_iplen;
+    reg [31:0] e_osrc;
+    reg [159:0] e_l4h, e_th;
+    always @(posedge clk) begin
+        e_key <= k;
+        e_tunnel <= d_tunnel;
+        e_l3 <= d_l3t;
+        e_ihl <= d_ihlt;
+        e_proto <= d_proto;
+        e_iplen <= be16(d_th, 2);
+        e_ttl <= d_th[8*8+:8];
+        e_osrc <= d_osrc;
+        e_l4h <= d_l4h;
+        e_th <= d_th;
+        e_win <= d_win;
+    end
+
     always @(posedge clk) begin
         decided <= dec;
         verdict <= dv;
         reason <= dr;
-        key <= k;
-        tunnel <= d_tunnel;
-        l3 <= d_l3t;
-        ihl <= d_ihlt;
-        proto <= d_proto;
-        ip_len <= be16(d_th, 2);
-        ttl <= d_th[8*8+:8];
-        icmp_request <= d_ireq;
-        outer_src <= d_osrc;
-        l4h <= d_l4h;
-        win <= d_win;
+        key <= e_key;
+        tunnel <= e_tunnel;
+        l3 <= e_l3;
+        ihl <= e_ihl;
+        proto <= e_proto;
+        ip_len <= e_iplen;
+        ttl <= e_ttl;
+        icmp_request <= e_ireq;
+        outer_src <= e_osrc;
+        l4h <= e_l4h;
+        th <= e_th;
+        win <= e_win;
     end
 endmodule

@@ -24,6 +24,7 @@ module rg_fp_rewrite (
     input wire [15:0] ip_len,
     input wire [7:0] win,
     input wire [159:0] l4h,              // first 20 bytes of the L4 header
+    input wire [159:0] th,               // first 20 bytes of the translated header
     input wire [31:0] new_src,           // memory order
     input wire [31:0] new_dst,
     input wire [15:0] new_sport,
@@ -68,8 +69,9 @@ module rg_fp_rewrite (
 
     // ---------------- stage R: rewrite in place ----------------
     wire [8*WB-1:0] ipw = w >> {l3, 3'b000};
-    wire [15:0] hc = get16(ipw[159:0], 10);
-    wire [15:0] ttlw = get16(ipw[159:0], 8);  // TTL, protocol
+    // header fields come from the parser's copy, in parallel with the shift
+    wire [15:0] hc = get16(th, 10);
+    wire [15:0] ttlw = get16(th, 8);  // TTL, protocol
     wire [15:0] ttlw_new = ttlw - 16'h0100;
     wire [15:0] c1 = cadd(~hc, d3);
     wire [15:0] c2 = dec_ttl ? cadd(cadd(c1, ~ttlw), ttlw_new) : c1;
@@ -106,8 +108,8 @@ module rg_fp_rewrite (
 
     // the encapsulating header (design.md step 12), checksum computed
     wire [15:0] e_len = ip_len + 16'd20;
-    wire [15:0] e_frag = ipw[8*6+6] ? 16'h4000 : 16'h0000;  // DF of the inner packet
-    wire [23:0] e_sum = {8'b0, 8'h45, ipw[8*1+:8]} + {8'b0, e_len} +
+    wire [15:0] e_frag = th[8*6+6] ? 16'h4000 : 16'h0000;  // DF of the inner packet
+    wire [23:0] e_sum = {8'b0, 8'h45, th[8*1+:8]} + {8'b0, e_len} +
         {8'b0, e_frag} + {8'b0, ENCAP_TTL, P_IPIP} + {8'b0, tunnel_src[31:16]} +
         {8'b0, tunnel_src[15:0]} + {8'b0, get16({128'b0, tun_addr}, 0)} +
         {8'b0, get16({128'b0, tun_addr}, 2)};
@@ -115,12 +117,15 @@ module rg_fp_rewrite (
     wire [15:0] e_fold = e_f1[15:0] + {15'b0, e_f1[16]};
     wire [159:0] ehdr = {tun_addr, tunnel_src[7:0], tunnel_src[15:8], tunnel_src[23:16],
         tunnel_src[31:24], swap16(~e_fold), P_IPIP, ENCAP_TTL, swap16(e_frag), 16'h0000,
-        swap16(e_len), ipw[8*1+:8], 8'h45};
+        swap16(e_len), th[8*1+:8], 8'h45};
 
     reg [8*WB-1:0] r_ipn;
     reg [159:0] r_ehdr;
     reg r_encap;
+    // the adjacency's port byte is not part of the L2 header
+    /* verilator lint_off UNUSEDSIGNAL */
     reg [8*`RG_ADJ_BYTES-1:0] r_adj;
+    /* verilator lint_on UNUSEDSIGNAL */
     reg [7:0] r_tail;  // window bytes from the translated header on
     always @(posedge clk) begin
         r_ipn <= ipn;

@@ -26,7 +26,10 @@ module rg_fp_session #(
     // stage S: packet
     input wire lookup,           // packet needs a lookup (valid, not decided)
     input wire cand,             // the index found a slot
+    // valid bit and tag of the slot were checked by the index
+    /* verilator lint_off UNUSEDSIGNAL */
     input wire [63:0] slot,      // that slot
+    /* verilator lint_on UNUSEDSIGNAL */
     input wire [8*`RG_FLOW_KEY_BYTES-1:0] key,
     input wire tunnel,           // key flagged TUNNEL
     input wire [31:0] outer_src, // outermost source address (memory order)
@@ -103,7 +106,9 @@ module rg_fp_session #(
     end
 
     wire [7:0] sflags = byte_at(body, `RG_SESS_FLAGS_OFF);
-    wire [7:0] sides = byte_at(body, `RG_SESS_SIDES_OFF);
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [7:0] sides = byte_at(body, `RG_SESS_SIDES_OFF);  // bits 7:4 unused by the contract
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [7:0] ops = byte_at(body, `RG_SESS_OPS_OFF);
     // the session's key for the slot's direction
     reg [8*`RG_FLOW_KEY_BYTES-1:0] skey;

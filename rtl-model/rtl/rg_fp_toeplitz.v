@@ -19,7 +19,10 @@
 
 module rg_fp_toeplitz (
     input wire clk,
+    // the key's last byte is always zero and is not hashed
+    /* verilator lint_off UNUSEDSIGNAL */
     input wire [8*`RG_FLOW_KEY_BYTES-1:0] key,
+    /* verilator lint_on UNUSEDSIGNAL */
     input wire [8*`RG_HASH_SECRET_BYTES-1:0] secret,
     output reg [31:0] h0,
     output reg [31:0] h1,
@@ -33,7 +36,10 @@ module rg_fp_toeplitz (
     // Key and secret as MSB-first bit strings: byte 0 on top, so bit i of
     // the string (counted from the top) is bit i of the definition.
     reg [KBITS-1:0] kb;
+    // the last secret bits are beyond key bits + output bits
+    /* verilator lint_off UNUSEDSIGNAL */
     reg [8*SB-1:0] sb;
+    /* verilator lint_on UNUSEDSIGNAL */
     integer n;
     always @(*) begin
         for (n = 0; n < KB; n = n + 1) kb[KBITS-8-8*n+:8] = key[8*n+:8];

@@ -4,6 +4,7 @@
 // hash, index, session, adjacency, statistics, rewrite and counters, bit
 // for bit what the soft fast path (firmware/fastpath/) does.
 //
+// Interfaces:
 // Descriptor in (AXI4-Stream-like): every beat is one whole descriptor —
 // the first RG_FP_WIN_IN bytes of a frame on s_tdata (byte i at bits
 // 8i+7..8i), s_tkeep marks the bytes present (bytes without keep are
@@ -26,11 +27,12 @@
 // low; s_tready does not depend on m_tready combinationally.
 //
 // Pipeline (stage = clock after acceptance; see docs/design.md "RTL"):
-//   1 input register      5 hash          8 session body    12 stats RMW,
-//   1-4 parse (4 stages)  6 index RAM     10 adjacency         rewrite
-//                         7 scan          11 checks         14 result ->
-//                                                              FIFO
-// Latency: LATENCY (15) clocks from the accepting clock to m_tvalid with an
+//   1     input register, parse A   7-8   index RAM, scan
+//   2-5   parse B..E                9-10  session body, verify, action
+//   6     hash                      11-12 adjacency, forwarding checks
+//                                   13-14 statistics RMW, rewrite
+//                                   15    result -> FIFO, counters
+// Latency: LATENCY (16) clocks from the accepting clock to m_tvalid with an
 // empty FIFO; throughput one descriptor per clock, except one bubble per
 // table command.
 `default_nettype none
@@ -45,8 +47,8 @@ module rg_fp_top #(
     parameter integer EXC_FIFO_LOG2 = 4,  // exception queue depth, log2
     parameter [31:0] ID_NEXT = `RG_CTRL_BASE, // NEXT of the ID block: the card's control block
     parameter [31:0] RTL_VERSION = 32'h00010000, // 1.0.0
-    parameter [63:0] FEATURES = `RG_FEAT_NAPT | `RG_FEAT_HAIRPIN | `RG_FEAT_TWICE_NAT |
-        `RG_FEAT_IPIP | `RG_FEAT_SPI | `RG_FEAT_HOST_PORT, // what the fast path translates
+    parameter [63:0] FEATURES = `RG_FEAT_NAPT | `RG_FEAT_HAIRPIN | // RG_FEAT_* the fast path translates
+        `RG_FEAT_TWICE_NAT | `RG_FEAT_IPIP | `RG_FEAT_SPI | `RG_FEAT_HOST_PORT,
     parameter [31:0] SERIAL = 32'd0       // card serial number
 ) (
     input wire clk,
@@ -56,8 +58,13 @@ module rg_fp_top #(
     output wire s_tready,
     input wire [8*`RG_FP_WIN_IN-1:0] s_tdata,
     input wire [`RG_FP_WIN_IN-1:0] s_tkeep,
+    // tlast: every beat is a whole descriptor, so it carries no information;
+    // tuser: the reserved half-word and the unused bits of port and flags
+    // are ignored, as the C model ignores them
+    /* verilator lint_off UNUSEDSIGNAL */
     input wire s_tlast,
     input wire [8*`RG_FP_IN_META_BYTES-1:0] s_tuser,
+    /* verilator lint_on UNUSEDSIGNAL */
     input wire [TAG_W-1:0] s_ttag,
     // results out
     output wire m_tvalid,
@@ -91,8 +98,8 @@ module rg_fp_top #(
     localparam integer AAW = $clog2(ADJACENCIES);
     localparam integer STW = 8 * (`RG_SESSION_BYTES - `RG_SESSION_BODY_BYTES);
     // stage numbers
-    localparam integer S_IN = 1, S_HASH = 5, S_INDEX = 6, S_SESS = 8, S_ADJ = 10, S_RW = 12, S_OUT = 14;
-    localparam integer LATENCY = S_OUT + 1;
+    localparam integer S_IN = 1, S_HASH = 6, S_INDEX = 7, S_SESS = 9, S_ADJ = 11, S_RW = 13, S_OUT = 15;
+    localparam integer LATENCY = S_OUT + 1;  // clocks from acceptance to m_tvalid
 
     // ---------------- backbone: what travels with every slot ----------------
     reg v[S_IN:S_OUT];  // a descriptor is in this stage
@@ -111,7 +118,7 @@ module rg_fp_top #(
     reg tbank[S_IN:S_OUT];
     reg [1:0] tslot[S_IN:S_OUT];
 
-    wire tok_issue, tok_clear, tok_bank, busy;
+    wire tok_issue, tok_clear, tok_bank;
     wire [2:0] tok_cmd;
     wire [31:0] tok_index;
     wire [1:0] tok_slot;
@@ -173,7 +180,7 @@ module rg_fp_top #(
 
     always @(posedge clk) begin
         if (rst) outstanding <= 0;
-        else outstanding <= outstanding + (accept ? 1'b1 : 1'b0) - (release_ ? 1'b1 : 1'b0);
+        else outstanding <= outstanding + {{OUT_FIFO_LOG2{1'b0}}, accept} - {{OUT_FIFO_LOG2{1'b0}}, release_};
     end
 
     // ---------------- configuration ----------------
@@ -183,7 +190,7 @@ module rg_fp_top #(
     wire [31:0] tunnel_src;
     wire [8*`RG_HASH_SECRET_BYTES-1:0] secret;
 
-    // ---------------- stages 1-5: parse ----------------
+    // ---------------- stages 1-6: parse ----------------
     wire p_dec, p_tunnel, p_icmpreq;
     wire [1:0] p_verdict;
     wire [4:0] p_reason;
@@ -193,7 +200,7 @@ module rg_fp_top #(
     wire [7:0] p_proto, p_ttl, p_win;
     wire [15:0] p_iplen;
     wire [31:0] p_osrc;
-    wire [159:0] p_l4h;
+    wire [159:0] p_l4h, p_th;
     rg_fp_parse u_parse (
         .clk         (clk),
         .w_a         (w[S_IN]),
@@ -218,24 +225,28 @@ module rg_fp_top #(
         .icmp_request(p_icmpreq),
         .outer_src   (p_osrc),
         .l4h         (p_l4h),
+        .th          (p_th),
         .win         (p_win)
     );
 
-    // parse results travel from stage 5 to the stages that use them
-    localparam integer PW = 1 + 2 + 5 + 1 + 7 + 6 + 8 + 16 + 8 + 1 + 8 + 160;
+    // parse results travel from stage S_HASH to the stages that use them
+    localparam integer PW = 1 + 2 + 5 + 1 + 7 + 6 + 8 + 16 + 8 + 1 + 8 + 160 + 160;
     // field positions (msb) in a pq entry
     localparam integer PQ_DEC = PW - 1, PQ_V = PW - 2, PQ_R = PW - 4, PQ_TUN = PW - 9, PQ_L3 = PW - 10,
         PQ_IHL = PW - 17, PQ_PROTO = PW - 23, PQ_IPLEN = PW - 31, PQ_TTL = PW - 47, PQ_ICMP = PW - 55,
         PQ_WIN = PW - 56;
     wire [PW-1:0] pq5 = {p_dec, p_verdict, p_reason, p_tunnel, p_l3, p_ihl, p_proto, p_iplen, p_ttl,
-        p_icmpreq, p_win, p_l4h};
-    reg [PW-1:0] pq[S_HASH+1:S_OUT];
+        p_icmpreq, p_win, p_l4h, p_th};
+    reg [PW-1:0] pq[S_HASH+1:S_RW];
+    reg [7:0] win_q13, win_q14;  // the window length is needed once more at stage 14
     // key and outer source are needed at stage S_SESS only
     reg [8*`RG_FLOW_KEY_BYTES-1:0] key_q[S_HASH+1:S_SESS];
     reg [31:0] osrc_q[S_HASH+1:S_SESS];
     always @(posedge clk) begin
         pq[S_HASH+1] <= pq5;
-        for (k = S_HASH + 2; k <= S_OUT; k = k + 1) pq[k] <= pq[k-1];
+        for (k = S_HASH + 2; k <= S_RW; k = k + 1) pq[k] <= pq[k-1];
+        win_q13 <= pq[S_RW][PQ_WIN-:8];
+        win_q14 <= win_q13;
         key_q[S_HASH+1] <= p_key;
         osrc_q[S_HASH+1] <= p_osrc;
         for (k = S_HASH + 2; k <= S_SESS; k = k + 1) begin
@@ -244,7 +255,7 @@ module rg_fp_top #(
         end
     end
 
-    // ---------------- stage 5: hash ----------------
+    // ---------------- stage 6: hash ----------------
     wire [31:0] h0, h1, h2;
     rg_fp_toeplitz u_hash (
         .clk   (clk),
@@ -269,7 +280,7 @@ module rg_fp_top #(
     wire t_stats = tok_for(tk[S_RW], tclr[S_RW], tcmd[S_RW], tidx[S_RW], SESSIONS,
         `RG_TBL_WRITE_SESSION, `RG_TBL_READ_SESSION);
 
-    // ---------------- stages 6-7: index ----------------
+    // ---------------- stages 7-8: index ----------------
     wire i_cand;
     wire [63:0] i_slot, i_tslot;
     rg_fp_index #(
@@ -291,7 +302,7 @@ module rg_fp_top #(
         .tok_slot   (i_tslot)
     );
 
-    // ---------------- stages 8-9: session ----------------
+    // ---------------- stages 9-10: session ----------------
     wire s_hit, s_dir, s_dec, s_exec, s_fwd, s_encap, s_decttl;
     wire [29:0] s_idx;
     wire [1:0] s_verdict;
@@ -339,7 +350,7 @@ module rg_fp_top #(
         .tok_rbody(s_tbody)
     );
 
-    // decision after the session (stage 10)
+    // decision after the session (stage S_ADJ)
     wire [PW-1:0] pe10 = pq[S_ADJ];
     wire pdec10 = pe10[PQ_DEC];
     wire m10_dec = pdec10 || s_dec;
@@ -348,7 +359,7 @@ module rg_fp_top #(
     wire m10_hit = !pdec10 && s_hit;
     wire m10_exec = !pdec10 && s_exec;
 
-    // ---------------- stages 10-11: adjacency ----------------
+    // ---------------- stages 11-12: adjacency ----------------
     wire a_ok;
     wire [4:0] a_reason;
     wire [1:0] a_port;
@@ -375,7 +386,7 @@ module rg_fp_top #(
         .tok_radj (a_tadj)
     );
 
-    // session outputs carried to stage 12
+    // session outputs carried to stage S_RW
     reg m11_dec, m12_dec, m11_hit, m12_hit, m11_exec, m12_exec;
     reg [1:0] m11_v, m12_v;
     reg [4:0] m11_r, m12_r;
@@ -392,13 +403,13 @@ module rg_fp_top #(
         {src12, dst12, tun12, sport12, dport12, d3_12, d4_12} <= {src11, dst11, tun11, sport11, dport11, d3_11, d4_11};
     end
 
-    // final decision (stage 12)
+    // final decision (stage S_RW)
     wire fwd12 = !m12_dec && a_ok;
     wire [1:0] v12 = m12_dec ? m12_v : (a_ok ? 2'(`RG_VERDICT_FORWARD) : 2'(`RG_VERDICT_PUNT));
     wire [4:0] r12 = m12_dec ? m12_r : (a_ok ? 5'd0 : a_reason);
     wire exec12 = v[S_RW] && (m12_exec || fwd12);
 
-    // ---------------- stages 12-13: statistics ----------------
+    // ---------------- stages 13-14: statistics ----------------
     wire [STW-1:0] t_rstats;
     rg_fp_stats #(
         .SESSIONS(SESSIONS),
@@ -417,7 +428,7 @@ module rg_fp_top #(
         .tok_rstats(t_rstats)
     );
 
-    // ---------------- stages 12-13: rewrite ----------------
+    // ---------------- stages 13-14: rewrite ----------------
     wire [PW-1:0] pe12 = pq[S_RW];
     wire [8*`RG_FP_WIN_OUT-1:0] rw_out;
     wire [7:0] rw_len;
@@ -430,7 +441,8 @@ module rg_fp_top #(
         .icmp_request(pe12[PQ_ICMP]),
         .ip_len      (pe12[PQ_IPLEN-:16]),
         .win         (pe12[PQ_WIN-:8]),
-        .l4h         (pe12[159:0]),
+        .l4h         (pe12[319:160]),
+        .th          (pe12[159:0]),
         .new_src     (src12),
         .new_dst     (dst12),
         .new_sport   (sport12),
@@ -446,7 +458,7 @@ module rg_fp_top #(
         .hdr_len     (rw_len)
     );
 
-    // decision, hit and egress carried to stage 14
+    // decision, hit and egress carried to stage S_OUT
     reg [1:0] v13, v14;
     reg [4:0] r13, r14;
     reg hit13, hit14, exec13, exec14, dir13, dir14;
@@ -457,9 +469,8 @@ module rg_fp_top #(
         {v14, r14, hit14, exec14, dir14, idx14, eport14} <= {v13, r13, hit13, exec13, dir13, idx13, eport13};
     end
 
-    // ---------------- stage 14: result ----------------
-    wire [PW-1:0] pe14 = pq[S_OUT];
-    wire [7:0] win14 = pe14[PQ_WIN-:8];
+    // ---------------- stage 15: result ----------------
+    wire [7:0] win14 = win_q14;
     wire fwd14 = v14 == `RG_VERDICT_FORWARD;
     // a punt of a re-injected packet must not loop
     wire forced = v14 == `RG_VERDICT_PUNT && force_[S_OUT];
@@ -496,9 +507,14 @@ module rg_fp_top #(
     // ---------------- result FIFO, exception queue ----------------
     localparam integer RW_ = TAG_W + 2 + 16 + 8 * `RG_FP_OUT_META_BYTES + 8 * `RG_FP_WIN_OUT;
     wire [RW_-1:0] head;
-    wire r_empty, r_full, e_empty, e_full;
+    wire r_empty, e_empty, e_full;
+    // the credit counter keeps the result FIFO from overflowing and the
+    // exception FIFO is throttled by e_full: fill levels are not needed
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire r_full;
     wire [OUT_FIFO_LOG2:0] r_count;
     wire [EXC_FIFO_LOG2:0] e_count;
+    /* verilator lint_on UNUSEDSIGNAL */
     rg_fifo #(
         .W         (RW_),
         .DEPTH_LOG2(OUT_FIFO_LOG2)
@@ -551,7 +567,7 @@ module rg_fp_top #(
         .BUCKETS_LOG2(BUCKETS_LOG2),
         .SESSIONS    (SESSIONS),
         .ADJACENCIES (ADJACENCIES),
-        .DRAIN       (S_OUT + 1),
+        .DRAIN       (LATENCY),
         .ID_NEXT     (ID_NEXT),
         .RTL_VERSION (RTL_VERSION),
         .FEATURES    (FEATURES),
@@ -588,7 +604,6 @@ module rg_fp_top #(
         .tok_cap_adj (tk[S_RW]),
         .tok_adj_q   (a_tadj),
         .tok_done    (tk[S_OUT]),
-        .tok_stats_q (t_rstats),
-        .busy        (busy)
+        .tok_stats_q (t_rstats)
     );
 endmodule

@@ -23,10 +23,11 @@ extern "C" {
 #include "realmgate/regmap.h"
 }
 
-namespace {
+namespace
+{
 
 constexpr unsigned kExcKeep = 4096;
-constexpr unsigned kLatency = 15; // rg_fp_top LATENCY
+constexpr unsigned kLatency = 16; // rg_fp_top LATENCY
 
 struct Desc {
 	std::vector<uint8_t> frame;
@@ -45,7 +46,9 @@ struct Result {
 template <typename T> struct Ring {
 	std::vector<T> v;
 	size_t head = 0, count = 0;
-	Ring() : v(64) {}
+	Ring() : v(64)
+	{
+	}
 	T &push()
 	{
 		if (count == v.size()) {
@@ -57,14 +60,23 @@ template <typename T> struct Ring {
 		}
 		return v[(head + count++) % v.size()];
 	}
-	T &front() { return v[head]; }
-	T &at(size_t i) { return v[(head + i) % v.size()]; }
+	T &front()
+	{
+		return v[head];
+	}
+	T &at(size_t i)
+	{
+		return v[(head + i) % v.size()];
+	}
 	void pop()
 	{
 		head = (head + 1) % v.size();
 		count--;
 	}
-	void clear() { head = count = 0; }
+	void clear()
+	{
+		head = count = 0;
+	}
 };
 
 uint64_t xorshift(uint64_t &s)
@@ -85,7 +97,7 @@ struct rg_rtl {
 	Ring<Desc> inflight; // accepted, result pending
 	Ring<Result> results;
 	Ring<rg_rtl_exception> exceptions;
-	Result last;         // the result handed out by the latest pull
+	Result last; // the result handed out by the latest pull
 	bool head_loaded = false;
 	uint32_t next_tag = 0;
 	uint64_t cycles = 0, accepted = 0, nresults = 0, tokens = 0, last_token_at = 0;
@@ -96,8 +108,9 @@ struct rg_rtl {
 	void load_head()
 	{
 		Desc &d = queued.front();
-		uint8_t win[RG_FP_WIN_IN] = {0};
-		uint32_t n = d.frame.size() < RG_FP_WIN_IN ? (uint32_t)d.frame.size() : RG_FP_WIN_IN;
+		uint8_t win[RG_FP_WIN_IN] = { 0 };
+		uint32_t n =
+			d.frame.size() < RG_FP_WIN_IN ? (uint32_t)d.frame.size() : RG_FP_WIN_IN;
 		memcpy(win, d.frame.data(), n);
 		for (unsigned i = 0; i < RG_FP_WIN_IN / 4; i++) {
 			uint32_t w;

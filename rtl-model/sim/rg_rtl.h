@@ -91,13 +91,13 @@ void rg_rtl_set_traffic(struct rg_rtl *sim, unsigned idle_pct, unsigned out_stal
 			unsigned exc_stall_pct, uint64_t seed);
 
 struct rg_rtl_counts {
-	uint64_t cycles;   /* clocks since create */
-	uint64_t accepted; /* descriptors the pipeline took */
-	uint64_t results;  /* results it returned */
-	uint64_t tokens;   /* table command tokens issued (incl. reset sweep) */
-	uint64_t last_token_at; /* descriptors accepted before the latest token */
+	uint64_t cycles;	  /* clocks since create */
+	uint64_t accepted;	  /* descriptors the pipeline took */
+	uint64_t results;	  /* results it returned */
+	uint64_t tokens;	  /* table command tokens issued (incl. reset sweep) */
+	uint64_t last_token_at;	  /* descriptors accepted before the latest token */
 	uint64_t exceptions_lost; /* exception records beyond the kept 4096 */
-	uint64_t pending;  /* frames pushed and not yet pulled */
+	uint64_t pending;	  /* frames pushed and not yet pulled */
 };
 void rg_rtl_counts(const struct rg_rtl *sim, struct rg_rtl_counts *c);
 uint64_t rg_rtl_cycles(const struct rg_rtl *sim);

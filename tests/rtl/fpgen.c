@@ -67,7 +67,8 @@ struct fpgen *fpgen_new(uint64_t seed, const struct rg_fpdev *geo, const struct 
 	g->sess = calloc(g->n_sessions, sizeof(*g->sess));
 	g->live = calloc(g->n_sessions, 1);
 	g->list = calloc(g->n_sessions, sizeof(*g->list));
-	g->slots = calloc((size_t)RG_INDEX_BANKS << g->buckets_log2, RG_BUCKET_SLOTS * sizeof(uint64_t));
+	g->slots = calloc((size_t)RG_INDEX_BANKS << g->buckets_log2,
+			  RG_BUCKET_SLOTS * sizeof(uint64_t));
 	if (!g->tz || !g->sess || !g->live || !g->list || !g->slots) {
 		fpgen_free(g);
 		return NULL;
@@ -166,7 +167,8 @@ static void random_session(struct fpgen *g, struct rg_session *s)
 	s->in_addr = rg_be32_field(in_addr(g));
 	s->out_addr = rg_be32_field(pct(g, 10) ? in_addr(g) : out_addr(g));
 	s->rem_addr = rg_be32_field(rem_addr(g));
-	s->rem_xaddr = pct(g, 85) ? s->rem_addr : rg_be32_field(pct(g, 50) ? out_addr(g) : rem_addr(g));
+	s->rem_xaddr =
+		pct(g, 85) ? s->rem_addr : rg_be32_field(pct(g, 50) ? out_addr(g) : rem_addr(g));
 	uint16_t ip = port_no(g), op = pct(g, 30) ? ip : port_no(g), rp = port_no(g);
 	uint16_t rxp = pct(g, 85) ? rp : port_no(g);
 	if (s->proto == 1) {
@@ -232,8 +234,9 @@ static int place(struct fpgen *g, struct rg_fpdev *const *devs, unsigned ndev, u
 				uint64_t v = *slot_at(g, b, h[dir][b] & mask, s);
 				if ((v >> 63) && (uint32_t)v == h[dir][2])
 					return 1; /* would shadow or be shadowed */
-				if (!(v >> 63) && !found && !(dir == 1 && pbk[0] == b &&
-							       pb[0] == (h[dir][b] & mask) && ps[0] == s)) {
+				if (!(v >> 63) && !found &&
+				    !(dir == 1 && pbk[0] == b && pb[0] == (h[dir][b] & mask) &&
+				      ps[0] == s)) {
 					found = 1;
 					pbk[dir] = b;
 					pb[dir] = h[dir][b] & mask;
@@ -272,7 +275,8 @@ static int install(struct fpgen *g, struct rg_fpdev *const *devs, unsigned ndev,
 	return 0; /* left unindexed: its packets miss */
 }
 
-static int remove_session(struct fpgen *g, struct rg_fpdev *const *devs, unsigned ndev, uint32_t idx)
+static int remove_session(struct fpgen *g, struct rg_fpdev *const *devs, unsigned ndev,
+			  uint32_t idx)
 {
 	uint32_t nb = 1u << g->buckets_log2;
 	for (unsigned b = 0; b < 2; b++)
@@ -330,7 +334,8 @@ int fpgen_program(struct fpgen *g, struct rg_fpdev *const *devs, unsigned ndev)
 			op->write_reg(c, RG_FP_HASH_SECRET + 4 * w, rg_get_le32(g->secret + 4 * w));
 		for (unsigned p = 0; p < RG_PORT_COUNT; p++) {
 			op->write_reg(c, RG_FP_PORT_MAC_LO(p), rg_get_le32(g->mac[p]));
-			op->write_reg(c, RG_FP_PORT_MAC_HI(p), g->mac[p][4] | (uint32_t)g->mac[p][5] << 8);
+			op->write_reg(c, RG_FP_PORT_MAC_HI(p),
+				      g->mac[p][4] | (uint32_t)g->mac[p][5] << 8);
 			op->write_reg(c, RG_FP_PORT_MTU(p), mtu[p]);
 			op->write_reg(c, RG_FP_PORT_FLAGS(p), flags[p]);
 		}
@@ -480,19 +485,47 @@ void fpgen_packet(struct fpgen *g, struct fpgen_pkt *p)
 	/* faults that pktbuild expresses */
 	unsigned fault = pct(g, g->o.fault_pct) ? 1 + rnd(g, 24) : 0;
 	switch (fault) {
-	case 1: s.bad_ip_csum = 1; break;
-	case 2: s.bad_l4_csum = 1; break;
-	case 3: s.frag = (uint16_t)(pct(g, 50) ? 0x2000 : rnd(g, 0x10000)); break;
-	case 4: s.ip_opt_len = (uint8_t)(4 * (1 + rnd(g, 10))); break;
-	case 5: s.ttl = (uint8_t)rnd(g, 3); if (!s.ttl) s.ttl = 0; break;
-	case 6: s.tcp_flags = (uint8_t)fpgen_rand(g); break;
-	case 7: s.icmp_type = (uint8_t)rnd(g, 20); break;
-	case 8: s.udp_no_csum = 1; break;
-	case 9: memset(s.dmac, 0xff, 6); break;
-	case 10: s.dmac[0] = 0x01; break;
-	case 11: s.dmac[5] ^= 1; break;
-	case 12: flags = RG_FPIN_FORCE; s.tcp_flags = 0x12; break;
-	default: break;
+	case 1:
+		s.bad_ip_csum = 1;
+		break;
+	case 2:
+		s.bad_l4_csum = 1;
+		break;
+	case 3:
+		s.frag = (uint16_t)(pct(g, 50) ? 0x2000 : rnd(g, 0x10000));
+		break;
+	case 4:
+		s.ip_opt_len = (uint8_t)(4 * (1 + rnd(g, 10)));
+		break;
+	case 5:
+		s.ttl = (uint8_t)rnd(g, 3);
+		if (!s.ttl)
+			s.ttl = 0;
+		break;
+	case 6:
+		s.tcp_flags = (uint8_t)fpgen_rand(g);
+		break;
+	case 7:
+		s.icmp_type = (uint8_t)rnd(g, 20);
+		break;
+	case 8:
+		s.udp_no_csum = 1;
+		break;
+	case 9:
+		memset(s.dmac, 0xff, 6);
+		break;
+	case 10:
+		s.dmac[0] = 0x01;
+		break;
+	case 11:
+		s.dmac[5] ^= 1;
+		break;
+	case 12:
+		flags = RG_FPIN_FORCE;
+		s.tcp_flags = 0x12;
+		break;
+	default:
+		break;
 	}
 	uint32_t n = pkt_build(&s, p->frame, sizeof(p->frame));
 	if (!n) { /* too big: send a minimal frame */
@@ -505,17 +538,28 @@ void fpgen_packet(struct fpgen *g, struct fpgen_pkt *p)
 		if (!pkt_parse(p->frame, n, &v)) {
 			p->frame[v.l3 + 8] = 0;
 			rg_put_be16(p->frame + v.l3 + 10, 0);
-			rg_put_be16(p->frame + v.l3 + 10, pkt_csum(p->frame + v.l3, v.l4 - v.l3, 0));
+			rg_put_be16(p->frame + v.l3 + 10,
+				    pkt_csum(p->frame + v.l3, v.l4 - v.l3, 0));
 		}
 	}
 	/* faults on the built frame */
 	switch (fault) {
-	case 13: force_l4_csum(p->frame, n, 0xffff); break;
-	case 14: force_l4_csum(p->frame, n, 0x0000); break;
-	case 15: force_ip_csum(p->frame, n, pct(g, 50) ? 0xffff : 0x0000); break;
-	case 16: n = rnd(g, n + 1); break;           /* truncated anywhere */
-	case 17: n = rnd(g, 60); break;              /* tiny / runt */
-	case 18: {                                   /* trailer after the IP packet */
+	case 13:
+		force_l4_csum(p->frame, n, 0xffff);
+		break;
+	case 14:
+		force_l4_csum(p->frame, n, 0x0000);
+		break;
+	case 15:
+		force_ip_csum(p->frame, n, pct(g, 50) ? 0xffff : 0x0000);
+		break;
+	case 16:
+		n = rnd(g, n + 1);
+		break; /* truncated anywhere */
+	case 17:
+		n = rnd(g, 60);
+		break; /* tiny / runt */
+	case 18: {     /* trailer after the IP packet */
 		uint32_t extra = 1 + rnd(g, 200);
 		if (n + extra <= sizeof(p->frame)) {
 			for (uint32_t i = 0; i < extra; i++)
@@ -524,7 +568,9 @@ void fpgen_packet(struct fpgen *g, struct fpgen_pkt *p)
 		}
 		break;
 	}
-	case 19: case 20: case 21: {                 /* corrupt header bytes */
+	case 19:
+	case 20:
+	case 21: { /* corrupt header bytes */
 		unsigned k = 1 + rnd(g, 3);
 		for (unsigned i = 0; i < k && n; i++)
 			p->frame[rnd(g, n < 100 ? n : 100)] = (uint8_t)fpgen_rand(g);

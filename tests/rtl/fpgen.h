@@ -21,12 +21,12 @@
 
 struct fpgen_opts {
 	uint32_t sessions;  /* sessions to install (<= device capacity) */
-	uint32_t adjs;      /* adjacencies to use */
+	uint32_t adjs;	    /* adjacencies to use */
 	unsigned fault_pct; /* packets with a random fault (else clean traffic) */
 	unsigned miss_pct;  /* packets that match no session */
 	unsigned min_len;   /* payload length range of clean packets */
 	unsigned max_len;
-	int bogus;          /* random deltas, bogus slots, odd actions */
+	int bogus; /* random deltas, bogus slots, odd actions */
 };
 
 struct fpgen;

@@ -85,10 +85,12 @@ static void compare_sessions(struct rtl_env *e, struct fpgen *g)
 		assert_int_equal(e->soft.ops->read_session(e->soft.ctx, idx[i], &a), 0);
 		assert_int_equal(e->rtl.ops->read_session(e->rtl.ctx, idx[i], &b), 0);
 		if (memcmp(&a, &b, sizeof(a)))
-			fail_msg("session %u: soft pkts %u/%u bytes %u/%u seen %u, rtl pkts %u/%u bytes "
+			fail_msg("session %u: soft pkts %u/%u bytes %u/%u seen %u, rtl pkts %u/%u "
+				 "bytes "
 				 "%u/%u seen %u",
-				 idx[i], a.pkts_i2o, a.pkts_o2i, a.bytes_i2o, a.bytes_o2i, a.last_seen,
-				 b.pkts_i2o, b.pkts_o2i, b.bytes_i2o, b.bytes_o2i, b.last_seen);
+				 idx[i], a.pkts_i2o, a.pkts_o2i, a.bytes_i2o, a.bytes_o2i,
+				 a.last_seen, b.pkts_i2o, b.pkts_o2i, b.bytes_i2o, b.bytes_o2i,
+				 b.last_seen);
 	}
 }
 
@@ -130,12 +132,15 @@ static void run(uint64_t seed, uint64_t packets, const struct fpgen_opts *o, con
 			if (memcmp(&r.meta, &x->meta, sizeof(r.meta)) || r.len != x->len ||
 			    memcmp(r.frame, x->frame, x->len)) {
 				printf("# packet %llu (batch %llu #%u) port %u flags %u len %u\n",
-				       (unsigned long long)(done + got - 1), (unsigned long long)batch,
-				       got - 1, x->in.port, x->in.flags, x->in.len);
-				printf("# soft: verdict %u reason %u port %u hdr %u cons %u hit %08x len %u\n",
-				       x->meta.verdict, x->meta.reason, x->meta.port, x->meta.hdr_len,
-				       x->meta.consumed, x->meta.hit, x->len);
-				printf("# rtl:  verdict %u reason %u port %u hdr %u cons %u hit %08x len %u\n",
+				       (unsigned long long)(done + got - 1),
+				       (unsigned long long)batch, got - 1, x->in.port, x->in.flags,
+				       x->in.len);
+				printf("# soft: verdict %u reason %u port %u hdr %u cons %u hit "
+				       "%08x len %u\n",
+				       x->meta.verdict, x->meta.reason, x->meta.port,
+				       x->meta.hdr_len, x->meta.consumed, x->meta.hit, x->len);
+				printf("# rtl:  verdict %u reason %u port %u hdr %u cons %u hit "
+				       "%08x len %u\n",
 				       r.meta.verdict, r.meta.reason, r.meta.port, r.meta.hdr_len,
 				       r.meta.consumed, r.meta.hit, r.len);
 				hexdump("input", x->in.frame, x->in.len);
@@ -193,8 +198,13 @@ static uint64_t total(void)
 static void test_diff_traffic_full_rate(void **state)
 {
 	(void)state;
-	struct fpgen_opts o = { .sessions = 4000, .adjs = 64, .fault_pct = 10, .miss_pct = 10,
-				.min_len = 0, .max_len = 1460, .bogus = 0 };
+	struct fpgen_opts o = { .sessions = 4000,
+				.adjs = 64,
+				.fault_pct = 10,
+				.miss_pct = 10,
+				.min_len = 0,
+				.max_len = 1460,
+				.bogus = 0 };
 	struct phase ph[] = { { 0, 0, 0 } };
 	run(rtl_env_seed(), total() * 4 / 10, &o, ph, 1);
 }
@@ -204,8 +214,13 @@ static void test_diff_traffic_full_rate(void **state)
 static void test_diff_faults_backpressure(void **state)
 {
 	(void)state;
-	struct fpgen_opts o = { .sessions = 3000, .adjs = 40, .fault_pct = 60, .miss_pct = 15,
-				.min_len = 0, .max_len = 300, .bogus = 1 };
+	struct fpgen_opts o = { .sessions = 3000,
+				.adjs = 40,
+				.fault_pct = 60,
+				.miss_pct = 15,
+				.min_len = 0,
+				.max_len = 300,
+				.bogus = 1 };
 	struct phase ph[] = { { 0, 0, 0 }, { 20, 30, 50 }, { 5, 70, 0 }, { 50, 0, 90 } };
 	run(rtl_env_seed() + 1, total() * 6 / 10, &o, ph, 4);
 }
