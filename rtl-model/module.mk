@@ -37,7 +37,7 @@ $(BUILD)/$(1)/rtl/obj/V$(RTL_TOP).mk: $(RTL_SRCS) $(BUILD)/gen/rg_contract.vh
 
 $(BUILD)/$(1)/rtl/obj/V$(RTL_TOP)__ALL.a: $(BUILD)/$(1)/rtl/obj/V$(RTL_TOP).mk
 	@echo "  VMAKE   $$@"
-	$(Q)$(MAKE) --no-print-directory -s -C $$(@D) -f V$(RTL_TOP).mk $(RTL_MAKEFLAGS_$(1)) \
+	$(Q)$$(MAKE) --no-print-directory -s -C $$(@D) -f V$(RTL_TOP).mk $(RTL_MAKEFLAGS_$(1)) \
 		V$(RTL_TOP)__ALL.a $(RTL_VOBJS) >/dev/null
 
 $(call rtl_glue_objs,$(1)): $(BUILD)/$(1)/rtl/obj/V$(RTL_TOP).mk
@@ -71,3 +71,44 @@ $(foreach t,$(RTL_TESTS),$(eval $(t)_CXX := 1))
 verify-long: rtl-verify-long
 rtl-verify-long: $(BUILD)/host/test-bin/test_rtl_diff
 	RG_DIFF_PACKETS=10000000 CMOCKA_MESSAGE_OUTPUT=TAP $(BUILD)/host/test-bin/test_rtl_diff
+
+# Benchmark of the RTL (bench/bench_rtl.c): cycles per packet, latency,
+# simulation speed; prints the yosys figures of the synthesis suite.
+BENCHES += bench_rtl
+bench_rtl_SRCS := bench/bench_rtl.c
+bench_rtl_LIBS := rtltestlib rtlsim fwfast testlib
+bench_rtl_LDLIBS := $(RTLSIM_LDLIBS)
+bench_rtl_CXX := 1
+
+# Directed tests of single modules (tests/rtl/test_rtl_units.cpp) through a
+# small second model, the test bench top rtl-model/sim/units/rg_fp_units.v.
+RTL_UNITS_SRCS := rtl-model/sim/units/rg_fp_units.v $(RTL_SRCS)
+define rtl_units_rules
+$(BUILD)/$(1)/rtl/units/Vrg_fp_units.mk: $(RTL_UNITS_SRCS) $(BUILD)/gen/rg_contract.vh
+	@mkdir -p $$(@D)
+	@echo "  VERILATE $$(@D)"
+	$(Q)$(VERILATOR) --cc --top-module rg_fp_units -O3 --x-assign fast --x-initial fast \
+		-Wno-fatal -Wno-lint -Wno-style -I$(BUILD)/gen -Irtl-model/rtl -Mdir $$(@D) $(RTL_UNITS_SRCS)
+
+$(BUILD)/$(1)/rtl/units/Vrg_fp_units__ALL.a: $(BUILD)/$(1)/rtl/units/Vrg_fp_units.mk
+	@echo "  VMAKE   $$@"
+	$(Q)$$(MAKE) --no-print-directory -s -C $$(@D) -f Vrg_fp_units.mk $(RTL_MAKEFLAGS_$(1)) \
+		Vrg_fp_units__ALL.a verilated.o verilated_threads.o >/dev/null
+
+$(BUILD)/$(1)/lib/librtlunits.a: $(BUILD)/$(1)/rtl/units/Vrg_fp_units__ALL.a
+	@mkdir -p $$(@D)
+	@echo "  AR      $$@"
+	$(Q)rm -f $$@ && { echo "CREATE $$@"; echo "ADDLIB $$<"; \
+		echo "ADDMOD $(BUILD)/$(1)/rtl/units/verilated.o"; \
+		echo "ADDMOD $(BUILD)/$(1)/rtl/units/verilated_threads.o"; echo SAVE; echo END; } | $(AR) -M
+
+$(BUILD)/$(1)/tests/rtl/test_rtl_units.o: $(BUILD)/$(1)/rtl/units/Vrg_fp_units.mk
+$(BUILD)/$(1)/tests/rtl/test_rtl_units.o: EXTRA_CXXFLAGS += -isystem $(BUILD)/$(1)/rtl/units \
+	-isystem $(VERILATOR_INC) -isystem $(VERILATOR_INC)/vltstd
+endef
+$(foreach v,$(VARIANTS),$(eval $(call rtl_units_rules,$(v))))
+TESTS += test_rtl_units
+test_rtl_units_SRCS := tests/rtl/test_rtl_units.cpp
+test_rtl_units_LIBS := rtlunits fwfast
+test_rtl_units_LDLIBS := -lcmocka -pthread
+test_rtl_units_CXX := 1

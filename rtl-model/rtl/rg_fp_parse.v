@@ -270,6 +270,7 @@ module rg_fp_parse (
     reg [8:0] d_l4;
     reg [159:0] d_l4h;
     reg [23:0] d_lsum;
+    reg [23:0] d_pseudo;
     reg [31:0] d_osrc;
     always @(posedge clk) begin
         d_len <= c_len;
@@ -286,6 +287,10 @@ module rg_fp_parse (
         d_l4 <= c_l4;
         d_l4h <= c_l4h;
         d_lsum <= c_lsum;
+        // pseudo-header (addresses, protocol, L4 length) for TCP/UDP, a
+        // stage ahead of the checksum fold
+        d_pseudo <= {8'b0, be16(c_th, 12)} + {8'b0, be16(c_th, 14)} + {8'b0, be16(c_th, 16)} +
+            {8'b0, be16(c_th, 18)} + {16'b0, c_th[8*9+:8]} + {7'b0, c_end - {8'b0, c_l4}};
         d_osrc <= c_oh[8*12+:32];
     end
 
@@ -307,9 +312,6 @@ module rg_fp_parse (
     wire d_verify = d_tcp | (d_udp & (be16(d_l4h, 6) != 16'd0)) | d_icmp;
     wire d_beyond = d_end > WB17;
     wire d_trailer = d_beyond && {1'b0, d_len} != d_end;
-    // pseudo-header: addresses, protocol, L4 length (TCP/UDP only)
-    wire [23:0] d_pseudo = {8'b0, be16(d_th, 12)} + {8'b0, be16(d_th, 14)} + {8'b0, be16(d_th, 16)} +
-        {8'b0, be16(d_th, 18)} + {16'b0, d_proto} + {7'b0, d_l4len};
     wire [23:0] d_csum_all = d_lsum + (d_beyond ? {8'b0, tail_d} : 24'd0) + (d_icmp ? 24'd0 : d_pseudo);
     wire d_csumbad = fold(d_csum_all) != 16'hffff;
     wire [7:0] d_itype = d_l4h[7:0];

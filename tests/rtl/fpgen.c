@@ -474,6 +474,16 @@ void fpgen_packet(struct fpgen *g, struct fpgen_pkt *p)
 	uint32_t plen = g->o.min_len + rnd(g, maxl - g->o.min_len + 1);
 	if (pct(g, 2))
 		plen = rnd(g, 8000);
+	if (g->o.imix) { /* frame sizes of the simple IMIX, headers included */
+		unsigned r = rnd(g, 12);
+		uint32_t size = r < 7 ? 64 : r < 11 ? 576 : 1500;
+		uint32_t hdr = 14 + 20 +
+			       (s.proto == 6	? 20
+				: s.proto == 51 ? 12
+						: 8) +
+			       (s.tunnel_src ? 20 : 0);
+		plen = size > hdr ? size - hdr : 0;
+	}
 	for (uint32_t i = 0; i < plen; i += 8) {
 		uint64_t r = fpgen_rand(g);
 		memcpy(payload + i, &r, plen - i < 8 ? plen - i : 8);

@@ -27,6 +27,7 @@ struct fpgen_opts {
 	unsigned min_len;   /* payload length range of clean packets */
 	unsigned max_len;
 	int bogus; /* random deltas, bogus slots, odd actions */
+	int imix;  /* clean frames of 64, 576 or 1500 bytes (7:4:1) */
 };
 
 struct fpgen;
