@@ -112,3 +112,31 @@ test_rtl_units_SRCS := tests/rtl/test_rtl_units.cpp
 test_rtl_units_LIBS := rtlunits fwfast
 test_rtl_units_LDLIBS := -lcmocka -pthread
 test_rtl_units_CXX := 1
+
+# Coverage of the differential run (tests/suites/22-rtl-coverage.sh): the
+# differential test linked with a line + toggle coverage build of the model
+# (host variant, -O1, no tracing).
+RTL_COV := $(BUILD)/host/rtl-cov
+RTL_COV_HOSTOBJS := $(BUILD)/host/tests/rtl/test_rtl_diff.o $(BUILD)/host/rtl-model/sim/fpdev_rtl.o
+$(RTL_COV)/obj/V$(RTL_TOP).mk: $(RTL_SRCS) $(BUILD)/gen/rg_contract.vh
+	@mkdir -p $(@D)
+	@echo "  VERILATE $(@D) (coverage)"
+	$(Q)$(VERILATOR) --cc --top-module $(RTL_TOP) -O3 --x-assign fast --x-initial fast \
+		--coverage-line --coverage-toggle -Wno-fatal -Wno-lint -Wno-style \
+		-I$(BUILD)/gen -Irtl-model/rtl -Mdir $(@D) $(RTL_SRCS)
+$(RTL_COV)/obj/V$(RTL_TOP)__ALL.a: $(RTL_COV)/obj/V$(RTL_TOP).mk
+	@echo "  VMAKE   $@"
+	$(Q)+$(MAKE) --no-print-directory -s -C $(@D) -f V$(RTL_TOP).mk OPT_FAST=-O1 OPT_SLOW=-O1 \
+		OPT_GLOBAL=-O1 V$(RTL_TOP)__ALL.a verilated.o verilated_threads.o verilated_cov.o >/dev/null
+$(RTL_COV)/rg_rtl.o: rtl-model/sim/rg_rtl.cpp $(RTL_COV)/obj/V$(RTL_TOP).mk | $(BUILD)/gen/rg_build_info.h
+	@echo "  CXX     $@"
+	$(Q)$(CXX) $(CPPFLAGS_ALL) $(filter-out -std=c11,$(CFLAGS_host)) -std=c++17 -DRG_RTL_COVERAGE=1 \
+		-DVM_COVERAGE=1 -isystem $(RTL_COV)/obj -isystem $(VERILATOR_INC) \
+		-isystem $(VERILATOR_INC)/vltstd -c $< -o $@
+$(RTL_COV)/test_rtl_diff_cov: $(RTL_COV)/rg_rtl.o $(RTL_COV)/obj/V$(RTL_TOP)__ALL.a $(RTL_COV_HOSTOBJS) \
+		$(BUILD)/host/lib/librtltestlib.a $(BUILD)/host/lib/libfwfast.a $(BUILD)/host/lib/libtestlib.a
+	@echo "  LD      $@"
+	$(Q)$(CXX) -o $@ $(RTL_COV_HOSTOBJS) $(RTL_COV)/rg_rtl.o $(BUILD)/host/lib/librtltestlib.a \
+		$(RTL_COV)/obj/V$(RTL_TOP)__ALL.a $(addprefix $(RTL_COV)/obj/,verilated.o verilated_threads.o \
+		verilated_cov.o) $(BUILD)/host/lib/libfwfast.a $(BUILD)/host/lib/libtestlib.a -lcmocka -pthread
+EXTRA_ALL += $(RTL_COV)/test_rtl_diff_cov

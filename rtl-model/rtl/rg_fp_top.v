@@ -39,7 +39,7 @@
 `include "rg_contract.vh"
 
 module rg_fp_top #(
-    parameter integer BUCKETS_LOG2 = 12,  // index buckets per bank, log2 (2 banks x 4 slots each)
+    parameter integer BUCKETS_LOG2 = 13,  // index buckets per bank, log2 (2 banks x 4 slots each)
     parameter integer SESSIONS = 16384,   // session capacity
     parameter integer ADJACENCIES = 1024, // adjacency capacity
     parameter integer TAG_W = 16,         // packet buffer handle bits

@@ -419,6 +419,68 @@ static void force_ip_csum(uint8_t *f, uint32_t len, uint16_t target)
 	rg_put_be16(ip + 10, target);
 }
 
+static void fix_ip_csum(uint8_t *ip)
+{
+	unsigned ihl = (ip[0] & 15u) * 4u;
+	rg_put_be16(ip + 10, 0);
+	rg_put_be16(ip + 10, pkt_csum(ip, ihl < 20 ? 20 : ihl, 0));
+}
+
+/* Give the outer header of an IP-in-IP frame n bytes of options (NOPs),
+ * lengths and checksum fixed, so the inner and L4 headers move toward the
+ * end of the window. */
+static uint32_t outer_options(uint8_t *f, uint32_t len, uint32_t cap, unsigned n)
+{
+	unsigned l3 = rg_get_be16(f + 12) == 0x8100 ? 18 : 14;
+	if (len + n > cap || len < l3 + 20 || f[l3 + 9] != 4 || (f[l3] & 15u) != 5)
+		return len;
+	memmove(f + l3 + 20 + n, f + l3 + 20, len - l3 - 20);
+	memset(f + l3 + 20, 1, n);
+	f[l3] = (uint8_t)(0x40 | (5 + n / 4));
+	rg_put_be16(f + l3 + 2, (uint16_t)(rg_get_be16(f + l3 + 2) + n));
+	fix_ip_csum(f + l3);
+	return len + n;
+}
+
+/* Structural faults with valid header checksums, so they reach the checks
+ * behind the checksum: inner header length, total length and protocol of
+ * IP-in-IP, an IP packet that ends inside the L4 header, headers pushed
+ * past the window by options. */
+static uint32_t deep_fault(struct fpgen *g, uint8_t *f, uint32_t len, uint32_t cap)
+{
+	struct pkt_view v;
+	if (pkt_parse(f, len, &v))
+		return len;
+	uint8_t *in = f + v.l3;
+	switch (rnd(g, 6)) {
+	case 0: /* inner (or only) header: total length shorter than its header */
+		rg_put_be16(in + 2, (uint16_t)rnd(g, (in[0] & 15u) * 4u));
+		fix_ip_csum(in);
+		break;
+	case 1: /* the IP packet ends inside the L4 header */
+		rg_put_be16(in + 2, (uint16_t)((in[0] & 15u) * 4u + rnd(g, 20)));
+		fix_ip_csum(in);
+		if (v.tunnel) {
+			uint8_t *o = f + v.outer_l3;
+			rg_put_be16(o + 2, (uint16_t)(v.l3 - v.outer_l3 + rg_get_be16(in + 2)));
+			fix_ip_csum(o);
+		}
+		break;
+	case 2: /* IP-in-IP in IP-in-IP */
+		in[9] = 4;
+		fix_ip_csum(in);
+		break;
+	case 3: /* inner header with a bad version or IHL */
+		in[0] = (uint8_t)(pct(g, 50) ? (in[0] & 15u) | 0x60 : 0x40 | rnd(g, 5));
+		fix_ip_csum(in);
+		break;
+	default: /* headers toward / past the window end */
+		len = outer_options(f, len, cap, 4 * (1 + rnd(g, 10)));
+		break;
+	}
+	return len;
+}
+
 void fpgen_packet(struct fpgen *g, struct fpgen_pkt *p)
 {
 	static uint8_t payload[RG_FP_FRAME_MAX];
@@ -493,7 +555,12 @@ void fpgen_packet(struct fpgen *g, struct fpgen_pkt *p)
 	unsigned flags = pct(g, 3) ? RG_FPIN_FORCE : 0;
 
 	/* faults that pktbuild expresses */
-	unsigned fault = pct(g, g->o.fault_pct) ? 1 + rnd(g, 24) : 0;
+	unsigned fault = pct(g, g->o.fault_pct) ? 1 + rnd(g, 28) : 0;
+	if (fault >= 25 && pct(g, 70)) { /* most deep faults on IP-in-IP with options */
+		s.tunnel_src = s.tunnel_src ? s.tunnel_src : in_addr(g);
+		s.tunnel_dst = g->tunnel_src;
+		s.ip_opt_len = (uint8_t)(4 * rnd(g, 11));
+	}
 	switch (fault) {
 	case 1:
 		s.bad_ip_csum = 1;
@@ -602,6 +669,12 @@ void fpgen_packet(struct fpgen *g, struct fpgen_pkt *p)
 	case 24: /* L4 header fields */
 		if (n > 60)
 			p->frame[34 + rnd(g, 26)] = (uint8_t)fpgen_rand(g);
+		break;
+	case 25:
+	case 26:
+	case 27:
+	case 28:
+		n = deep_fault(g, p->frame, n, sizeof(p->frame));
 		break;
 	default:
 		break;

@@ -225,9 +225,94 @@ static void test_diff_faults_backpressure(void **state)
 	run(rtl_env_seed() + 1, total() * 6 / 10, &o, ph, 4);
 }
 
+/* The register file: after programming, every fast path block register
+ * reads the same on both (except the table staging registers, which the
+ * soft device's direct table calls do not use), the ID block says what the
+ * contract says, and bad table commands fail alike. */
+static void test_diff_registers(void **state)
+{
+	(void)state;
+	struct rtl_env e;
+	assert_int_equal(rtl_env_open(&e), 0);
+	struct fpgen_opts o = { .sessions = 50, .adjs = 8, .bogus = 1 };
+	struct fpgen *g = fpgen_new(rtl_env_seed() + 2, &e.rtl, &o);
+	assert_non_null(g);
+	assert_int_equal(fpgen_program(g, e.devs, 2), 0);
+	for (uint32_t off = 0; off < 0x1000; off += 4) {
+		if (off == RG_FP_TABLE_INDEX || off == RG_FP_TABLE_AUX ||
+		    off == RG_FP_TABLE_STATUS ||
+		    (off >= RG_FP_TABLE_DATA && off < RG_FP_TABLE_DATA + 64))
+			continue;
+		uint32_t a = rg_fp_csr_read(e.fp, off),
+			 b = rg_rtl_csr_read(e.sim, RG_FP_BASE + off);
+		if (a != b)
+			fail_msg("register 0x%03x: soft 0x%08x rtl 0x%08x", off, a, b);
+	}
+	rg_rtl_set_identity(e.sim, 0x010203, 20261123, 0xabcdef12);
+	struct {
+		uint32_t off, want;
+	} id[] = {
+		{ RG_RB_TYPE, RG_RB_TYPE_ID },
+		{ RG_RB_VERSION, RG_ID_VERSION },
+		{ RG_RB_NEXT, RG_CTRL_BASE },
+		{ RG_ID_CONTRACT, RG_CONTRACT_VERSION },
+		{ RG_ID_FW_VERSION, 0x010203 },
+		{ RG_ID_BUILD_DATE, 20261123 },
+		{ RG_ID_GIT_HASH, 0xabcdef12 },
+		{ RG_ID_PORTS, RG_PORT_COUNT },
+		{ RG_ID_FASTPATH, RG_FASTPATH_RTL },
+		{ RG_ID_SESSIONS, e.rtl.sessions },
+		{ RG_ID_FEATURES_LO, (uint32_t)(RG_FEAT_NAPT | RG_FEAT_HAIRPIN | RG_FEAT_TWICE_NAT |
+						RG_FEAT_IPIP | RG_FEAT_SPI | RG_FEAT_HOST_PORT) },
+		{ RG_ID_FEATURES_HI, 0 },
+		{ RG_ID_SERIAL, 0 },
+		{ 0xfc, 0 },
+	};
+	for (unsigned i = 0; i < sizeof(id) / sizeof(id[0]); i++)
+		assert_int_equal(rg_rtl_csr_read(e.sim, RG_ID_BASE + id[i].off), id[i].want);
+	assert_int_not_equal(rg_rtl_csr_read(e.sim, RG_ID_BASE + RG_ID_RTL_VERSION), 0);
+	/* table commands through the CSRs on both, good and bad */
+	const uint32_t cmds[][3] = {
+		{ RG_TBL_READ_SESSION, 3, 0 },
+		{ RG_TBL_READ_SLOT, 5, 1 << 8 | 2 },
+		{ RG_TBL_READ_ADJ, 2, 0 },
+		{ RG_TBL_READ_SESSION, e.rtl.sessions, 0 },
+		{ RG_TBL_READ_SLOT, 0, 2 << 8 },
+		{ RG_TBL_WRITE_ADJ, e.rtl.adjacencies, 0 },
+		{ 9, 0, 0 },
+		{ RG_TBL_WRITE_SLOT, 1, 3 },
+		{ RG_TBL_READ_SLOT, 1, 3 },
+	};
+	for (unsigned i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		for (unsigned w = 0; w < 16; w++) {
+			rg_fp_csr_write(e.fp, RG_FP_TABLE_DATA + 4 * w, 0x11111111u * w);
+			rg_rtl_csr_write(e.sim, RG_FP_BASE + RG_FP_TABLE_DATA + 4 * w,
+					 0x11111111u * w);
+		}
+		rg_fp_csr_write(e.fp, RG_FP_TABLE_INDEX, cmds[i][1]);
+		rg_fp_csr_write(e.fp, RG_FP_TABLE_AUX, cmds[i][2]);
+		rg_fp_csr_write(e.fp, RG_FP_TABLE_CMD, cmds[i][0]);
+		rg_rtl_csr_write(e.sim, RG_FP_BASE + RG_FP_TABLE_INDEX, cmds[i][1]);
+		rg_rtl_csr_write(e.sim, RG_FP_BASE + RG_FP_TABLE_AUX, cmds[i][2]);
+		rg_rtl_csr_write(e.sim, RG_FP_BASE + RG_FP_TABLE_CMD, cmds[i][0]);
+		uint32_t st;
+		while ((st = rg_rtl_csr_read(e.sim, RG_FP_BASE + RG_FP_TABLE_STATUS)) & RG_TBL_BUSY)
+			;
+		assert_int_equal(st, rg_fp_csr_read(e.fp, RG_FP_TABLE_STATUS));
+		for (uint32_t off = RG_FP_TABLE_INDEX; off < RG_FP_TABLE_DATA + 64; off += 4)
+			if (off != RG_FP_TABLE_CMD && off != RG_FP_TABLE_STATUS &&
+			    off != RG_FP_TUNNEL_SRC)
+				assert_int_equal(rg_fp_csr_read(e.fp, off),
+						 rg_rtl_csr_read(e.sim, RG_FP_BASE + off));
+	}
+	fpgen_free(g);
+	rtl_env_close(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diff_registers),
 		cmocka_unit_test(test_diff_traffic_full_rate),
 		cmocka_unit_test(test_diff_faults_backpressure),
 	};
