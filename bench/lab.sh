@@ -25,6 +25,7 @@ SERVER=
 cleanup() {
 	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
 	"$LAB" down >/dev/null 2>&1
+	rm -f "/run/realmlab/${REALMLAB_PREFIX%-}.log"
 }
 trap cleanup EXIT
 
