@@ -4,9 +4,10 @@
 # gateway (the lab: simulated card + realmgated, requests through the card's
 # host port), against miniupnpd (Debian's miniupnpd + miniupnpd-nftables) on
 # the lab's --kernel-nat mode measured in the same run. The load is
-# bench/pcp_load.py from rg-lan: PCP_BENCH_N mappings (default 200: miniupnpd-nftables slows down with
-# every mapping it holds), 32 in
-# flight.
+# bench/pcp_load.py from rg-lan: PCP_BENCH_N mappings (default 200:
+# miniupnpd-nftables slows down with every mapping it holds), 32 in flight,
+# PCP_BENCH_ROUNDS rounds (default 5) against each server; each figure is
+# the median round.
 #   BENCH pcp_map_rps <requests/s> rps
 #   BENCH pcp_ratio_miniupnpd <ratio> x
 set -u
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 BIN=$PWD/$BUILD/host/bin
 N=${PCP_BENCH_N:-200}
+ROUNDS=${PCP_BENCH_ROUNDS:-5}
 W=32
 [ "$(id -u)" -eq 0 ] || { echo "# pcp_map: needs root (the lab); skipped"; exit 0; }
 for t in realmlab realmgated nicsim; do
@@ -30,8 +32,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-run_load() { # -> "requests seconds errors"
-	"$BIN/realmlab" exec lan -- python3 bench/pcp_load.py 10.0.0.1 "$N" "$W"
+run_load() { # -> "requests seconds errors" of the median round
+	local r
+	for r in $(seq "$ROUNDS"); do
+		"$BIN/realmlab" exec lan -- python3 bench/pcp_load.py 10.0.0.1 "$N" "$W" || return 1
+	done | sort -k2 -g | awk -v m=$(((ROUNDS + 1) / 2)) 'NR == m'
 }
 
 # ---- realmgated on the simulated card ----------------------------------------------
@@ -44,7 +49,7 @@ read -r req secs err <<<"$(run_load)"
 "$BIN/realmlab" down >/dev/null 2>&1
 [ -n "${secs:-}" ] || { echo "# pcp_map: realmgated load failed" >&2; exit 1; }
 ours=$(python3 -c "print('%.0f' % ($req / $secs))")
-echo "# realmgated: $req requests in $secs s, $err errors"
+echo "# realmgated: $req requests in $secs s (median of $ROUNDS rounds), $err errors"
 
 # ---- miniupnpd on Linux NAT (the anchor) ----------------------------------------------
 "$BIN/realmlab" up --kernel-nat >"$TMP/up.log" 2>&1 || { cat "$TMP/up.log" >&2; exit 1; }
@@ -96,6 +101,6 @@ kill "$MPID" 2>/dev/null
 MPID=
 [ -n "${msecs:-}" ] || { echo "# pcp_map: miniupnpd load failed" >&2; tail -5 "$TMP/miniupnpd.log" >&2; exit 1; }
 theirs=$(python3 -c "print('%.0f' % ($mreq / $msecs))")
-echo "# miniupnpd: $mreq requests in $msecs s, $merr errors"
+echo "# miniupnpd: $mreq requests in $msecs s (median of $ROUNDS rounds), $merr errors"
 echo "BENCH pcp_map_rps $ours rps"
 python3 -c "print('BENCH pcp_ratio_miniupnpd %.2f x' % ($ours / $theirs))"

@@ -49,12 +49,16 @@ uint64_t rg_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-void rg_dev_pause(struct rg_dev *d, unsigned *spins)
+void rg_dev_pause(struct rg_dev *d, unsigned *spins, unsigned rings)
 {
 	if (d->opts.idle) {
 		d->opts.idle(d->opts.idle_ctx);
 		return;
 	}
+	/* with interrupts, sleep until the card writes an entry; the bound
+	 * keeps the caller's deadline checks going when none comes */
+	if (rings && rg_dev_irq_wait(d, rings, 10) >= 0)
+		return;
 	/* short waits first (a card answers in microseconds), then back off
 	 * to 1 ms so a dead card does not cost a core */
 	unsigned n = (*spins)++;
@@ -151,7 +155,7 @@ static int wait_ready(struct rg_dev *d)
 			return rg_dev_fail(d,
 					   "card is not ready (status 0x%08x, firmware state %u)",
 					   st, rg_mmio_read(d, d->ctrl + RG_CTRL_FW_STATE));
-		rg_dev_pause(d, &spins);
+		rg_dev_pause(d, &spins, 0);
 	}
 }
 
@@ -185,6 +189,7 @@ int rg_dev_open(const char *spec, const struct rg_dev_opts *opts, struct rg_dev 
 	if (d->opts.lock_timeout_ms <= 0)
 		d->opts.lock_timeout_ms = 5000;
 	snprintf(d->spec, sizeof(d->spec), "%s", spec);
+	d->be.irq_fd = -1; /* a backend with interrupts sets it */
 	int rc;
 	if (!strncmp(spec, "sim:", 4))
 		rc = rg_sim_open(spec + 4, d->opts.lock_timeout_ms, &d->be, err, err_len);
@@ -224,7 +229,7 @@ void rg_dev_close(struct rg_dev *d)
 		uint64_t until = rg_now_ms() + 200;
 		unsigned spins = 0;
 		while (rg_mmio_read(d, d->ctrl + RG_CTRL_RECONFIG_REQ) && rg_now_ms() < until)
-			rg_dev_pause(d, &spins);
+			rg_dev_pause(d, &spins, 0);
 	}
 	if (d->be.close)
 		d->be.close(&d->be);
@@ -244,7 +249,7 @@ enum rg_status rg_dev_reset_card(struct rg_dev *d)
 				    d->opts.timeout_ms);
 			return RG_ST_TIMEOUT;
 		}
-		rg_dev_pause(d, &spins);
+		rg_dev_pause(d, &spins, 0);
 	}
 	return rg_rings_setup(d) ? RG_ST_IO : RG_ST_OK;
 }

@@ -17,6 +17,12 @@ struct rg_backend {
 	size_t dma_size;
 	size_t dma_used;
 	void (*close)(struct rg_backend *be);
+	/* After a register write: wake a card that sleeps until the host
+	 * writes (simulator); NULL when the card sees writes by itself. */
+	void (*kick)(struct rg_backend *be);
+	/* Readable when the card raised an interrupt (one byte each); -1 when
+	 * this backend has none and the driver polls. */
+	int irq_fd;
 	void *priv;
 };
 
@@ -70,10 +76,14 @@ static inline void rg_mmio_write(struct rg_dev *d, uint32_t off, uint32_t v)
 {
 	/* release: ring memory written before a doorbell is visible first */
 	__atomic_store_n(&d->be.bar0[off / 4], v, __ATOMIC_RELEASE);
+	if (d->be.kick)
+		d->be.kick(&d->be);
 }
 
-/* Wait a little while polling (calls the idle hook, or sleeps). */
-void rg_dev_pause(struct rg_dev *d, unsigned *spins);
+/* Wait a little while polling (calls the idle hook, or sleeps). With
+ * interrupts, `rings` (bit per enum rg_ring_id the caller waits on) are
+ * armed and the wait ends at the first interrupt; 0 = no ring. */
+void rg_dev_pause(struct rg_dev *d, unsigned *spins, unsigned rings);
 /* Monotonic milliseconds. */
 uint64_t rg_now_ms(void);
 

@@ -24,6 +24,9 @@ struct sim_priv {
 	int fd;
 	void *map;
 	size_t map_len;
+	struct rg_sim_hdr *hdr;
+	int doorbell_fd; /* simshm.h: wake-up pipes */
+	int irq_fd;
 };
 
 static void sim_close(struct rg_backend *be)
@@ -33,8 +36,44 @@ static void sim_close(struct rg_backend *be)
 		return;
 	munmap(p->map, p->map_len);
 	close(p->fd); /* also releases the lock */
+	if (p->doorbell_fd >= 0)
+		close(p->doorbell_fd);
+	if (p->irq_fd >= 0)
+		close(p->irq_fd);
 	free(p);
 	be->priv = NULL;
+	be->irq_fd = -1;
+}
+
+/* A register was written: if the card sleeps waiting for one, wake it
+ * (simshm.h: the register store, a full fence, then the flag). */
+static void sim_kick(struct rg_backend *be)
+{
+	struct sim_priv *p = be->priv;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&p->hdr->card_sleeping, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&p->hdr->card_sleeping, 0, __ATOMIC_SEQ_CST)) {
+		uint8_t one = 1;
+		if (write(p->doorbell_fd, &one, 1) < 0)
+			errno = 0; /* pipe full: the card has a wake-up waiting already */
+	}
+}
+
+/* The card's wake-up pipes. Without them (removed by hand) the driver
+ * polls, as it does on a card without interrupts. */
+static void open_pipes(struct sim_priv *p, const char *name)
+{
+	char path[96];
+	rg_sim_pipe_path(path, sizeof(path), name, RG_SIM_DOORBELL_SUFFIX);
+	p->doorbell_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	rg_sim_pipe_path(path, sizeof(path), name, RG_SIM_IRQ_SUFFIX);
+	p->irq_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (p->irq_fd >= 0) {
+		/* interrupts a previous host process left unread */
+		uint8_t buf[256];
+		while (read(p->irq_fd, buf, sizeof(buf)) > 0)
+			;
+	}
 }
 
 /* Take the host-side lock: one host process drives a card at a time. */
@@ -106,8 +145,12 @@ int rg_sim_open(const char *name, int lock_timeout_ms, struct rg_backend *be, ch
 	p->fd = fd;
 	p->map = map;
 	p->map_len = (size_t)st.st_size;
+	p->hdr = map;
+	open_pipes(p, name);
 	be->priv = p;
 	be->close = sim_close;
+	be->kick = p->doorbell_fd >= 0 ? sim_kick : NULL;
+	be->irq_fd = p->irq_fd;
 	be->bar0 = (volatile uint32_t *)((uint8_t *)map + h->bar0_off);
 	be->bar0_size = h->bar0_size;
 	be->dma_va = (uint8_t *)map + h->dma_off;

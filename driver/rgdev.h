@@ -109,6 +109,25 @@ enum rg_status rg_dev_subscribe(struct rg_dev *d, uint32_t mask);
 /* Next event if there is one: 1, 0 none. */
 int rg_dev_event(struct rg_dev *d, struct rg_evt *evt);
 
+/* ---- interrupts ------------------------------------------------------------ */
+/* Sleeping until the card writes to a ring instead of polling it. `rings`
+ * is a bit (1 << enum rg_ring_id) per card-produced ring: RG_RING_CPL,
+ * RG_RING_EVT, RG_RING_HRX. The simulator backend has interrupts; the PCIe
+ * backend has none yet (MSI-X needs VFIO) and the calls say so.
+ *
+ * rg_dev_irq_fd: readable when the card raised an interrupt, or -1 when the
+ *   backend has none (poll the rings on a timer then).
+ * rg_dev_irq_arm: ask for an interrupt on the next entry of `rings`; returns
+ *   1 when an entry is already waiting (do not sleep), else 0. Call it right
+ *   before every sleep on the fd: one interrupt per arm.
+ * rg_dev_irq_ack: empty the fd after waking.
+ * rg_dev_irq_wait: arm, sleep up to timeout_ms, ack; 1 when something may be
+ *   waiting, 0 on timeout, -1 without interrupts. */
+int rg_dev_irq_fd(const struct rg_dev *d);
+int rg_dev_irq_arm(struct rg_dev *d, unsigned rings);
+void rg_dev_irq_ack(struct rg_dev *d);
+int rg_dev_irq_wait(struct rg_dev *d, unsigned rings, int timeout_ms);
+
 /* ---- host port --------------------------------------------------------------- */
 
 /* Send a frame into the card's host port: 0, RG_ST_BUSY when the HTX ring
@@ -124,7 +143,7 @@ uint64_t rg_dev_hp_errors(const struct rg_dev *d);
  * `name` (non-blocking, no packet information header); returns its fd or
  * -1 with err. rg_dev_hp_pump moves up to `budget` frames each way between
  * the card's host port and the TAP; call it when the TAP fd is readable and
- * regularly (frames from the card carry no wake-up). Returns the number
+ * when an HRX interrupt came (or regularly without interrupts). Returns the number
  * moved, -1 on a TAP error. Frames that could not be delivered are counted
  * (rg_dev_tap_dropped). */
 int rg_tap_open(const char *name, char *err, size_t err_len);

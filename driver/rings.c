@@ -91,7 +91,7 @@ static enum rg_status reconfigure(struct rg_dev *d, uint32_t what)
 				    d->opts.timeout_ms);
 			return RG_ST_TIMEOUT;
 		}
-		rg_dev_pause(d, &spins);
+		rg_dev_pause(d, &spins, 0);
 	}
 }
 
@@ -169,7 +169,7 @@ void rg_rings_diagnose(struct rg_dev *d, enum rg_status *st)
 	uint64_t until = rg_now_ms() + 50;
 	unsigned spins = 0;
 	while (rg_now_ms() < until && rg_mmio_read(d, d->ctrl + RG_CTRL_HEARTBEAT) == hb)
-		rg_dev_pause(d, &spins);
+		rg_dev_pause(d, &spins, 0);
 	if (rg_mmio_read(d, d->ctrl + RG_CTRL_HEARTBEAT) == hb) {
 		rg_dev_fail(d, "card stopped answering (heartbeat stuck at %u, firmware state %u)",
 			    hb, rg_mmio_read(d, d->ctrl + RG_CTRL_FW_STATE));
@@ -249,7 +249,7 @@ enum rg_status rg_dev_cmd(struct rg_dev *d, uint16_t opcode, const void *req, ui
 		if (!rg_dev_reap(d, &cpl)) {
 			if (rg_now_ms() > until)
 				goto timeout;
-			rg_dev_pause(d, &spins);
+			rg_dev_pause(d, &spins, 1u << RG_RING_CPL);
 		}
 	}
 	for (;;) {
@@ -260,7 +260,7 @@ enum rg_status rg_dev_cmd(struct rg_dev *d, uint16_t opcode, const void *req, ui
 		}
 		if (rg_now_ms() > until)
 			goto timeout;
-		rg_dev_pause(d, &spins);
+		rg_dev_pause(d, &spins, 1u << RG_RING_CPL);
 	}
 	if (rsp_len)
 		*rsp_len = 0;

@@ -47,6 +47,8 @@ static void clear_rings(struct rg_mbox *mb)
 		rg_mbox_set_reg(mb, b + RG_RING_ENTRY_SIZE, rg_mbox_entry_size(r));
 		rg_mbox_set_reg(mb, b + RG_RING_DOORBELL, 0);
 		rg_mbox_set_reg(mb, b + RG_RING_FLAGS, 0);
+		rg_mbox_set_reg(mb, b + RG_RING_IRQ_IDX, 0);
+		rg_mbox_set_reg(mb, b + RG_RING_IRQ_ARM, 0);
 		mb->ring[r] = (struct rg_mbox_ring){ 0 };
 	}
 	mb->running = 0;
@@ -115,6 +117,47 @@ int32_t rg_mbox_room(struct rg_mbox *mb, unsigned ring)
 		return -1;
 	}
 	return (int32_t)(rg_mbox_ring_size(r) - used);
+}
+
+void rg_mbox_irq_check(struct rg_mbox *mb, unsigned ring)
+{
+	uint32_t b = RG_RING_BASE(ring);
+	if (!mb->bus.irq || !mb->ring[ring].up)
+		return;
+	/* the entry just written before the look at the arm (the host arms,
+	 * then looks at the ring: one of the two sees the other) */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!rg_mbox_reg(mb, b + RG_RING_IRQ_ARM) ||
+	    rg_mbox_reg(mb, b + RG_RING_IRQ_IDX) == mb->ring[ring].idx)
+		return;
+	rg_mbox_set_reg(mb, b + RG_RING_IRQ_ARM, 0);
+	mb->stats.irqs++;
+	mb->bus.irq(mb->bus.ctx, ring);
+}
+
+static int irq_due(struct rg_mbox *mb, unsigned ring)
+{
+	uint32_t b = RG_RING_BASE(ring);
+	return mb->bus.irq && mb->ring[ring].up && rg_mbox_reg(mb, b + RG_RING_IRQ_ARM) &&
+	       rg_mbox_reg(mb, b + RG_RING_IRQ_IDX) != mb->ring[ring].idx;
+}
+
+int rg_mbox_has_work(struct rg_mbox *mb)
+{
+	if (rg_mbox_reg(mb, RG_CTRL_BASE + RG_CTRL_RECONFIG_DB))
+		return 1;
+	uint32_t control = rg_mbox_reg(mb, RG_CTRL_BASE + RG_CTRL_CONTROL);
+	if (control & RG_CTRL_RESET)
+		return 1;
+	if (mb->fault || !(control & RG_CTRL_ENABLE))
+		return 0;
+	static const unsigned host_producers[] = { RG_RING_CMD, RG_RING_HTX };
+	for (unsigned i = 0; i < 2; i++) {
+		unsigned r = host_producers[i];
+		if (mb->ring[r].up && rg_mbox_doorbell(mb, r) != mb->ring[r].idx)
+			return 1;
+	}
+	return irq_due(mb, RG_RING_CPL) || irq_due(mb, RG_RING_EVT) || irq_due(mb, RG_RING_HRX);
 }
 
 /* RG_RECONF_RINGS: take the ring registers as the host wrote them. Every
@@ -203,6 +246,10 @@ enum rg_mbox_poll_result rg_mbox_poll(struct rg_mbox *mb, uint32_t now_ms)
 		work += rg_mbox_serve_commands(mb, 16);
 	if (mb->ring[RG_RING_HTX].up)
 		work += rg_mbox_serve_htx(mb, 64);
+	/* an arm that arrived after the entries it waits for */
+	rg_mbox_irq_check(mb, RG_RING_CPL);
+	rg_mbox_irq_check(mb, RG_RING_EVT);
+	rg_mbox_irq_check(mb, RG_RING_HRX);
 	return work ? RG_MBOX_BUSY : RG_MBOX_IDLE;
 }
 

@@ -41,6 +41,10 @@ struct rg_mbox_bus {
 	/* A frame the host sent into the card's host port (HTX ring). */
 	void (*from_host)(void *host_ctx, const uint8_t *frame, uint32_t len);
 	void *host_ctx;
+	/* Raise interrupt `vector` toward the host (MSI-X; vector = ring id).
+	 * NULL: the card has no interrupts and the host polls. Called after the
+	 * entry it announces is written. */
+	void (*irq)(void *ctx, unsigned vector);
 };
 
 /* What the ID block reports besides what rg_fw_info() says. */
@@ -63,6 +67,7 @@ struct rg_mbox_stats {
 	uint64_t bad_desc;	/* host-port descriptor with a bad address or length */
 	uint64_t ring_faults;	/* doorbell beyond the ring, DMA outside host memory */
 	uint64_t card_resets;
+	uint64_t irqs; /* interrupts raised (RG_RING_IRQ_ARM) */
 };
 
 /* Per-ring card state. */
@@ -132,6 +137,12 @@ int rg_mbox_to_host(struct rg_mbox *mb, const uint8_t *frame, uint32_t len);
 /* Mirror the fast path's geometry and counters into BAR0's fast path block
  * (the host reads them for diagnostics). Call a few times a second. */
 void rg_mbox_mirror_fastpath(struct rg_mbox *mb);
+
+/* Something for the card to do on the rings: a command or host-port frame
+ * posted, a reconfigure or reset asked for, an armed interrupt due. The
+ * platform calls it before it sleeps (after telling the host it sleeps, so
+ * that a doorbell written in between is not missed). */
+int rg_mbox_has_work(struct rg_mbox *mb);
 
 /* A card-wide counter (counters.h) including the mailbox's own. */
 uint64_t rg_mbox_counter(struct rg_mbox *mb, uint32_t id);

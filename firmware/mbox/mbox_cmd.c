@@ -363,6 +363,7 @@ unsigned rg_mbox_serve_commands(struct rg_mbox *mb, unsigned budget)
 		cq->idx++;
 		pq->idx++;
 		done++;
+		rg_mbox_irq_check(mb, RG_RING_CPL);
 	}
 	return done;
 }

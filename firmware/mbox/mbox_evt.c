@@ -30,6 +30,7 @@ static int put_event(struct rg_mbox *mb, const struct rg_evt *in)
 	r->idx++;
 	mb->event_seq++;
 	mb->stats.events_sent++;
+	rg_mbox_irq_check(mb, RG_RING_EVT);
 	return 0;
 }
 

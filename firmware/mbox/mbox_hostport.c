@@ -88,5 +88,6 @@ int rg_mbox_to_host(struct rg_mbox *mb, const uint8_t *frame, uint32_t len)
 	r->idx++;
 	if (!rc)
 		mb->stats.hrx_frames++;
+	rg_mbox_irq_check(mb, RG_RING_HRX);
 	return rc;
 }

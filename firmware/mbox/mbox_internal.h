@@ -61,6 +61,10 @@ int32_t rg_mbox_pending(struct rg_mbox *mb, unsigned ring);
  * consumer)), or -1 and a ring fault when the host's index is impossible. */
 int32_t rg_mbox_room(struct rg_mbox *mb, unsigned ring);
 
+/* Raise the ring's interrupt if the host armed it and the card has written
+ * entries beyond the index the host armed with (regmap.h, interrupts). */
+void rg_mbox_irq_check(struct rg_mbox *mb, unsigned ring);
+
 /* mbox_cmd.c: serve up to `budget` commands; returns how many. */
 unsigned rg_mbox_serve_commands(struct rg_mbox *mb, unsigned budget);
 

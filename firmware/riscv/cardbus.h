@@ -46,6 +46,9 @@
 #define CARD_DMA_LEN 0x0cu
 #define CARD_DMA_CMD 0x10u    /* 1 host->card, 2 card->host, 3 check range */
 #define CARD_DMA_STATUS 0x14u /* bit 0 busy, bit 1 error (not host memory) */
+#define CARD_DMA_MSIX \
+	0x18u /* WO vector: send that MSI-X message to the host,
+				 ordered after every DMA write before it */
 
 /* ---- packet engine ---- */
 /*

@@ -201,6 +201,12 @@ static int dma_check(void *ctx, uint64_t addr, uint64_t len)
 	return dma(3, addr, 0, (uint32_t)len);
 }
 
+static void raise_irq(void *ctx, unsigned vector)
+{
+	(void)ctx;
+	mmio_write32(CARD_DMA_BASE + CARD_DMA_MSIX, vector);
+}
+
 static void from_host(void *ctx, const uint8_t *frame, uint32_t len)
 {
 	(void)ctx;
@@ -303,7 +309,8 @@ void rg_card_main(void)
 				   .dma_read = dma_read,
 				   .dma_write = dma_write,
 				   .dma_check = dma_check,
-				   .from_host = from_host };
+				   .from_host = from_host,
+				   .irq = raise_irq };
 	struct rg_mbox_identity id = { .fw_version = 0x000100u };
 	rg_mbox_init(&mbox, &bus, fw, &dev, &id);
 	uint32_t last_tick = hal_now(0), last_mirror = last_tick;

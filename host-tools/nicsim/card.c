@@ -362,18 +362,19 @@ unsigned card_run_once(struct card *c, int wait_ms)
 		if (c->port[p])
 			c->port[p]->ops->tx_flush(c->port[p]);
 	if (!work && wait_ms > 0) {
-		struct pollfd pfd[RG_PORT_COUNT];
+		/* sleep until a port has a frame, the host writes a register
+		 * (doorbell pipe) or wait_ms pass (timers, heartbeat) */
+		struct pollfd pfd[RG_PORT_COUNT + 1];
 		unsigned n = 0;
 		for (unsigned p = 0; p < RG_PORT_COUNT; p++)
 			if (c->port[p] && c->port[p]->fd >= 0)
 				pfd[n++] =
 					(struct pollfd){ .fd = c->port[p]->fd, .events = POLLIN };
-		if (n)
+		pfd[n++] = (struct pollfd){ .fd = c->sb.doorbell_fd, .events = POLLIN };
+		rg_simbus_sleeping(&c->sb);
+		if (!rg_mbox_has_work(c->mb))
 			poll(pfd, n, wait_ms);
-		else {
-			struct timespec ts = { 0, (long)wait_ms * 1000000L };
-			nanosleep(&ts, NULL);
-		}
+		rg_simbus_awake(&c->sb);
 	}
 	return work;
 }
@@ -418,13 +419,15 @@ void card_print_stats(struct card *c, FILE *f)
 		(unsigned long long)c->st.reinject_full, (unsigned long long)c->st.fw_tx);
 	fprintf(f,
 		"  host port to host %llu (dropped %llu) from host %llu; mailbox commands ok %llu "
-		"failed %llu, events sent %llu lost %llu, ring faults %llu, card resets %llu\n",
+		"failed %llu, events sent %llu lost %llu, interrupts %llu (lost %llu), ring faults "
+		"%llu, card resets %llu\n",
 		(unsigned long long)c->st.to_host, (unsigned long long)c->st.to_host_dropped,
 		(unsigned long long)c->st.from_host, (unsigned long long)c->mb->stats.cmd_ok,
 		(unsigned long long)c->mb->stats.cmd_error,
 		(unsigned long long)c->mb->stats.events_sent,
-		(unsigned long long)c->mb->stats.events_lost,
-		(unsigned long long)c->mb->stats.ring_faults, (unsigned long long)c->st.resets);
+		(unsigned long long)c->mb->stats.events_lost, (unsigned long long)c->mb->stats.irqs,
+		(unsigned long long)c->sb.irqs_lost, (unsigned long long)c->mb->stats.ring_faults,
+		(unsigned long long)c->st.resets);
 	fflush(f);
 }
 

@@ -17,10 +17,30 @@ static void errf(char *err, size_t len, const char *fmt, const char *a, const ch
 		snprintf(err, len, fmt, a, b);
 }
 
+/* A wake-up pipe, created afresh: both ends are opened read-write so that
+ * neither side ever blocks on open or sees EOF/EPIPE when the other is
+ * absent. */
+static int open_pipe(const char *name, const char *suffix)
+{
+	char path[96];
+	rg_sim_pipe_path(path, sizeof(path), name, suffix);
+	unlink(path);
+	if (mkfifo(path, 0600))
+		return -1;
+	return open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+}
+
+static void remove_pipe(const char *name, const char *suffix)
+{
+	char path[96];
+	rg_sim_pipe_path(path, sizeof(path), name, suffix);
+	unlink(path);
+}
+
 int rg_simbus_create(struct rg_simbus *sb, const char *name, char *err, size_t err_len)
 {
 	memset(sb, 0, sizeof(*sb));
-	sb->fd = -1;
+	sb->fd = sb->doorbell_fd = sb->irq_fd = -1;
 	if (!rg_sim_name_ok(name)) {
 		errf(err, err_len, "bad card name '%s'%s (1-31 of A-Z a-z 0-9 . _ -)", name, "");
 		return -1;
@@ -39,6 +59,14 @@ int rg_simbus_create(struct rg_simbus *sb, const char *name, char *err, size_t e
 			return -1;
 		}
 		shm_unlink(sb->path); /* stale: its nicsim is gone */
+	}
+	sb->doorbell_fd = open_pipe(name, RG_SIM_DOORBELL_SUFFIX);
+	sb->irq_fd = open_pipe(name, RG_SIM_IRQ_SUFFIX);
+	if (sb->doorbell_fd < 0 || sb->irq_fd < 0) {
+		errf(err, err_len, "cannot create the wake-up pipes of 'sim:%s': %s", name,
+		     strerror(errno));
+		rg_simbus_destroy(sb);
+		return -1;
 	}
 	sb->fd = shm_open(sb->path, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (sb->fd < 0) {
@@ -93,6 +121,29 @@ void rg_simbus_destroy(struct rg_simbus *sb)
 		shm_unlink(sb->path);
 		sb->fd = -1;
 	}
+	if (sb->doorbell_fd >= 0 || sb->irq_fd >= 0) {
+		if (sb->doorbell_fd >= 0)
+			close(sb->doorbell_fd);
+		if (sb->irq_fd >= 0)
+			close(sb->irq_fd);
+		remove_pipe(sb->name, RG_SIM_DOORBELL_SUFFIX);
+		remove_pipe(sb->name, RG_SIM_IRQ_SUFFIX);
+		sb->doorbell_fd = sb->irq_fd = -1;
+	}
+}
+
+void rg_simbus_sleeping(struct rg_simbus *sb)
+{
+	__atomic_store_n(&sb->hdr->card_sleeping, 1, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void rg_simbus_awake(struct rg_simbus *sb)
+{
+	__atomic_store_n(&sb->hdr->card_sleeping, 0, __ATOMIC_SEQ_CST);
+	char buf[64];
+	while (read(sb->doorbell_fd, buf, sizeof(buf)) > 0)
+		;
 }
 
 /* ---- mailbox bus ------------------------------------------------------------ */
@@ -155,6 +206,17 @@ static int dma_write(void *ctx, uint64_t addr, const void *src, uint32_t len)
 	return 0;
 }
 
+/* MSI-X on the interrupt pipe. The fence orders the entry written before
+ * (and the arm read) with the host's view. */
+static void raise_irq(void *ctx, unsigned vector)
+{
+	struct rg_simbus *sb = ctx;
+	uint8_t v = (uint8_t)vector;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (write(sb->irq_fd, &v, 1) != 1)
+		sb->irqs_lost++;
+}
+
 void rg_simbus_mbox_bus(struct rg_simbus *sb, struct rg_mbox_bus *bus,
 			void (*from_host)(void *ctx, const uint8_t *frame, uint32_t len),
 			void *from_host_ctx)
@@ -167,4 +229,5 @@ void rg_simbus_mbox_bus(struct rg_simbus *sb, struct rg_mbox_bus *bus,
 	bus->dma_write = dma_write;
 	bus->dma_check = dma_check;
 	bus->from_host = from_host;
+	bus->irq = raise_irq;
 }

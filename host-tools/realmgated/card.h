@@ -42,10 +42,14 @@ struct rgd_card_ops {
 	enum rg_status (*counters)(void *ctx, uint32_t first, struct rg_counter_rec *out,
 				   uint32_t max, uint32_t *count, uint32_t *next);
 	enum rg_status (*event_mask)(void *ctx, uint32_t mask);
-	/* Events: a file descriptor that becomes readable when events may be
-	 * waiting (-1: poll on the daemon's tick), and a call that takes one
-	 * (returns 1, 0 when none is left). */
+	/* Events and host-port frames from the card: a file descriptor that
+	 * becomes readable when some may be waiting (the card's interrupt; -1:
+	 * poll on a timer), and a call that takes one event (returns 1, 0 when
+	 * none is left). With an fd, `arm` is called before every sleep on it:
+	 * it empties the fd and asks for the next interrupt, and returns 1 when
+	 * something is already waiting (do not sleep). */
 	int (*event_fd)(void *ctx);
+	int (*arm)(void *ctx);
 	int (*event_next)(void *ctx, struct rg_evt *evt);
 	/* Host port (NULL when the card has none attached): a frame into the
 	 * card's host port (0, or -1 when it could not be queued), and the

@@ -146,8 +146,14 @@ static enum rg_status d_event_mask(void *ctx, uint32_t mask)
 
 static int d_event_fd(void *ctx)
 {
-	(void)ctx;
-	return -1; /* rings have no interrupt here: polled on the daemon's tick */
+	return rg_dev_irq_fd(((struct drv *)ctx)->dev);
+}
+
+static int d_arm(void *ctx)
+{
+	struct drv *d = ctx;
+	rg_dev_irq_ack(d->dev);
+	return rg_dev_irq_arm(d->dev, 1u << RG_RING_EVT | 1u << RG_RING_HRX);
 }
 
 static int d_event_next(void *ctx, struct rg_evt *evt)
@@ -192,6 +198,7 @@ static const struct rgd_card_ops drv_ops = {
 	.counters = d_counters,
 	.event_mask = d_event_mask,
 	.event_fd = d_event_fd,
+	.arm = d_arm,
 	.event_next = d_event_next,
 	.hp_send = d_hp_send,
 	.hp_recv = d_hp_recv,

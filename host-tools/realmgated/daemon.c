@@ -173,8 +173,9 @@ static void reset_epoch(struct rgd_daemon *d)
 
 static void card_events(struct rgd_daemon *d);
 
-/* The host port as a TAP with the inside address, polled every
- * millisecond (the rings raise no interrupt in this design). */
+/* The host port as a TAP with the inside address. Frames from the card
+ * arrive with the card's interrupt; a card without interrupts is polled
+ * every millisecond. */
 static int open_hostport(struct rgd_daemon *d)
 {
 	const struct rgd_cfg *c = &d->cfg;
@@ -192,6 +193,8 @@ static int open_hostport(struct rgd_daemon *d)
 		rgd_log(LOG_ERR, "host port: %s", err);
 		return -1;
 	}
+	if (d->card->ops->event_fd(d->card->ctx) >= 0)
+		return 0;
 	d->hp_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	struct itimerspec its = { { 0, 1000000L }, { 0, 1000000L } };
 	if (d->hp_timerfd < 0 || timerfd_settime(d->hp_timerfd, 0, &its, NULL))
@@ -199,13 +202,20 @@ static int open_hostport(struct rgd_daemon *d)
 	return 0;
 }
 
+/* What the card has for the host: host-port frames and events. */
+static void card_work(struct rgd_daemon *d)
+{
+	if (d->tap_fd >= 0)
+		rgd_hostport_to_tap(d->tap_fd, d->card);
+	card_events(d);
+}
+
 static void hostport_poll(struct rgd_daemon *d)
 {
 	uint64_t x;
 	if (read(d->hp_timerfd, &x, sizeof(x)) < 0)
 		return;
-	rgd_hostport_to_tap(d->tap_fd, d->card);
-	card_events(d);
+	card_work(d);
 }
 
 static int open_sockets(struct rgd_daemon *d)
@@ -436,8 +446,16 @@ static void on_signal(struct rgd_daemon *d)
 int rgd_daemon_run(struct rgd_daemon *d)
 {
 	struct epoll_event evs[32];
+	int card_fd = d->card->ops->event_fd(d->card->ctx);
 	while (!d->stop) {
-		int n = epoll_wait(d->epfd, evs, 32, 1000);
+		int timeout = 1000;
+		/* the card interrupts only when asked before each sleep; what
+		 * came before the ask is taken now */
+		if (card_fd >= 0 && d->card->ops->arm(d->card->ctx)) {
+			card_work(d);
+			timeout = 0;
+		}
+		int n = epoll_wait(d->epfd, evs, 32, timeout);
 		if (n < 0 && errno != EINTR) {
 			rgd_log(LOG_ERR, "epoll_wait: %m");
 			return -1;
@@ -461,7 +479,7 @@ int rgd_daemon_run(struct rgd_daemon *d)
 				rgd_ctl_accept(d);
 				break;
 			case EV_CARD:
-				card_events(d);
+				card_work(d);
 				break;
 			case EV_TAP:
 				rgd_hostport_from_tap(d->tap_fd, d->card);

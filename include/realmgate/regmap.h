@@ -29,7 +29,7 @@
 #include "realmgate/types.h"
 
 /* Version of all contract headers together; bump on any layout change. */
-#define RG_CONTRACT_VERSION 1u
+#define RG_CONTRACT_VERSION 2u
 
 /* PCI identity. 0x1234 is the prototype vendor ID also used by QEMU's
  * emulated devices; a production card gets its own. */
@@ -128,7 +128,17 @@ enum rg_fw_state {
  * index over MMIO — card-written entries carry a phase bit instead (see
  * mailbox.h).
  */
-#define RG_RING_VERSION 1u
+/*
+ * Interrupts (rings the card produces into: CPL, EVT, HRX). The host that
+ * wants to sleep until the card writes an entry arms the ring: it writes the
+ * index it has consumed up to to IRQ_IDX, then 1 to IRQ_ARM. The card raises
+ * the ring's interrupt (MSI-X vector = ring id) as soon as its producer index
+ * differs from IRQ_IDX, clearing IRQ_ARM: one interrupt per arm, and none for
+ * a ring nobody armed (the busy host polls phase bits and pays nothing). The
+ * comparison with the host's index, rather than "the next entry", makes a
+ * late-arriving arm safe: entries written before the card saw it still fire.
+ */
+#define RG_RING_VERSION 2u
 #define RG_RING_ID 0x0cu      /* RO  enum rg_ring_id */
 #define RG_RING_BASE_LO 0x10u /* RW  DMA address of entry 0 */
 #define RG_RING_BASE_HI 0x14u
@@ -136,6 +146,8 @@ enum rg_fw_state {
 #define RG_RING_ENTRY_SIZE 0x1cu /* RO bytes per entry */
 #define RG_RING_DOORBELL 0x20u	 /* WO  host's producer or consumer index */
 #define RG_RING_FLAGS 0x24u	 /* RW  RG_RINGF_* */
+#define RG_RING_IRQ_IDX 0x28u	 /* RW  host's consumer index when it armed */
+#define RG_RING_IRQ_ARM 0x2cu	 /* RW  1: interrupt wanted; the card clears it */
 #define RG_RING_STRIDE 0x40u
 
 #define RG_RINGF_ENABLE 0x1u
@@ -202,5 +214,7 @@ enum rg_ring_id {
 #define RG_FPPORT_PROMISC 0x1u /* accept unicast frames for other MACs */
 
 _Static_assert(RG_FP_COUNTERS + 4u * RG_FPC_COUNT <= 0x1000u, "fast path block fits 4 KiB");
+_Static_assert(RG_RING_IRQ_ARM + 4u <= RG_RING_STRIDE, "ring registers fit the ring block");
+_Static_assert(RG_RING_BASE(RG_RING__COUNT) <= RG_FP_BASE, "ring blocks end before the fast path");
 
 #endif /* REALMGATE_REGMAP_H */

@@ -9,7 +9,7 @@
  * many times, full-ring back-pressure, malformed commands and descriptors,
  * ring faults, timeouts of a stalled card, card reset (asked for and behind
  * the driver's back), events with masks and loss, the host-port queue pair,
- * paged listings.
+ * paged listings, interrupts and the doorbell wake-up of a sleeping card.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +26,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -536,6 +537,120 @@ static void test_host_port(void **state)
 	assert_int_equal(rg_dev_hp_recv(c->dev, got, sizeof(got)), 64);
 }
 
+/* Interrupts waiting on the driver's fd: their vectors, in order. */
+static unsigned irqs_pending(struct card *c, uint8_t *vec, unsigned max)
+{
+	unsigned n = 0;
+	struct pollfd p = { .fd = rg_dev_irq_fd(c->dev), .events = POLLIN };
+	while (n < max && poll(&p, 1, 0) == 1 && read(p.fd, &vec[n], 1) == 1)
+		n++;
+	return n;
+}
+
+static struct rg_cmd info_cmd(uint16_t tag)
+{
+	struct rg_cmd cmd = { .opcode = RG_OP_INFO, .tag = tag };
+	return cmd;
+}
+
+/* regmap.h "Interrupts": an armed ring fires once when the card writes
+ * beyond the host's index, an unarmed one never; an arm that comes after the
+ * entry is reported by the arm call and still fires. */
+static void test_interrupts(void **state)
+{
+	struct card *c = *state;
+	struct rg_cpl cpl;
+	uint8_t vec[8];
+	assert_true(rg_dev_irq_fd(c->dev) >= 0);
+	assert_int_equal(irqs_pending(c, vec, 8), 0);
+
+	/* not armed: a completion raises nothing */
+	struct rg_cmd cmd = info_cmd(0x100);
+	assert_int_equal(rg_dev_submit(c->dev, &cmd), RG_ST_OK);
+	card_step(c);
+	assert_int_equal(irqs_pending(c, vec, 8), 0);
+	assert_int_equal(rg_dev_reap(c->dev, &cpl), 1);
+
+	/* armed on CPL: one interrupt with the ring's vector, for two entries */
+	assert_int_equal(rg_dev_irq_arm(c->dev, 1u << RG_RING_CPL), 0);
+	cmd = info_cmd(0x101);
+	assert_int_equal(rg_dev_submit(c->dev, &cmd), RG_ST_OK);
+	cmd = info_cmd(0x102);
+	assert_int_equal(rg_dev_submit(c->dev, &cmd), RG_ST_OK);
+	card_step(c);
+	assert_int_equal(irqs_pending(c, vec, 8), 1);
+	assert_int_equal(vec[0], RG_RING_CPL);
+	assert_int_equal(rg_dev_reap(c->dev, &cpl), 1);
+	assert_int_equal(rg_dev_reap(c->dev, &cpl), 1);
+	assert_int_equal(c->mb.stats.irqs, 1);
+
+	/* late arm: the completion is there before the arm; the arm says so
+	 * (the host does not sleep) and the card fires on its next look */
+	cmd = info_cmd(0x103);
+	assert_int_equal(rg_dev_submit(c->dev, &cmd), RG_ST_OK);
+	card_step(c);
+	assert_int_equal(rg_dev_irq_arm(c->dev, 1u << RG_RING_CPL), 1);
+	card_step(c);
+	assert_int_equal(irqs_pending(c, vec, 8), 1);
+	assert_int_equal(rg_dev_reap(c->dev, &cpl), 1);
+
+	/* armed on CPL only: an event does not fire; armed on EVT it does */
+	assert_int_equal(rg_dev_subscribe(c->dev, 1u << RG_EVT_SESSION_CREATE), RG_ST_OK);
+	assert_int_equal(rg_dev_irq_arm(c->dev, 1u << RG_RING_CPL), 0);
+	struct rg_evt ev = nat_event(RG_EVT_SESSION_CREATE, 7), e;
+	rg_mbox_event(&c->mb, &ev);
+	card_step(c);
+	assert_int_equal(irqs_pending(c, vec, 8), 0);
+	assert_int_equal(rg_dev_event(c->dev, &e), 1);
+	assert_int_equal(rg_dev_irq_arm(c->dev, 1u << RG_RING_EVT | 1u << RG_RING_HRX), 0);
+	rg_mbox_event(&c->mb, &ev);
+	assert_int_equal(irqs_pending(c, vec, 8), 1);
+	assert_int_equal(vec[0], RG_RING_EVT);
+	assert_int_equal(rg_dev_event(c->dev, &e), 1);
+
+	/* a frame for the host on the armed HRX ring; the wait helper arms,
+	 * finds it and returns without sleeping */
+	uint8_t frame[64] = { 0 }, got[2048];
+	assert_int_equal(rg_mbox_to_host(&c->mb, frame, sizeof(frame)), 0);
+	assert_int_equal(irqs_pending(c, vec, 8), 1);
+	assert_int_equal(vec[0], RG_RING_HRX);
+	assert_int_equal(rg_dev_irq_wait(c->dev, 1u << RG_RING_HRX, 10000), 1);
+	assert_int_equal(rg_dev_hp_recv(c->dev, got, sizeof(got)), 64);
+	/* and with nothing coming, the wait times out */
+	assert_int_equal(rg_dev_irq_wait(c->dev, 1u << RG_RING_HRX, 20), 0);
+}
+
+/* A sleeping card is woken by the host's next register write, once, and
+ * finds the work the write announced. */
+static void test_doorbell_wakes_sleeping_card(void **state)
+{
+	struct card *c = *state;
+	struct pollfd p = { .fd = c->sb.doorbell_fd, .events = POLLIN };
+	assert_int_equal(rg_mbox_has_work(&c->mb), 0);
+	rg_simbus_sleeping(&c->sb);
+	assert_int_equal(poll(&p, 1, 0), 0);
+	struct rg_cmd cmd = info_cmd(0x200);
+	assert_int_equal(rg_dev_submit(c->dev, &cmd), RG_ST_OK);
+	assert_int_equal(poll(&p, 1, 0), 1); /* kicked */
+	assert_int_equal(c->sb.hdr->card_sleeping, 0);
+	assert_int_equal(rg_mbox_has_work(&c->mb), 1);
+	rg_simbus_awake(&c->sb);
+	assert_int_equal(poll(&p, 1, 0), 0); /* the kick is taken */
+	/* an awake card is not kicked */
+	cmd = info_cmd(0x201);
+	assert_int_equal(rg_dev_submit(c->dev, &cmd), RG_ST_OK);
+	assert_int_equal(poll(&p, 1, 0), 0);
+	card_step(c);
+	struct rg_cpl cpl;
+	assert_int_equal(rg_dev_reap(c->dev, &cpl), 1);
+	assert_int_equal(rg_dev_reap(c->dev, &cpl), 1);
+	assert_int_equal(rg_mbox_has_work(&c->mb), 0);
+	/* a host that asks for an interrupt gives the card work too when the
+	 * card owes it one, and none when it does not */
+	assert_int_equal(rg_dev_irq_arm(c->dev, 1u << RG_RING_CPL), 0);
+	assert_int_equal(rg_mbox_has_work(&c->mb), 0);
+}
+
 /* The host port as a TAP netdev: a frame from the card comes out of the
  * interface, a frame sent on the interface reaches the card. */
 static void test_host_port_tap(void **state)
@@ -676,6 +791,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_port_tap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_doorbell_wakes_sleeping_card, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_host_descriptor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_host_process_is_refused, setup,
 						teardown),
