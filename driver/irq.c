@@ -25,8 +25,8 @@ static int ring_ready(struct rg_dev *d, unsigned ring)
 		return 0;
 	const uint8_t *e = r->va + (size_t)(r->cons & (r->size - 1)) * r->entry;
 	if (ring == RG_RING_HRX) {
-		uint16_t s = __atomic_load_n(&((const struct rg_pkt_desc *)e)->status,
-					     __ATOMIC_ACQUIRE);
+		uint16_t s =
+			__atomic_load_n(&((const struct rg_pkt_desc *)e)->status, __ATOMIC_ACQUIRE);
 		return (s & RG_DESC_DONE) && !!(s & RG_DESC_PHASE) == rg_phase(r->cons, r->log2);
 	}
 	const uint32_t *phase = ring == RG_RING_CPL ? &((const struct rg_cpl *)e)->phase

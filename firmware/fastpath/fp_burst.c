@@ -8,8 +8,7 @@
  * lookups read tables that nothing writes during the burst, and the actions
  * (which update session statistics) run in packet order.
  */
-#include "fp.h"
-#include "fp_internal.h"
+#include "fp_stages.h"
 
 void rg_fp_process_burst(struct rg_fp *fp, struct rg_fp_pkt *pkts, unsigned n)
 {
@@ -65,7 +64,9 @@ void rg_fp_process_burst(struct rg_fp *fp, struct rg_fp_pkt *pkts, unsigned n)
 		p->out_len = 0;
 		if (p->meta.verdict == RG_VERDICT_FORWARD) {
 			uint32_t tail = p->len - p->meta.consumed;
-			__builtin_memcpy(o + p->meta.hdr_len, p->frame + p->meta.consumed, tail);
+			if (tail) /* none for frames within the window */
+				__builtin_memcpy(o + p->meta.hdr_len, p->frame + p->meta.consumed,
+						 tail);
 			p->out_len = p->meta.hdr_len + tail;
 		}
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Pipeline stages of the soft fast path, shared by the one-packet path
- * (fp_process.c) and the burst path (fp_burst.c) so both run the same code.
+ * State between the soft fast path's pipeline stages (fp_stages.h), shared
+ * by the one-packet path (fp_process.c) and the burst path (fp_burst.c) so
+ * both run the same code.
  */
 #ifndef RG_FW_FASTPATH_INTERNAL_H
 #define RG_FW_FASTPATH_INTERNAL_H
@@ -31,15 +32,9 @@ struct fp_ctx {
 	uint8_t executed; /* the session's FORWARD or DROP action ran */
 };
 
-void fp_parse(const struct rg_fp *fp, const uint8_t *w, const struct rg_fp_in_meta *in,
-	      struct fp_ctx *c);
-uint64_t fp_scan(const struct rg_fp *fp, const uint32_t h[RG_HASH_OUT_WORDS]);
-void fp_session_key(const struct rg_session *s, unsigned dir, struct rg_flow_key *k);
-void fp_verify(const struct rg_fp *fp, struct fp_ctx *c, uint64_t slot);
-void fp_act(struct rg_fp *fp, struct fp_ctx *c, const uint8_t *w, const struct rg_fp_in_meta *in,
-	    uint8_t *o, struct rg_fp_out_meta *out);
-void fp_finish(struct rg_fp *fp, struct fp_ctx *c, const uint8_t *w, const struct rg_fp_in_meta *in,
-	       uint8_t *o, struct rg_fp_out_meta *out);
+/* The stages themselves are inline, in fp_stages.h. */
+
+/* The egress frame of a result: output window ++ frame[consumed..). */
 void fp_assemble(const uint8_t *frame, uint32_t len, const uint8_t *o,
 		 const struct rg_fp_out_meta *m, uint8_t *out, uint32_t cap, uint32_t *out_len);
 
