@@ -27,6 +27,9 @@ struct rg_fpdev_ops {
 	int (*read_session)(void *ctx, uint32_t idx, struct rg_session *s);
 	int (*write_slot)(void *ctx, unsigned bank, uint32_t bucket, unsigned slot, uint64_t v);
 	int (*read_slot)(void *ctx, unsigned bank, uint32_t bucket, unsigned slot, uint64_t *v);
+	/* All RG_BUCKET_SLOTS slots of a bucket at once (what lookups and
+	 * placement read): one call instead of one per slot. */
+	int (*read_bucket)(void *ctx, unsigned bank, uint32_t bucket, uint64_t v[RG_BUCKET_SLOTS]);
 	int (*write_adj)(void *ctx, uint32_t idx, const struct rg_adjacency *a);
 	/* Other registers of the fast path block (offsets relative to it):
 	 * port MACs, MTUs, flags, tunnel source, hash secret, counters. */

@@ -77,8 +77,10 @@ static inline int mac_equal(const uint8_t *a, const uint8_t *b)
  * packet end). Returns 0 when valid (header length and total length set),
  * else decides the packet.
  */
-static inline __attribute__((always_inline)) int check_ipv4(struct fp_ctx *c, const uint8_t *w, uint32_t off, uint32_t limit,
-		      unsigned short_reason, unsigned *ihl_out, unsigned *tot_out)
+static inline __attribute__((always_inline)) int check_ipv4(struct fp_ctx *c, const uint8_t *w,
+							    uint32_t off, uint32_t limit,
+							    unsigned short_reason,
+							    unsigned *ihl_out, unsigned *tot_out)
 {
 	if (off + 20 > limit) {
 		drop(c, short_reason);
@@ -128,8 +130,8 @@ static inline __attribute__((always_inline)) int check_ipv4(struct fp_ctx *c, co
 }
 
 /* Steps 1-8: everything up to and including the key. */
-static inline void fp_parse(const struct rg_fp *fp, const uint8_t *w, const struct rg_fp_in_meta *in,
-	      struct fp_ctx *c)
+static inline void fp_parse(const struct rg_fp *fp, const uint8_t *w,
+			    const struct rg_fp_in_meta *in, struct fp_ctx *c)
 {
 	__builtin_memset(c, 0, sizeof(*c));
 	uint32_t len = in->frame_len;
@@ -361,7 +363,7 @@ static inline void fp_session_key(const struct rg_session *s, unsigned dir, stru
  * words in registers, in the key's memory order, instead of in memory: a key
  * stored field by field and read back at once stalls store forwarding. */
 static inline int session_key_equal(const struct rg_session *s, unsigned dir,
-			     const struct rg_flow_key *k)
+				    const struct rg_flow_key *k)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	_Static_assert(sizeof(*k) == 16, "key is two words");
@@ -435,7 +437,7 @@ static inline void rewrite_ip(uint8_t *ip, uint32_t src, uint32_t dst, uint16_t 
 }
 
 static inline void write_encap(uint8_t *o, const uint8_t *inner, uint32_t inner_len, uint32_t src,
-			uint32_t dst)
+			       uint32_t dst)
 {
 	o[0] = 0x45;
 	o[1] = inner[1];
@@ -451,8 +453,8 @@ static inline void write_encap(uint8_t *o, const uint8_t *inner, uint32_t inner_
 }
 
 /* Steps 10-13: the action of a hit. */
-static inline void fp_act(struct rg_fp *fp, struct fp_ctx *c, const uint8_t *w, const struct rg_fp_in_meta *in,
-	    uint8_t *o, struct rg_fp_out_meta *out)
+static inline void fp_act(struct rg_fp *fp, struct fp_ctx *c, const uint8_t *w,
+			  const struct rg_fp_in_meta *in, uint8_t *o, struct rg_fp_out_meta *out)
 {
 	struct rg_session *s = &fp->sessions[c->idx];
 	unsigned dir = c->dir;
@@ -572,8 +574,8 @@ static inline void fp_act(struct rg_fp *fp, struct fp_ctx *c, const uint8_t *w, 
 }
 
 /* Step 13: statistics of an executed hit and the card counters. */
-static inline void fp_finish(struct rg_fp *fp, struct fp_ctx *c, const uint8_t *w, const struct rg_fp_in_meta *in,
-	       uint8_t *o, struct rg_fp_out_meta *out)
+static inline void fp_finish(struct rg_fp *fp, struct fp_ctx *c, const uint8_t *w,
+			     const struct rg_fp_in_meta *in, uint8_t *o, struct rg_fp_out_meta *out)
 {
 	if (c->verdict != RG_VERDICT_FORWARD || !c->decided) {
 		/* a punt of a re-injected packet must not loop */

@@ -23,6 +23,16 @@ static int soft_read_slot(void *ctx, unsigned bank, uint32_t bucket, unsigned sl
 	return rg_fp_table_read_slot(ctx, bank, bucket, slot, v);
 }
 
+static int soft_read_bucket(void *ctx, unsigned bank, uint32_t bucket, uint64_t v[RG_BUCKET_SLOTS])
+{
+	const struct rg_fp *fp = ctx;
+	if (bank >= RG_INDEX_BANKS || bucket > fp->bucket_mask)
+		return -1;
+	__builtin_memcpy(v, &fp->bank[bank][(size_t)bucket * RG_BUCKET_SLOTS],
+			 RG_BUCKET_SLOTS * sizeof(uint64_t));
+	return 0;
+}
+
 static int soft_write_adj(void *ctx, uint32_t idx, const struct rg_adjacency *a)
 {
 	return rg_fp_table_write_adj(ctx, idx, a);
@@ -56,6 +66,7 @@ static const struct rg_fpdev_ops soft_ops = {
 	.read_session = soft_read_session,
 	.write_slot = soft_write_slot,
 	.read_slot = soft_read_slot,
+	.read_bucket = soft_read_bucket,
 	.write_adj = soft_write_adj,
 	.write_reg = soft_write_reg,
 	.read_reg = soft_read_reg,

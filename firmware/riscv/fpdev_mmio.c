@@ -85,6 +85,14 @@ static int read_slot(void *ctx, unsigned bank, uint32_t bucket, unsigned slot, u
 	return 0;
 }
 
+static int read_bucket(void *ctx, unsigned bank, uint32_t bucket, uint64_t v[RG_BUCKET_SLOTS])
+{
+	for (unsigned sl = 0; sl < RG_BUCKET_SLOTS; sl++)
+		if (read_slot(ctx, bank, bucket, sl, &v[sl]))
+			return -1;
+	return 0;
+}
+
 static int write_adj(void *ctx, uint32_t idx, const struct rg_adjacency *a)
 {
 	(void)ctx;
@@ -119,6 +127,7 @@ static const struct rg_fpdev_ops mmio_ops = {
 	.read_session = read_session,
 	.write_slot = write_slot,
 	.read_slot = read_slot,
+	.read_bucket = read_bucket,
 	.write_adj = write_adj,
 	.write_reg = write_reg,
 	.read_reg = read_reg,

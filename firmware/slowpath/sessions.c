@@ -52,6 +52,18 @@ static uint64_t slot_read(struct rg_fw *fw, unsigned bank, uint32_t bucket, unsi
 	return v;
 }
 
+/* Both buckets of a hash in probe order (bank 0 slots, then bank 1); an
+ * unreadable bucket reads as empty. */
+static void buckets_read(struct rg_fw *fw, const uint32_t h[RG_HASH_OUT_WORDS],
+			 uint64_t v[RG_INDEX_BANKS * RG_BUCKET_SLOTS])
+{
+	for (unsigned b = 0; b < RG_INDEX_BANKS; b++)
+		if (fw->dev.ops->read_bucket(fw->dev.ctx, b, h[b] & fw->bucket_mask,
+					     &v[b * RG_BUCKET_SLOTS]))
+			__builtin_memset(&v[b * RG_BUCKET_SLOTS], 0,
+					 RG_BUCKET_SLOTS * sizeof(uint64_t));
+}
+
 static void slot_write(struct rg_fw *fw, unsigned bank, uint32_t bucket, unsigned slot, uint64_t v)
 {
 	fw->dev.ops->write_slot(fw->dev.ctx, bank, bucket, slot, v);
@@ -97,24 +109,23 @@ uint32_t fw_sess_lookup(struct rg_fw *fw, const struct rg_flow_key *k, unsigned 
 {
 	uint32_t h[RG_HASH_OUT_WORDS];
 	rg_toeplitz_hash(fw->tz, k, h);
-	for (unsigned b = 0; b < RG_INDEX_BANKS; b++) {
-		uint32_t bucket = h[b] & fw->bucket_mask;
-		for (unsigned sl = 0; sl < RG_BUCKET_SLOTS; sl++) {
-			uint64_t v = slot_read(fw, b, bucket, sl);
-			if (!slot_valid(v) || (uint32_t)v != h[2])
-				continue;
-			uint32_t idx = slot_idx(v);
-			if (idx >= fw->n_sess || fw->sess[idx].state == FW_SS_FREE)
-				continue;
-			struct rg_session s;
-			if (fw_sess_read(fw, idx, &s) || !(s.flags & RG_SESS_VALID))
-				continue;
-			struct rg_flow_key sk;
-			fw_sess_key(&s, slot_dir(v), &sk);
-			if (key_equal(&sk, k)) {
-				*dir = slot_dir(v);
-				return idx;
-			}
+	uint64_t slots[RG_INDEX_BANKS * RG_BUCKET_SLOTS];
+	buckets_read(fw, h, slots);
+	for (unsigned i = 0; i < RG_INDEX_BANKS * RG_BUCKET_SLOTS; i++) {
+		uint64_t v = slots[i];
+		if (!slot_valid(v) || (uint32_t)v != h[2])
+			continue;
+		uint32_t idx = slot_idx(v);
+		if (idx >= fw->n_sess || fw->sess[idx].state == FW_SS_FREE)
+			continue;
+		struct rg_session s;
+		if (fw_sess_read(fw, idx, &s) || !(s.flags & RG_SESS_VALID))
+			continue;
+		struct rg_flow_key sk;
+		fw_sess_key(&s, slot_dir(v), &sk);
+		if (key_equal(&sk, k)) {
+			*dir = slot_dir(v);
+			return idx;
 		}
 	}
 	return FW_NONE;
@@ -215,9 +226,7 @@ static int place(struct rg_fw *fw, const struct rg_flow_key *k, uint32_t idx, un
 	rg_toeplitz_hash(fw->tz, k, h);
 	/* both buckets in probe order, read once */
 	uint64_t v[RG_INDEX_BANKS * RG_BUCKET_SLOTS];
-	for (unsigned b = 0; b < RG_INDEX_BANKS; b++)
-		for (unsigned sl = 0; sl < RG_BUCKET_SLOTS; sl++)
-			v[b * RG_BUCKET_SLOTS + sl] = slot_read(fw, b, h[b] & fw->bucket_mask, sl);
+	buckets_read(fw, h, v);
 	int free_at = -1, tag_seen = 0;
 	for (unsigned i = 0; i < RG_INDEX_BANKS * RG_BUCKET_SLOTS; i++) {
 		if (!slot_valid(v[i])) {
@@ -252,14 +261,13 @@ static void unplace(struct rg_fw *fw, const struct rg_flow_key *k, uint32_t idx,
 {
 	uint32_t h[RG_HASH_OUT_WORDS];
 	rg_toeplitz_hash(fw->tz, k, h);
-	for (unsigned b = 0; b < RG_INDEX_BANKS; b++) {
-		uint32_t bucket = h[b] & fw->bucket_mask;
-		for (unsigned sl = 0; sl < RG_BUCKET_SLOTS; sl++) {
-			uint64_t v = slot_read(fw, b, bucket, sl);
-			if (slot_valid(v) && slot_idx(v) == idx && slot_dir(v) == dir)
-				slot_write(fw, b, bucket, sl, 0);
-		}
-	}
+	uint64_t v[RG_INDEX_BANKS * RG_BUCKET_SLOTS];
+	buckets_read(fw, h, v);
+	for (unsigned i = 0; i < RG_INDEX_BANKS * RG_BUCKET_SLOTS; i++)
+		if (slot_valid(v[i]) && slot_idx(v[i]) == idx && slot_dir(v[i]) == dir)
+			slot_write(fw, i / RG_BUCKET_SLOTS,
+				   h[i / RG_BUCKET_SLOTS] & fw->bucket_mask, i % RG_BUCKET_SLOTS,
+				   0);
 }
 
 int fw_index_insert(struct rg_fw *fw, uint32_t idx, const struct rg_session *s, int *shadowed)

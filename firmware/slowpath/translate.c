@@ -56,15 +56,18 @@ static int fast_path_finds(struct rg_fw *fw, const struct rg_flow_key *k, uint32
 {
 	uint32_t h[RG_HASH_OUT_WORDS];
 	rg_toeplitz_hash(fw->tz, k, h);
-	for (unsigned b = 0; b < RG_INDEX_BANKS; b++)
+	for (unsigned b = 0; b < RG_INDEX_BANKS; b++) {
+		uint64_t slots[RG_BUCKET_SLOTS];
+		if (fw->dev.ops->read_bucket(fw->dev.ctx, b, h[b] & fw->bucket_mask, slots))
+			continue;
 		for (unsigned sl = 0; sl < RG_BUCKET_SLOTS; sl++) {
-			uint64_t v = 0;
-			fw->dev.ops->read_slot(fw->dev.ctx, b, h[b] & fw->bucket_mask, sl, &v);
+			uint64_t v = slots[sl];
 			if ((v >> RG_SLOT_VALID_BIT) && (uint32_t)v == h[2])
 				return ((uint32_t)(v >> RG_SLOT_INDEX_SHIFT) &
 					RG_SLOT_INDEX_MASK) == sidx &&
 				       ((v >> RG_SLOT_DIR_BIT) & 1u) == dir;
 		}
+	}
 	return 0;
 }
 

@@ -107,6 +107,16 @@ static int rtl_read_slot(void *ctx, unsigned bank, uint32_t bucket, unsigned slo
 	return 0;
 }
 
+static int rtl_read_bucket(void *ctx, unsigned bank, uint32_t bucket, uint64_t v[RG_BUCKET_SLOTS])
+{
+	struct rtl_dev *d = ctx;
+	if (bank >= RG_INDEX_BANKS || bucket >= d->buckets)
+		return -1;
+	memcpy(v, &d->slots[((size_t)bank * d->buckets + bucket) * RG_BUCKET_SLOTS],
+	       RG_BUCKET_SLOTS * sizeof(uint64_t));
+	return 0;
+}
+
 static int rtl_write_adj(void *ctx, uint32_t idx, const struct rg_adjacency *a)
 {
 	struct rtl_dev *d = ctx;
@@ -161,6 +171,7 @@ static const struct rg_fpdev_ops rtl_ops = {
 	.read_session = rtl_read_session,
 	.write_slot = rtl_write_slot,
 	.read_slot = rtl_read_slot,
+	.read_bucket = rtl_read_bucket,
 	.write_adj = rtl_write_adj,
 	.write_reg = rtl_write_reg,
 	.read_reg = rtl_read_reg,
