@@ -33,6 +33,7 @@ struct card_stats {
 	uint64_t fw_tx, fw_tx_no_port;
 	uint64_t to_host, to_host_dropped, from_host;
 	uint64_t resets;
+	uint64_t moderated; /* turns that waited rx_usecs for frames to gather */
 };
 
 struct card {
@@ -52,6 +53,7 @@ struct card {
 	struct reinject *rq;
 	uint32_t rq_head, rq_tail;
 	uint8_t (*out)[OUT_CAP]; /* egress buffers of one burst */
+	unsigned quiet_turns;	 /* turns without received frames (moderation) */
 	struct card_stats st;
 };
 
@@ -309,9 +311,22 @@ int card_inputs_done(const struct card *c)
 	return 1;
 }
 
+/* Sleep until the host writes a register (doorbell pipe) or `usecs` pass;
+ * frames arriving meanwhile wait in the receive rings. */
+static void moderate(struct card *c, uint32_t usecs)
+{
+	struct pollfd pfd = { .fd = c->sb.doorbell_fd, .events = POLLIN };
+	struct timespec ts = { 0, (long)usecs * 1000L };
+	rg_simbus_sleeping(&c->sb);
+	if (!rg_mbox_has_work(c->mb))
+		ppoll(&pfd, 1, &ts, NULL);
+	rg_simbus_awake(&c->sb);
+	c->st.moderated++;
+}
+
 unsigned card_run_once(struct card *c, int wait_ms)
 {
-	unsigned work = 0;
+	unsigned work = 0, received = 0;
 	for (unsigned p = 0; p < RG_PORT_COUNT; p++) {
 		struct port *pt = c->port[p];
 		if (!pt)
@@ -333,6 +348,7 @@ unsigned card_run_once(struct card *c, int wait_ms)
 		process(c, pk, (unsigned)n);
 		pt->ops->rx_release(pt);
 		work += (unsigned)n;
+		received += (unsigned)n;
 	}
 	work += drain_reinject(c);
 	uint32_t now = now_ms(c);
@@ -361,6 +377,17 @@ unsigned card_run_once(struct card *c, int wait_ms)
 	for (unsigned p = 0; p < RG_PORT_COUNT; p++)
 		if (c->port[p])
 			c->port[p]->ops->tx_flush(c->port[p]);
+	/* Interrupt moderation, as a NIC does it: a turn right after traffic
+	 * that found the rings short of a full burst waits rx_usecs, so the
+	 * next turn takes a burst (one wake-up and one transmit call for many
+	 * frames instead of one per frame); after a few quiet turns the card
+	 * sleeps until the next frame as below, so an idle card adds no
+	 * latency to the first one. */
+	c->quiet_turns = received ? 0 : c->quiet_turns + 1;
+	if (c->o.rx_usecs && c->quiet_turns < 3 && received < PORT_BURST && wait_ms > 0) {
+		moderate(c, c->o.rx_usecs);
+		return work;
+	}
 	if (!work && wait_ms > 0) {
 		/* sleep until a port has a frame, the host writes a register
 		 * (doorbell pipe) or wait_ms pass (timers, heartbeat) */
@@ -413,10 +440,11 @@ void card_print_stats(struct card *c, FILE *f)
 	}
 	fprintf(f,
 		"  fast path forward %llu punt %llu drop %llu; reinjected %llu "
-		"(queue full %llu); firmware tx %llu\n",
+		"(queue full %llu); firmware tx %llu; moderated turns %llu\n",
 		(unsigned long long)c->st.fp_forward, (unsigned long long)c->st.fp_punt,
 		(unsigned long long)c->st.fp_drop, (unsigned long long)c->st.reinjected,
-		(unsigned long long)c->st.reinject_full, (unsigned long long)c->st.fw_tx);
+		(unsigned long long)c->st.reinject_full, (unsigned long long)c->st.fw_tx,
+		(unsigned long long)c->st.moderated);
 	fprintf(f,
 		"  host port to host %llu (dropped %llu) from host %llu; mailbox commands ok %llu "
 		"failed %llu, events sent %llu lost %llu, interrupts %llu (lost %llu), ring faults "

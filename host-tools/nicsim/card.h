@@ -21,6 +21,10 @@ struct card_opts {
 	const char *port_spec[RG_PORT_COUNT]; /* NULL = not attached (host port: the rings) */
 	const char *capture_dir;	      /* per-port pcap capture, NULL = off */
 	uint32_t serial;
+	/* Receive interrupt moderation (as ethtool's rx-usecs): while frames
+	 * flow, a turn that emptied the receive rings waits this long before
+	 * the next one, so frames gather into bursts; 0 = off. */
+	uint32_t rx_usecs;
 };
 
 struct card;

@@ -55,13 +55,18 @@ static void usage(FILE *f)
 		"  --exit-after-input MS  exit MS ms after every pcap input is consumed\n"
 		"  --stats              print statistics on exit (SIGUSR1: at any time)\n"
 		"  --serial N           card serial number\n"
+		"  --rx-usecs N         receive interrupt moderation: while frames flow, wait\n"
+		"                       N us after a turn that emptied the rings (default 50,\n"
+		"                       0 = take every frame as it comes)\n"
 		"  --version            version and the fast paths this build has\n"
 		"The host port (port 2) is the DMA queue pair of the mailbox.\n");
 }
 
 int main(int argc, char **argv)
 {
-	struct card_opts o = { .name = "rg0", .fastpath = RG_FASTPATH_SOFT, .sessions = 65536 };
+	struct card_opts o = {
+		.name = "rg0", .fastpath = RG_FASTPATH_SOFT, .sessions = 65536, .rx_usecs = 50
+	};
 	const char *pidfile = NULL;
 	int stats_at_exit = 0;
 	long exit_after = -1;
@@ -76,7 +81,8 @@ int main(int argc, char **argv)
 		O_PID,
 		O_EXIT,
 		O_STATS,
-		O_SER
+		O_SER,
+		O_RXUS
 	};
 	static const struct option lo[] = {
 		{ "name", required_argument, 0, O_NAME },
@@ -90,6 +96,7 @@ int main(int argc, char **argv)
 		{ "exit-after-input", required_argument, 0, O_EXIT },
 		{ "stats", no_argument, 0, O_STATS },
 		{ "serial", required_argument, 0, O_SER },
+		{ "rx-usecs", required_argument, 0, O_RXUS },
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' },
 		{ 0, 0, 0, 0 },
@@ -147,6 +154,14 @@ int main(int argc, char **argv)
 			break;
 		case O_SER:
 			o.serial = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case O_RXUS:
+			errno = 0;
+			o.rx_usecs = (uint32_t)strtoul(optarg, &end, 0);
+			if (errno || *end || o.rx_usecs > 100000) {
+				fprintf(stderr, "nicsim: --rx-usecs takes 0..100000\n");
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);

@@ -85,6 +85,26 @@ rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 if [ $rc -eq 0 ] && [ "$ms" -ge 300 ] && [ "$ms" -lt 5000 ]; then tap_ok "--exit-after-input ends the run ($ms ms)"; else tap_fail "--exit-after-input ends the run" "exit $rc after $ms ms"; fi
 
+# receive interrupt moderation: a stream of frames is taken in bursts, with
+# waits of --rx-usecs between the turns that emptied the rings, and not one
+# frame is lost; --rx-usecs 0 takes every frame as it comes (no waits)
+specs=()
+for i in $(seq 1 300); do specs+=("echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,203.0.113.2,$i"); done
+$CHECK write "$TMP/stream.pcap" "${specs[@]}"
+for us in 50 0; do
+	timeout 20 "$ROOT/$BUILD/host/bin/nicsim" --name "t$$-mod$us" --rx-usecs "$us" \
+		--inside "pcap:$TMP/stream.pcap" --exit-after-input 200 --stats 2>"$TMP/mod.log"
+	rx=$(sed -n 's/.*port inside   rx \([0-9]*\) .*/\1/p' "$TMP/mod.log")
+	mod=$(sed -n 's/.*moderated turns \([0-9]*\).*/\1/p' "$TMP/mod.log")
+	if [ "$us" != 0 ]; then
+		if [ "${rx:-0}" = 300 ] && [ "${mod:-0}" -gt 0 ]; then tap_ok "--rx-usecs $us: 300 frames in, $mod moderated turns"; else tap_fail "--rx-usecs $us: frames taken in moderated bursts" "rx ${rx:-?} moderated ${mod:-?}"; fi
+	else
+		if [ "${rx:-0}" = 300 ] && [ "${mod:-1}" = 0 ]; then tap_ok "--rx-usecs 0: 300 frames in, no moderation"; else tap_fail "--rx-usecs 0: no moderation" "rx ${rx:-?} moderated ${mod:-?}"; fi
+	fi
+done
+out=$("$ROOT/$BUILD/host/bin/nicsim" --rx-usecs 1ms 2>&1)
+if [ $? -eq 2 ] && echo "$out" | grep -q "rx-usecs"; then tap_ok "bad --rx-usecs is refused"; else tap_fail "bad --rx-usecs is refused" "$out"; fi
+
 # bad invocations are refused with a reason
 out=$("$ROOT/$BUILD/host/bin/nicsim" --inside pcap:/nonexistent.pcap 2>&1)
 if [ $? -ne 0 ] && echo "$out" | grep -q "nonexistent"; then tap_ok "missing input file is reported"; else tap_fail "missing input file is reported" "$out"; fi
