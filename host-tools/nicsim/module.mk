@@ -10,11 +10,11 @@ ifneq ($(wildcard firmware/slowpath/*.c),)
 PROGS += nicsim
 nicsim_SRCS := $(filter-out host-tools/nicsim/simbus.c,$(sort $(wildcard host-tools/nicsim/*.c)))
 nicsim_LIBS := simbus fwmbox fwslow fwfast
-nicsim_LDLIBS = -lpcap -lrt
+nicsim_LDLIBS = -lpcap -lrt -lpthread
 # --fastpath rtl: the Verilated model (rtl-model/), when it is in the tree
 ifneq ($(wildcard rtl-model/sim/fpdev_rtl.c),)
 nicsim_LIBS := simbus fwmbox fwslow rtlsim fwfast
-nicsim_LDLIBS = -lpcap -lrt $(RTLSIM_LDLIBS)
+nicsim_LDLIBS = -lpcap -lrt -lpthread $(RTLSIM_LDLIBS)
 nicsim_CXX := 1
 NICSIM_FP_OBJS := $(foreach v,$(VARIANTS),$(BUILD)/$(v)/host-tools/nicsim/fastpath.o)
 $(NICSIM_FP_OBJS): EXTRA_CFLAGS += -DRG_NICSIM_RTL

@@ -5,6 +5,9 @@
  * retired on a timer) because a card forwards one frame at a time and the
  * block timer would add up to a millisecond of latency per hop.
  *
+ * Transmission: the loop writes frames into TX ring slots; a thread of
+ * the port's own (the transmit engine, tx_engine) hands them to the kernel.
+ *
  * Offloads: a veth can hand us frames whose TCP/UDP checksum is only
  * partial (TP_STATUS_CSUMNOTREADY) — those are completed here, as a NIC's
  * checksum engine would. GSO super-packets (larger than a slot) are not
@@ -17,6 +20,8 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +45,13 @@ struct pkt_priv {
 	uint32_t rx_taken; /* slots returned by the last rx_burst */
 	int tx_pending;
 	int warned_oversize;
+	/* the transmit engine: a thread that hands queued frames to the
+	 * kernel (see tx_engine) */
+	int tx_kick; /* eventfd: frames are queued */
+	int tx_stop; /* set before the last kick: the engine ends */
+	pthread_t tx_thread;
+	int tx_started;
+	uint64_t tx_errors; /* the engine's send failures (its own counter) */
 };
 
 static struct tpacket2_hdr *rx_slot(struct pkt_priv *pp, uint32_t i)
@@ -102,14 +114,45 @@ static void pkt_rx_release(struct port *p)
 	pp->rx_taken = 0;
 }
 
+/*
+ * The transmit engine. send() on a TX ring makes the kernel take every
+ * queued frame in the caller's context — and on a veth, the receiving
+ * host's whole stack runs there too (TCP receive, its ACKs, the sender's
+ * next segments). A thread of its own for it, as a NIC's transmit DMA
+ * engine is separate from its receive path, lets that work run on another
+ * core while the card's loop goes on with the next frames; the loop only
+ * writes ring slots and kicks the engine (an eventfd write).
+ */
+static void *tx_engine(void *arg)
+{
+	struct port *p = arg;
+	struct pkt_priv *pp = p->priv;
+	for (;;) {
+		uint64_t n;
+		if (read(pp->tx_kick, &n, sizeof(n)) < 0 && errno != EINTR)
+			break;
+		if (__atomic_load_n(&pp->tx_stop, __ATOMIC_ACQUIRE))
+			break;
+		if (send(p->fd, NULL, 0, MSG_DONTWAIT) < 0 && errno != EAGAIN && errno != ENOBUFS)
+			__atomic_add_fetch(&pp->tx_errors, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
 static void pkt_tx_flush(struct port *p)
 {
 	struct pkt_priv *pp = p->priv;
+	if (pp->tx_errors) /* the engine's count joins the port's */
+		p->st.tx_errors += __atomic_exchange_n(&pp->tx_errors, 0, __ATOMIC_RELAXED);
 	if (!pp->tx_pending)
 		return;
+	pp->tx_pending = 0;
+	uint64_t one = 1;
+	if (pp->tx_started && write(pp->tx_kick, &one, sizeof(one)) == sizeof(one))
+		return;
+	/* no engine: send from here */
 	if (send(p->fd, NULL, 0, MSG_DONTWAIT) < 0 && errno != EAGAIN && errno != ENOBUFS)
 		p->st.tx_errors++;
-	pp->tx_pending = 0;
 }
 
 static int pkt_tx(struct port *p, const uint8_t *frame, uint32_t len)
@@ -123,8 +166,10 @@ static int pkt_tx(struct port *p, const uint8_t *frame, uint32_t len)
 	struct tpacket2_hdr *h = tx_slot(pp, pp->tx_head);
 	uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 	if (status != TP_STATUS_AVAILABLE) {
-		/* the kernel has not sent this slot yet: push and look again */
-		pkt_tx_flush(p);
+		/* the kernel has not sent this slot yet: push from here (the
+		 * kernel serialises senders) and look again */
+		if (send(p->fd, NULL, 0, MSG_DONTWAIT) < 0 && errno != EAGAIN && errno != ENOBUFS)
+			p->st.tx_errors++;
 		status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 		if (status == TP_STATUS_WRONG_FORMAT) {
 			p->st.tx_errors++;
@@ -149,6 +194,18 @@ static void pkt_close(struct port *p)
 	struct pkt_priv *pp = p->priv;
 	if (pp) {
 		pkt_tx_flush(p);
+		if (pp->tx_started) {
+			uint64_t one = 1;
+			__atomic_store_n(&pp->tx_stop, 1, __ATOMIC_RELEASE);
+			if (write(pp->tx_kick, &one, sizeof(one)) == sizeof(one))
+				pthread_join(pp->tx_thread, NULL);
+			p->st.tx_errors += __atomic_exchange_n(&pp->tx_errors, 0, __ATOMIC_RELAXED);
+			/* what the engine had not taken yet */
+			if (send(p->fd, NULL, 0, MSG_DONTWAIT) < 0)
+				errno = 0;
+		}
+		if (pp->tx_kick >= 0)
+			close(pp->tx_kick);
 		if (pp->map)
 			munmap(pp->map, pp->map_len);
 		free(pp);
@@ -180,6 +237,7 @@ struct port *port_packet_open(const char *name, const char *ifname, char *err, s
 	}
 	p->ops = &pkt_ops;
 	p->priv = pp;
+	pp->tx_kick = -1;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	snprintf(p->where, sizeof(p->where), "interface %s", ifname);
 	const char *step = "socket";
@@ -244,6 +302,10 @@ struct port *port_packet_open(const char *name, const char *ifname, char *err, s
 	if (ioctl(p->fd, SIOCGIFHWADDR, &ifr))
 		goto fail;
 	memcpy(p->mac, ifr.ifr_hwaddr.sa_data, 6);
+	/* the transmit engine; without it the loop sends itself */
+	pp->tx_kick = eventfd(0, EFD_CLOEXEC);
+	if (pp->tx_kick >= 0 && pthread_create(&pp->tx_thread, NULL, tx_engine, p) == 0)
+		pp->tx_started = 1;
 	return p;
 fail:
 	snprintf(err, err_len, "port %s on %s: %s: %s%s", name, ifname, step, strerror(errno),
