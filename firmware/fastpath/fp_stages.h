@@ -124,6 +124,12 @@ static inline __attribute__((always_inline)) int check_ipv4(struct fp_ctx *c, co
 		punt(c, RG_PUNT_FRAG);
 		return -1;
 	}
+	/* options are the slow path's to check (and to scan for addresses
+	 * that must not leave the inside realm) */
+	if (ihl > 20) {
+		punt(c, RG_PUNT_IP_OPTIONS);
+		return -1;
+	}
 	*ihl_out = ihl;
 	*tot_out = tot;
 	return 0;

@@ -161,9 +161,10 @@ int fw_inside_realm(const struct rg_fw *fw, uint32_t a)
 /* ---- output ------------------------------------------------------------------ */
 
 /* Last line of defence: an IPv4 frame leaving the outside port with an
- * inside-realm address as its source, or quoted inside an ICMP error, is a
- * bug or an unexcluded leak (the host port, too, may only speak for the
- * card); it is dropped and counted. */
+ * inside-realm address as its source, in its IPv4 options (recorded or
+ * source routes, timestamps), or quoted inside an ICMP error, is a bug or
+ * an unexcluded leak (the host port, too, may only speak for the card); it
+ * is dropped and counted. */
 static int inside_exposed(struct rg_fw *fw, uint32_t a, uint32_t toward)
 {
 	if (!fw_inside_realm(fw, a) || fw_is_own_addr_outside(fw, a))
@@ -176,6 +177,38 @@ static int inside_exposed(struct rg_fw *fw, uint32_t a, uint32_t toward)
 	return fw_rule_match(fw, FW_RULE_BIT(RG_RULE_EXCLUDE), &p) == NULL;
 }
 
+/* Addresses an IPv4 header's options carry: the route data of record route
+ * (7) and loose/strict source route (131, 137), the address of each
+ * (address, timestamp) pair of a timestamp option (68, flags 1 and 3).
+ * Options the card cannot read (the parser drops them on input) count as
+ * exposing, so such a frame is not sent. */
+static int options_expose(struct rg_fw *fw, const uint8_t *ip, unsigned ihl, uint32_t dst)
+{
+	for (unsigned i = 20; i < ihl;) {
+		uint8_t t = ip[i];
+		if (t == 0)
+			break;
+		if (t == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= ihl || ip[i + 1] < 2 || i + ip[i + 1] > ihl)
+			return 1; /* not an option the card can read: not sent */
+		unsigned l = ip[i + 1], first = 0, step = 4;
+		if (t == 7 || t == 131 || t == 137)
+			first = 3;
+		else if (t == 68 && l >= 4 && ((ip[i + 3] & 15u) == 1 || (ip[i + 3] & 15u) == 3)) {
+			first = 4;
+			step = 8;
+		}
+		for (unsigned a = first; first && a + 4 <= l; a += step)
+			if (inside_exposed(fw, rg_get_be32(ip + i + a), dst))
+				return 1;
+		i += l;
+	}
+	return 0;
+}
+
 static int leaks_inside(struct rg_fw *fw, const uint8_t *f, uint32_t len)
 {
 	uint32_t l3 = len >= 18 && rg_get_be16(f + 12) == ETH_P_8021Q ? 18u : 14u;
@@ -186,6 +219,8 @@ static int leaks_inside(struct rg_fw *fw, const uint8_t *f, uint32_t len)
 	if (inside_exposed(fw, src, dst))
 		return 1;
 	unsigned ihl = (ip[0] & 15u) * 4u;
+	if (ihl > 20 && l3 + ihl <= len && options_expose(fw, ip, ihl, dst))
+		return 1;
 	if (ip[9] != IPPROTO_ICMP || (rg_get_be16(ip + 6) & 0x1fffu) || l3 + ihl + 8 + 20 > len)
 		return 0;
 	uint8_t t = ip[ihl];

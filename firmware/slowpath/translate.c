@@ -4,8 +4,9 @@
  * rewrite (session action, TTL, adjacency, MTU), then either re-injection
  * into the fast path — when the fast path is certain to forward it — or the
  * slow path's own rewrite, which does what the fast path's step 12 does for
- * packets the fast path cannot take: fragments, headers beyond its window,
- * sessions hidden by a tag shadow, frames not addressed to the port's MAC.
+ * packets the fast path cannot take: fragments, IPv4 options, headers beyond
+ * its window, sessions hidden by a tag shadow, frames not addressed to the
+ * port's MAC.
  */
 #include "fw_internal.h"
 
@@ -81,6 +82,8 @@ static int fast_path_can(struct rg_fw *fw, const struct fw_pkt *p, uint32_t sidx
 {
 	if (p->is_frag || p->tunnel || p->port >= RG_PORT_HOST)
 		return 0;
+	if (p->ihl > 20)
+		return 0; /* options: punted by step 3 */
 	if (p->l4 + l4_need(p->proto) > RG_FP_WIN_IN)
 		return 0;
 	if (__builtin_memcmp(p->f, fw->params.port_mac[p->port], 6) != 0)

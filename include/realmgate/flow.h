@@ -396,7 +396,8 @@ enum rg_verdict {
 	X(HDR_WINDOW, 11, "headers extend past the header window")    \
 	X(TRAILER, 12, "bytes after the IP packet beyond the window") \
 	X(NO_ADJ, 13, "adjacency not resolved")                       \
-	X(SESSION, 14, "session asks for every packet")
+	X(SESSION, 14, "session asks for every packet")               \
+	X(IP_OPTIONS, 15, "IPv4 header with options")
 
 /* Drop reasons: fast path drops and the reasons a session can name. */
 #define RG_DROP_REASONS(X)                                             \

@@ -183,8 +183,8 @@ module rg_fp_parse (
     reg [5:0] c_iihl;
     reg [15:0] c_isum;
     reg [16:0] c_iend;
-    // outer checks a..j (design.md step 2-3), each one bit
-    reg c_oa, c_ob, c_oc, c_od, c_oe, c_of, c_og, c_oh_, c_oi, c_oj;
+    // outer checks a..k (design.md step 2-3), each one bit
+    reg c_oa, c_ob, c_oc, c_od, c_oe, c_of, c_og, c_oh_, c_oi, c_oj, c_ok;
     always @(posedge clk) begin
         c_len <= b_len;
         c_port <= b_port;
@@ -200,6 +200,7 @@ module rg_fp_parse (
         c_oh_ <= b_oend > {1'b0, b_len};
         c_oi <= b_osum != 16'hffff;
         c_oj <= (be16(b_oh, 6) & 16'h3fff) != 16'd0;
+        c_ok <= b_oihl > 6'd20;
         c_tunnel <= b_oh[8*9+:8] == P_IPIP;
         c_ol3 <= b_l3;
         c_oihl <= b_oihl;
@@ -224,6 +225,7 @@ module rg_fp_parse (
     wire c_ih_ = c_iend > c_oend;
     wire c_ii = c_isum != 16'hffff;
     wire c_ij = (be16(c_ih, 6) & 16'h3fff) != 16'd0;
+    wire c_ik = c_iihl > 6'd20;
     wire c_iproto4 = c_ih[8*9+:8] == P_IPIP;
 
     wire [159:0] c_th = c_tunnel ? c_ih : c_oh;  // translated header
@@ -260,8 +262,8 @@ module rg_fp_parse (
     reg [1:0] d_port;
     reg [7:0] d_win;
     reg [4:0] d_e;
-    reg [9:0] d_o;
-    reg [10:0] d_i;
+    reg [10:0] d_o;
+    reg [11:0] d_i;
     reg d_tunnel;
     reg [6:0] d_l3t;
     reg [5:0] d_ihlt;
@@ -277,8 +279,9 @@ module rg_fp_parse (
         d_port <= c_port;
         d_win <= c_win;
         d_e <= c_e;
-        d_o <= {c_oj, c_oi, c_oh_, c_og, c_of, c_oe, c_od, c_oc, c_ob, c_oa};
-        d_i <= c_tunnel ? {c_iproto4, c_ij, c_ii, c_ih_, c_ig, c_if, c_ie, c_id, c_ic, c_ib, c_ia} : 11'd0;
+        d_o <= {c_ok, c_oj, c_oi, c_oh_, c_og, c_of, c_oe, c_od, c_oc, c_ob, c_oa};
+        d_i <= c_tunnel ? {c_iproto4, c_ik, c_ij, c_ii, c_ih_, c_ig, c_if, c_ie, c_id, c_ic, c_ib, c_ia} :
+            12'd0;
         d_tunnel <= c_tunnel;
         d_l3t <= c_l3t[6:0];
         d_ihlt <= c_ihlt;
@@ -323,8 +326,8 @@ module rg_fp_parse (
 
     // stage E: every check as one registered bit, then the priority encoder
     reg [4:0] e_e;
-    reg [9:0] e_o;
-    reg [10:0] e_i;
+    reg [10:0] e_o;
+    reg [11:0] e_i;
     reg e_known, e_l4a, e_l4b, e_tcp, e_udp, e_icmp, e_tcpbad, e_udpbad, e_verify, e_trailer;
     reg e_csumbad, e_ireq, e_irep, e_ierr, e_tcpctrl;
     always @(posedge clk) begin
@@ -371,6 +374,7 @@ module rg_fp_parse (
         else if (e_o[7]) dr = `RG_DROP_BAD_IP_LEN;
         else if (e_o[8]) dr = `RG_DROP_BAD_IP_CSUM;
         else if (e_o[9]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_FRAG)};
+        else if (e_o[10]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_IP_OPTIONS)};
         else if (e_i[0]) dr = `RG_DROP_BAD_IP_LEN;
         else if (e_i[1]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
         else if (e_i[2]) dr = `RG_DROP_BAD_IP_VER;
@@ -381,7 +385,8 @@ module rg_fp_parse (
         else if (e_i[7]) dr = `RG_DROP_BAD_IP_LEN;
         else if (e_i[8]) dr = `RG_DROP_BAD_IP_CSUM;
         else if (e_i[9]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_FRAG)};
-        else if (e_i[10]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_PROTO)};
+        else if (e_i[10]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_IP_OPTIONS)};
+        else if (e_i[11]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_PROTO)};
         else if (!e_known) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_PROTO)};
         else if (e_l4a) dr = `RG_DROP_BAD_L4_LEN;
         else if (e_l4b) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};

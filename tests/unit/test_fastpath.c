@@ -446,11 +446,16 @@ static void test_early_drops_and_punts(void **state)
 	assert_int_equal(r.m.reason, RG_PUNT_PROTO);
 	p.proto = 17;
 
-	/* options are fine: the L4 header moves */
+	/* options are the slow path's (step 3): punted even on a session,
+	 * after the fragment check */
 	p.ip_opt_len = 8;
 	run(e->fp, &p, RG_PORT_INSIDE, 0, &r);
-	assert_int_equal(r.m.verdict, RG_VERDICT_FORWARD);
-	assert_true(pkt_checksums_ok(r.out, r.len));
+	assert_int_equal(r.m.verdict, RG_VERDICT_PUNT);
+	assert_int_equal(r.m.reason, RG_PUNT_IP_OPTIONS);
+	p.frag = 0x2000;
+	run(e->fp, &p, RG_PORT_INSIDE, 0, &r);
+	assert_int_equal(r.m.reason, RG_PUNT_FRAG);
+	p.frag = 0;
 	p.ip_opt_len = 0;
 
 	/* a re-injected packet that would be punted is dropped instead */
