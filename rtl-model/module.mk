@@ -64,6 +64,10 @@ $(foreach t,$(RTL_TESTS),$(eval $(t)_SRCS := tests/rtl/$(t).c))
 $(foreach t,$(RTL_TESTS),$(eval $(t)_LIBS := rtltestlib rtlsim fwfast testlib))
 $(foreach t,$(RTL_TESTS),$(eval $(t)_LDLIBS := -lcmocka $(RTLSIM_LDLIBS)))
 $(foreach t,$(RTL_TESTS),$(eval $(t)_CXX := 1))
+# the mailbox suite with the RTL behind the card (tests/unit/test_mbox.c)
+test_rtl_mbox_SRCS := tests/rtl/test_rtl_mbox.c tests/unit/fake_fw.c
+test_rtl_mbox_LIBS := simbus driver fwmbox rtlsim fwfast testlib
+test_rtl_mbox_LDLIBS = -lcmocka -lpci -lrt $(RTLSIM_LDLIBS)
 
 # make verify-long: the differential test with 10 million packets (each
 # module adds its own long checks as prerequisites of verify-long).

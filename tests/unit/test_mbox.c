@@ -10,6 +10,10 @@
  * ring faults, timeouts of a stalled card, card reset (asked for and behind
  * the driver's back), events with masks and loss, the host-port queue pair,
  * paged listings, interrupts and the doorbell wake-up of a sleeping card.
+ *
+ * Built twice: with the soft fast path behind the card (test_mbox) and with
+ * the Verilated RTL pipeline (tests/rtl/test_rtl_mbox.c defines
+ * RG_TEST_MBOX_RTL), so the card's BAR0 reads the fast path block of either.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,12 +39,21 @@
 #include "../../host-tools/nicsim/simbus.h"
 #include "fake_fw.h"
 #include "realmgate/counters.h"
+#ifdef RG_TEST_MBOX_RTL
+#include "../../rtl-model/sim/fpdev_rtl.h"
+#define FASTPATH_KIND RG_FASTPATH_RTL
+#define FASTPATH_NAME "rtl"
+#else
+#define FASTPATH_KIND RG_FASTPATH_SOFT
+#define FASTPATH_NAME "soft"
+#endif
 
 struct card {
 	struct rg_simbus sb;
 	struct rg_fw fw;
 	struct rg_fp fp;
 	void *fpmem;
+	struct rg_rtl *rtl;
 	struct rg_fpdev fpdev;
 	struct rg_mbox mb;
 	uint32_t now;
@@ -100,18 +113,24 @@ static int setup(void **state)
 		fprintf(stderr, "# %s\n", err);
 		return -1;
 	}
+#ifdef RG_TEST_MBOX_RTL
+	c->rtl = rg_rtl_create();
+	if (!c->rtl || rg_fpdev_rtl_open(&c->fpdev, c->rtl))
+		return -1;
+#else
 	struct rg_fp_geometry g = { .buckets_log2 = 4, .sessions = 64, .adjacencies = 8 };
 	size_t len = rg_fp_mem_size(&g);
 	c->fpmem = aligned_alloc(64, (len + 63) & ~(size_t)63);
 	if (!c->fpmem || rg_fp_init(&c->fp, &g, c->fpmem, len))
 		return -1;
 	rg_fpdev_soft(&c->fpdev, &c->fp);
+#endif
 	fake_fw_init(&c->fw);
 	struct rg_mbox_bus bus;
 	rg_simbus_mbox_bus(&c->sb, &bus, from_host, c);
 	struct rg_mbox_identity id = { .fw_version = 0x000100, .build_date = 20260101 };
 	rg_mbox_init(&c->mb, &bus, &c->fw, &c->fpdev, &id);
-	rg_simbus_publish(&c->sb, RG_FASTPATH_SOFT);
+	rg_simbus_publish(&c->sb, FASTPATH_KIND);
 	if (open_dev(c, &c->dev))
 		return -1;
 	*state = c;
@@ -124,6 +143,10 @@ static int teardown(void **state)
 	c->frozen = 0;
 	rg_dev_close(c->dev);
 	rg_simbus_destroy(&c->sb);
+#ifdef RG_TEST_MBOX_RTL
+	rg_fpdev_rtl_close(&c->fpdev);
+	rg_rtl_destroy(c->rtl);
+#endif
 	free(c->fpmem);
 	free(c);
 	return 0;
@@ -155,11 +178,16 @@ static void test_info_and_id_block(void **state)
 		RG_ST_OK);
 	assert_int_equal(n, sizeof(info));
 	assert_int_equal(info.contract_version, RG_CONTRACT_VERSION);
-	assert_int_equal(info.fastpath, RG_FASTPATH_SOFT);
+	assert_int_equal(info.fastpath, FASTPATH_KIND);
 	assert_int_equal(info.serial, 4242);
 	assert_int_equal(rg_dev_reg_read(c->dev, RG_ID_BASE + RG_RB_TYPE), RG_RB_TYPE_ID);
-	assert_int_equal(rg_dev_reg_read(c->dev, RG_ID_BASE + RG_ID_SESSIONS), 64);
-	assert_int_equal(rg_dev_reg_read(c->dev, RG_FP_BASE + RG_FP_SESSIONS), 64);
+	assert_int_equal(rg_dev_reg_read(c->dev, RG_ID_BASE + RG_ID_FASTPATH), FASTPATH_KIND);
+	uint32_t sessions = c->fpdev.sessions;
+	assert_true(sessions >= 64);
+	assert_int_equal(rg_dev_reg_read(c->dev, RG_ID_BASE + RG_ID_SESSIONS), sessions);
+	assert_int_equal(rg_dev_reg_read(c->dev, RG_FP_BASE + RG_FP_SESSIONS), sessions);
+	assert_int_equal(rg_dev_reg_read(c->dev, RG_FP_BASE + RG_FP_BUCKETS_LOG2),
+			 c->fpdev.buckets_log2);
 	assert_true(rg_dev_reg_read(c->dev, RG_CTRL_BASE + RG_CTRL_STATUS) & RG_STATUS_READY);
 }
 
@@ -769,7 +797,7 @@ static void test_device_list(void **state)
 		if (!strcmp(e[i].spec, c->spec)) {
 			found = 1;
 			assert_true(e[i].alive);
-			assert_non_null(strstr(e[i].desc, "soft"));
+			assert_non_null(strstr(e[i].desc, FASTPATH_NAME " fast path"));
 		}
 	assert_true(found);
 	assert_true(strlen(note) > 0); /* the PCI scan always says what it found */
