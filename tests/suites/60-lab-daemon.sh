@@ -7,7 +7,8 @@
 # others; PCP PEER fixes the port of a flow's first packet; dpm-run cases
 # 1-3 of 000-dpm.md; a split rule by remote source; and kill -9 of the
 # daemon under an iperf3 flow: the flow never stops and every lease works
-# after the restart.
+# after the restart. The card's fast path is LAB_FASTPATH (default soft;
+# 61-lab-daemon-rtl.sh runs this suite on the Verilated RTL).
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lab.sh"
@@ -32,7 +33,8 @@ rules = (
 );
 pcp = { min_lifetime = 2; };
 CONF
-if out=$(lab up --config "$LAB_TMP/gw.conf" 2>&1) && echo "$out" | grep -q "realmgated serves"; then
+if out=$(lab up --fastpath "${LAB_FASTPATH:-soft}" --config "$LAB_TMP/gw.conf" 2>&1) &&
+	echo "$out" | grep -q "realmgated serves"; then
 	tap_ok "realmlab up starts the card and realmgated"
 else
 	tap_fail "realmlab up starts the card and realmgated" "$(echo "$out" | tail -3)"
