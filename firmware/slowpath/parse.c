@@ -37,12 +37,14 @@ static int options_ok(const uint8_t *ip, unsigned ihl)
 	return 1;
 }
 
-/* Validate an IPv4 header at off, within limit. Returns 0 or -1 (counted). */
+/* Validate an IPv4 header at off, within limit. Returns 0 or -1 (counted).
+ * short_id counts a header cut off by limit: the frame's end is a runt
+ * frame, the outer packet's end (IP-in-IP) a bad outer length. */
 static int check_ipv4(struct rg_fw *fw, const uint8_t *f, uint32_t off, uint32_t limit,
-		      unsigned *ihl_out, unsigned *tot_out)
+		      unsigned short_id, unsigned *ihl_out, unsigned *tot_out)
 {
 	if (off + 20 > limit)
-		return drop_count(fw, RG_FWC_DROP_RUNT);
+		return drop_count(fw, short_id);
 	const uint8_t *ip = f + off;
 	if ((ip[0] >> 4) != 4)
 		return drop_count(fw, RG_FWC_DROP_BAD_IP);
@@ -50,7 +52,7 @@ static int check_ipv4(struct rg_fw *fw, const uint8_t *f, uint32_t off, uint32_t
 	if (ihl < 20)
 		return drop_count(fw, RG_FWC_DROP_BAD_IP);
 	if (off + ihl > limit)
-		return drop_count(fw, RG_FWC_DROP_RUNT);
+		return drop_count(fw, short_id);
 	unsigned tot = rg_get_be16(ip + 2);
 	if (tot < ihl || off + tot > limit)
 		return drop_count(fw, RG_FWC_DROP_BAD_IP);
@@ -71,6 +73,12 @@ uint16_t fw_l4_csum(const uint8_t *ip, uint32_t l4_off, uint32_t l4_len, uint8_t
 	if (proto != IPPROTO_ICMP)
 		s += rg_csum_partial(ip + 12, 8) + proto + l4_len;
 	return (uint16_t)~rg_csum_fold(s);
+}
+
+/* Ethertypes of a VLAN tag: 802.1Q, 802.1ad and the pre-standard QinQ. */
+static int vlan_tag_type(unsigned etype)
+{
+	return etype == ETH_P_8021Q || etype == ETH_P_8021AD || etype == ETH_P_QINQ_OLD;
 }
 
 static int l4_need(uint8_t proto)
@@ -185,6 +193,11 @@ enum fw_parse_kind fw_parse(struct rg_fw *fw, const uint8_t *f, uint32_t len, un
 	}
 	uint32_t l3 = 14;
 	unsigned etype = rg_get_be16(f + 12);
+	if (vlan_tag_type(etype) && etype != ETH_P_8021Q) {
+		/* a service tag (QinQ) outside: the card serves one C-tag only */
+		drop_count(fw, RG_FWC_DROP_BAD_L2);
+		return FW_PK_BAD;
+	}
 	if (etype == ETH_P_8021Q) {
 		if (len < 18) {
 			drop_count(fw, RG_FWC_DROP_RUNT);
@@ -192,7 +205,7 @@ enum fw_parse_kind fw_parse(struct rg_fw *fw, const uint8_t *f, uint32_t len, un
 		}
 		etype = rg_get_be16(f + 16);
 		l3 = 18;
-		if (etype == ETH_P_8021Q) { /* stacked tags: not ours */
+		if (vlan_tag_type(etype)) { /* stacked tags: not ours */
 			drop_count(fw, RG_FWC_DROP_BAD_L2);
 			return FW_PK_BAD;
 		}
@@ -217,7 +230,7 @@ enum fw_parse_kind fw_parse(struct rg_fw *fw, const uint8_t *f, uint32_t len, un
 		return FW_PK_BAD;
 	}
 	unsigned ihl, tot;
-	if (check_ipv4(fw, f, l3, len, &ihl, &tot))
+	if (check_ipv4(fw, f, l3, len, RG_FWC_DROP_RUNT, &ihl, &tot))
 		return FW_PK_BAD;
 	p->frame_ip_end = l3 + tot;
 	p->ip_end = l3 + tot;
@@ -225,7 +238,7 @@ enum fw_parse_kind fw_parse(struct rg_fw *fw, const uint8_t *f, uint32_t len, un
 	uint16_t fragw = rg_get_be16(f + l3 + 6);
 	if (p->proto == IPPROTO_IPIP && !(fragw & 0x3fffu)) {
 		uint32_t inner = l3 + ihl;
-		if (check_ipv4(fw, f, inner, p->ip_end, &ihl, &tot))
+		if (check_ipv4(fw, f, inner, p->ip_end, RG_FWC_DROP_BAD_IP, &ihl, &tot))
 			return FW_PK_BAD;
 		p->tunnel = 1;
 		p->l3 = l3 = inner;

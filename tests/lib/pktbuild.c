@@ -77,7 +77,7 @@ static uint32_t build_ip(const struct pkt_spec *s, uint8_t *p, uint32_t cap)
 	put32(p + 12, s->src);
 	put32(p + 16, s->dst);
 	for (uint32_t i = 20; i < ihl; i++)
-		p[i] = 1; /* NOP options */
+		p[i] = s->ip_opt ? s->ip_opt[i - 20] : 1; /* default: NOP options */
 	uint8_t *l4 = p + ihl;
 	if (s->payload_len)
 		memcpy(l4 + l4len, s->payload, s->payload_len);

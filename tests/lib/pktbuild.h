@@ -23,8 +23,9 @@ struct pkt_spec {
 	uint8_t ttl;	   /* 0 = 64 */
 	uint8_t tos;
 	uint16_t ip_id;
-	uint16_t frag;	    /* flags (DF 0x4000, MF 0x2000) | offset in 8-byte units */
-	uint8_t ip_opt_len; /* bytes of IP options (NOPs), multiple of 4, <= 40 */
+	uint16_t frag;	       /* flags (DF 0x4000, MF 0x2000) | offset in 8-byte units */
+	uint8_t ip_opt_len;    /* bytes of IP options (NOPs), multiple of 4, <= 40 */
+	const uint8_t *ip_opt; /* when set: the ip_opt_len option bytes instead of NOPs */
 	uint16_t sport, dport;
 	uint8_t tcp_flags; /* default ACK when 0 and proto is TCP? no: as given */
 	uint32_t tcp_seq, tcp_ack;
