@@ -190,8 +190,12 @@ uint16_t fw_adj_for(struct rg_fw *fw, unsigned side, uint32_t dst)
 {
 	if (side == RG_PORT_HOST)
 		return FW_ADJ_HOST;
-	if (side > RG_PORT_OUTSIDE)
+	if (side > RG_PORT_OUTSIDE || !own_addr_on(fw, side)) {
+		/* no port there, or no address of the card on that side to ask
+		 * ARP from or answer for: nothing can be reached through it */
+		FWC(fw, DROP_NO_ROUTE);
 		return FW_ADJ_NONE;
+	}
 	uint32_t nh = fw_nexthop(fw, side, dst);
 	uint32_t n = neigh_get(fw, nh, side);
 	if (n == FW_NONE) {
@@ -264,10 +268,27 @@ void fw_neigh_timer(struct rg_fw *fw, uint32_t n)
 	release_pending(fw, n, 0);
 }
 
+/* Frames for the host port waiting until the host is heard from; a host
+ * that never comes up must not take the whole queue from the realms'
+ * neighbours (nothing but the host's own first frame releases them). */
+#define FW_HOST_PENDING 4u
+
+static unsigned host_waiting(const struct rg_fw *fw)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < FW_PENDING; i++)
+		k += fw->pending[i].neigh == fw->n_neigh;
+	return k;
+}
+
 void fw_pending_add(struct rg_fw *fw, uint16_t adj, const struct fw_pkt *p)
 {
 	uint32_t n = FW_NONE;
 	if (adj == FW_ADJ_HOST) {
+		if (host_waiting(fw) >= FW_HOST_PENDING) {
+			FWC(fw, DROP_HOST_PORT_DOWN);
+			return;
+		}
 		n = fw->n_neigh; /* the host port's pseudo neighbour */
 	} else if (adj != FW_ADJ_NONE && adj != 0 && (uint32_t)adj - 1u < fw->n_neigh) {
 		n = adj - 1u;

@@ -201,7 +201,8 @@ enum rg_status rg_fw_map_add(struct rg_fw *fw, const struct rg_map_req *r, struc
 		k.dst_port = r->rem_port;
 		k.proto = r->proto;
 		k.side = RG_PORT_INSIDE;
-		if (fw_sess_lookup(fw, &k, &d) == FW_NONE && fw_sess_create(fw, &n) == FW_NONE) {
+		if (fw_sess_lookup(fw, &k, &d) == FW_NONE &&
+		    fw_sess_create(fw, &n, NULL) == FW_NONE) {
 			fw_map_free_now(fw, mi);
 			return RG_ST_NO_RESOURCES;
 		}

@@ -151,7 +151,7 @@ void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
 	}
 	/* before its first fragment: wait for it */
 	if (p->len > FW_FRAG_BUF_BYTES) {
-		FWC(fw, DROP_FRAG_TABLE_FULL);
+		FWC(fw, DROP_FRAG_TOO_BIG); /* larger than a buffer; the table may have room */
 		return;
 	}
 	uint32_t i = frag_alloc(fw, p, FRAG_WAIT);

@@ -58,6 +58,8 @@
 #define ETH_P_ARP 0x0806u
 #define ETH_P_IPV6 0x86ddu
 #define ETH_P_8021Q 0x8100u
+#define ETH_P_8021AD 0x88a8u   /* service tag (QinQ) */
+#define ETH_P_QINQ_OLD 0x9100u /* pre-standard QinQ */
 
 /* Fixed sizes that are not worth a capacity parameter. */
 #define FW_POOLS 16u		/* pool ids 0..15 */
@@ -428,7 +430,10 @@ struct fw_new_sess {
 	uint16_t in_port, out_port, rem_port, rem_xport;
 	uint32_t map; /* FW_NONE for rule sessions */
 };
-uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n);
+/* FW_NONE when refused (counted); *why (may be NULL) says why:
+ * NO_RESOURCES the session table or its index is full, NOT_FOUND no
+ * neighbour entry or route for one side, IO the device refused the write. */
+uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n, enum rg_status *why);
 void fw_sess_delete(struct rg_fw *fw, uint32_t idx, unsigned reason);
 void fw_sess_timer(struct rg_fw *fw, uint32_t idx);
 void fw_sess_touch(struct rg_fw *fw, uint32_t idx, unsigned dir);
@@ -488,6 +493,14 @@ void fw_sub_prefetch(struct rg_fw *fw, uint32_t in_addr, int stage);
 void fw_nat_packet(struct rg_fw *fw, struct fw_pkt *p);
 uint32_t fw_nat_session(struct rg_fw *fw, const struct fw_pkt *p, unsigned *dir);
 int fw_forward(struct rg_fw *fw, struct fw_pkt *p, uint32_t sidx, unsigned dir);
+/* kind: enum rg_exhaustion_kind (mailbox.h); the subscriber's quotas are
+ * QUOTA events, the rest POOL_EXHAUSTED; limit is the quota or the table's
+ * capacity */
+#define FW_EXH_SESSIONS RG_EXH_SESSIONS
+#define FW_EXH_PORTS RG_EXH_PORTS
+#define FW_EXH_POOL RG_EXH_POOL
+#define FW_EXH_MAP_TABLE RG_EXH_MAP_TABLE
+#define FW_EXH_SESS_TABLE RG_EXH_SESS_TABLE
 void fw_quota_event(struct rg_fw *fw, uint32_t in_addr, unsigned kind, uint8_t proto,
 		    uint32_t limit);
 

@@ -532,8 +532,14 @@ void rg_fw_punt(struct rg_fw *fw, const uint8_t *frame, uint32_t len, unsigned i
 	(void)meta; /* the slow path re-derives everything it needs from the frame */
 	clock_update(fw);
 	FWC(fw, SP_PACKETS);
-	if (!frame || len > FW_FRAME_MAX) {
+	if (!frame) {
 		FWC(fw, DROP_RUNT);
+		return;
+	}
+	if (len > FW_FRAME_MAX) {
+		/* larger than any buffer the slow path copies into: a jumbo the
+		 * fast path let through, not a short frame */
+		FWC(fw, DROP_OVERSIZE);
 		return;
 	}
 	fw_dispatch(fw, frame, len, in_port & 3u,

@@ -64,6 +64,8 @@ void fw_from_host(struct rg_fw *fw, struct fw_pkt *p)
 		return;
 	}
 	uint16_t adj = fw_adj_for(fw, side, p->dst);
+	if (adj == FW_ADJ_NONE)
+		return; /* no route or no neighbour entry to be had: counted */
 	if (!fw_adj_ready(fw, adj)) {
 		fw_pending_add(fw, adj, p);
 		return;

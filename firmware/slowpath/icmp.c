@@ -163,7 +163,13 @@ static void subst_of(const struct rg_session *s, unsigned dir, struct subst *x)
 
 void fw_icmp_error_translate(struct rg_fw *fw, struct fw_pkt *p)
 {
-	if (p->is_frag || fw_parse_embedded(fw, p))
+	if (p->is_frag) {
+		/* the error's checksum spans every fragment: a fragment cannot
+		 * be translated on its own */
+		FWC(fw, DROP_ICMP_ERROR_FRAG);
+		return;
+	}
+	if (fw_parse_embedded(fw, p))
 		return; /* counted */
 	/* The quoted packet went emb_src -> emb_dst; the flow of the error is
 	 * its reverse, arriving on the error's port. */
@@ -182,8 +188,10 @@ void fw_icmp_error_translate(struct rg_fw *fw, struct fw_pkt *p)
 		return;
 	}
 	struct rg_session s;
-	if (fw_sess_read(fw, sidx, &s))
+	if (fw_sess_read(fw, sidx, &s)) {
+		FWC(fw, DROP_SESSION_UNREADABLE); /* the device refused the read */
 		return;
+	}
 	struct subst x;
 	subst_of(&s, dir, &x);
 	if (p->dst != x.b_from) {

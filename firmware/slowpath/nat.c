@@ -28,7 +28,7 @@ void fw_quota_event(struct rg_fw *fw, uint32_t in_addr, unsigned kind, uint8_t p
 	e.kind = (uint8_t)kind;
 	e.proto = proto;
 	e.limit = limit;
-	fw_event(fw, kind == 2 ? RG_EVT_POOL_EXHAUSTED : RG_EVT_QUOTA, &e, sizeof(e));
+	fw_event(fw, kind >= FW_EXH_POOL ? RG_EVT_POOL_EXHAUSTED : RG_EVT_QUOTA, &e, sizeof(e));
 }
 
 /* Exhaustion: drop, and tell the inside host when configured (RFC 6888). */
@@ -36,6 +36,24 @@ static void exhausted(struct rg_fw *fw, const struct fw_pkt *p)
 {
 	if (fw->cfg.flags & RG_CFG_UNREACH_ON_QUOTA)
 		fw_icmp_error(fw, p, 3, 13, 0);
+}
+
+/*
+ * A session for packet p. A full session table (or index) is exhaustion
+ * like a quota or an empty pool: dropped and counted, the host hears of it
+ * and an inside sender gets its ICMP 3/13 when configured; nothing live is
+ * evicted to make room (RFC 6888).
+ */
+static uint32_t new_session(struct rg_fw *fw, const struct fw_pkt *p, const struct fw_new_sess *n)
+{
+	enum rg_status st;
+	uint32_t sidx = fw_sess_create(fw, n, &st);
+	if (sidx == FW_NONE && st == RG_ST_NO_RESOURCES) {
+		fw_quota_event(fw, n->in_addr, FW_EXH_SESS_TABLE, n->proto, fw->n_sess);
+		if (p->port == RG_PORT_INSIDE)
+			exhausted(fw, p);
+	}
+	return sidx;
 }
 
 static int nat_proto(const struct fw_pkt *p)
@@ -63,14 +81,14 @@ static uint32_t source_mapping(struct rg_fw *fw, const struct fw_pkt *p, uint32_
 	uint32_t sub = fw_sub_get(fw, p->src, 1, &st);
 	if (sub == FW_NONE) {
 		if (st == RG_ST_NO_RESOURCES)
-			fw_quota_event(fw, p->src, 2, p->proto, 0);
+			fw_quota_event(fw, p->src, FW_EXH_POOL, p->proto, 0);
 		exhausted(fw, p);
 		return FW_NONE;
 	}
 	struct fw_sub *s = &fw->subs[sub];
 	if (fw->cfg.max_sess_per_sub && s->n_sess >= fw->cfg.max_sess_per_sub) {
 		FWC(fw, DROP_QUOTA_SESSIONS);
-		fw_quota_event(fw, p->src, 0, p->proto, fw->cfg.max_sess_per_sub);
+		fw_quota_event(fw, p->src, FW_EXH_SESSIONS, p->proto, fw->cfg.max_sess_per_sub);
 		exhausted(fw, p);
 		fw_sub_put(fw, sub);
 		return FW_NONE;
@@ -93,7 +111,7 @@ static uint32_t source_mapping(struct rg_fw *fw, const struct fw_pkt *p, uint32_
 	if (fw->cfg.max_ports_per_sub && pool->mode == RG_POOL_DYNAMIC &&
 	    s->n_maps >= fw->cfg.max_ports_per_sub) {
 		FWC(fw, DROP_QUOTA_PORTS);
-		fw_quota_event(fw, p->src, 1, p->proto, fw->cfg.max_ports_per_sub);
+		fw_quota_event(fw, p->src, FW_EXH_PORTS, p->proto, fw->cfg.max_ports_per_sub);
 		exhausted(fw, p);
 		fw_sub_put(fw, sub);
 		return FW_NONE;
@@ -102,7 +120,8 @@ static uint32_t source_mapping(struct rg_fw *fw, const struct fw_pkt *p, uint32_
 	int overlap = (flags & FW_MF_ED) ? ((flags & FW_MF_ED_ADDR) ? 2 : 1) : 0;
 	if (fw_port_choose(fw, sub, p->proto, in_port, 0, rem_addr, rem_port, overlap, &out_port)) {
 		FWC(fw, DROP_POOL_EXHAUSTED);
-		fw_quota_event(fw, p->src, pool->mode == RG_POOL_DYNAMIC ? 2 : 1, p->proto,
+		fw_quota_event(fw, p->src,
+			       pool->mode == RG_POOL_DYNAMIC ? FW_EXH_POOL : FW_EXH_PORTS, p->proto,
 			       fw->cfg.max_ports_per_sub);
 		exhausted(fw, p);
 		fw_sub_put(fw, sub);
@@ -111,6 +130,9 @@ static uint32_t source_mapping(struct rg_fw *fw, const struct fw_pkt *p, uint32_
 	m = fw_map_new(fw, p->proto, p->src, in_port, sub, s->paddr, out_port, flags,
 		       RG_OWNER_DYNAMIC, rem_addr, rem_port);
 	if (m == FW_NONE) {
+		/* the mapping table is full (counted): exhaustion as above */
+		fw_quota_event(fw, p->src, FW_EXH_MAP_TABLE, p->proto, fw->n_maps);
+		exhausted(fw, p);
 		fw_sub_put(fw, sub);
 		return FW_NONE;
 	}
@@ -200,7 +222,7 @@ static uint32_t outbound(struct rg_fw *fw, const struct fw_pkt *p)
 		n.out_addr = p->src;
 		n.out_port = p->sport;
 		n.sflags = FW_SF_RULE;
-		return fw_sess_create(fw, &n);
+		return new_session(fw, p, &n);
 	}
 	uint32_t target = FW_NONE;
 	if (r && r->kind == RG_RULE_DSTNAT) {
@@ -241,7 +263,7 @@ static uint32_t outbound(struct rg_fw *fw, const struct fw_pkt *p)
 		undo_mapping(fw, m, created);
 		return FW_NONE;
 	}
-	uint32_t sidx = fw_sess_create(fw, &n);
+	uint32_t sidx = new_session(fw, p, &n);
 	if (sidx == FW_NONE) {
 		undo_mapping(fw, m, created);
 		return FW_NONE;
@@ -274,11 +296,19 @@ static uint32_t forward_rule_session(struct rg_fw *fw, const struct fw_pkt *p,
 	n.state = (uint8_t)initial_state(p, 1);
 	n.sflags = FW_SF_RULE | FW_SF_INBOUND;
 	n.map = FW_NONE;
-	return fw_sess_create(fw, &n);
+	return new_session(fw, p, &n);
 }
 
 static uint32_t inbound(struct rg_fw *fw, const struct fw_pkt *p)
 {
+	/* a source of the inside realm, or one of the card's own, never
+	 * arrives from the outside honestly: spoofed, it must not reach the
+	 * host's services (PCP would act for the inside host it names) nor
+	 * open anything */
+	if (fw_inside_realm(fw, p->src) || fw_is_own_addr(fw, p->src)) {
+		FWC(fw, DROP_SPOOFED);
+		return FW_NONE;
+	}
 	/* the outside realm reaches the card's outside and pool addresses only;
 	 * its inside address is not answered from there */
 	if (p->dst == fw->cfg.inside_addr && !fw_is_own_addr_outside(fw, p->dst)) {
@@ -345,7 +375,8 @@ static uint32_t inbound(struct rg_fw *fw, const struct fw_pkt *p)
 	if (mp->sub != FW_NONE && fw->cfg.max_sess_per_sub &&
 	    fw->subs[mp->sub].n_sess >= fw->cfg.max_sess_per_sub) {
 		FWC(fw, DROP_QUOTA_SESSIONS);
-		fw_quota_event(fw, mp->in_addr, 0, p->proto, fw->cfg.max_sess_per_sub);
+		fw_quota_event(fw, mp->in_addr, FW_EXH_SESSIONS, p->proto,
+			       fw->cfg.max_sess_per_sub);
 		return FW_NONE;
 	}
 	if (p->ttl <= 1) {
@@ -367,7 +398,7 @@ static uint32_t inbound(struct rg_fw *fw, const struct fw_pkt *p)
 	n.state = (uint8_t)initial_state(p, 1);
 	n.sflags = FW_SF_INBOUND;
 	n.map = m;
-	return fw_sess_create(fw, &n);
+	return new_session(fw, p, &n);
 }
 
 /* The session a non-fragmented packet (or a first fragment) belongs to,
@@ -378,6 +409,14 @@ uint32_t fw_nat_session(struct rg_fw *fw, const struct fw_pkt *p, unsigned *dir)
 	uint32_t sidx = fw_sess_lookup(fw, &p->key, dir);
 	if (sidx != FW_NONE)
 		return sidx;
+	if (p->tunnel) {
+		/* IP-in-IP opens nothing: only a tunnel's own sessions (PAP,
+		 * seed 003) may carry it, after the fast path's check of the
+		 * tunnel source; translating the inner packet of an unknown
+		 * tunnel would skip that check */
+		FWC(fw, DROP_TUNNEL_NO_SESSION);
+		return FW_NONE;
+	}
 	if (p->port == RG_PORT_INSIDE) {
 		*dir = RG_DIR_I2O;
 		return outbound(fw, p);
@@ -435,6 +474,12 @@ static void mss_clamp(struct rg_fw *fw, struct fw_pkt *p)
 
 void fw_nat_packet(struct rg_fw *fw, struct fw_pkt *p)
 {
+	if (p->tunnel && (p->icmp_error || (p->is_frag && !p->first_frag))) {
+		/* neither is looked up as a tunnel's packet (there are no
+		 * tunnel sessions before seed 003): not taken out of the tunnel */
+		FWC(fw, DROP_TUNNEL_NO_SESSION);
+		return;
+	}
 	if (p->icmp_error) {
 		fw_icmp_error_translate(fw, p);
 		return;

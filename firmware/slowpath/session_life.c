@@ -80,11 +80,20 @@ static uint16_t in_adj(struct rg_fw *fw, const struct fw_new_sess *n)
 	return s->adj;
 }
 
-uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n)
+static uint32_t refuse(enum rg_status *why, enum rg_status st)
 {
+	if (why)
+		*why = st;
+	return FW_NONE;
+}
+
+uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n, enum rg_status *why)
+{
+	if (why)
+		*why = RG_ST_OK;
 	if (fw->sess_free == FW_NONE) {
 		FWC(fw, DROP_TABLE_FULL);
-		return FW_NONE;
+		return refuse(why, RG_ST_NO_RESOURCES);
 	}
 	uint32_t idx = fw->sess_free;
 	struct rg_session s;
@@ -112,7 +121,7 @@ uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n)
 		 * not deliver one of its directions is not made */
 		fw_adj_release(fw, s.adj_i2o);
 		fw_adj_release(fw, s.adj_o2i);
-		return FW_NONE;
+		return refuse(why, RG_ST_NOT_FOUND);
 	}
 	s.fw_cookie = (uint16_t)n->state;
 	fw_sess_deltas(&s);
@@ -122,7 +131,7 @@ uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n)
 		FWC(fw, SESSION_INSERT_FAIL);
 		fw_adj_release(fw, s.adj_i2o);
 		fw_adj_release(fw, s.adj_o2i);
-		return FW_NONE;
+		return refuse(why, RG_ST_IO);
 	}
 	int shadowed = 0;
 	if (fw_index_insert(fw, idx, &s, &shadowed)) {
@@ -133,7 +142,9 @@ uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n)
 		fw_adj_release(fw, s.adj_o2i);
 		FWC(fw, SESSION_INSERT_FAIL);
 		FWC(fw, DROP_TABLE_FULL);
-		return FW_NONE;
+		/* no slot for the key within the search: the index is full
+		 * around it, which is exhaustion as much as an empty free list */
+		return refuse(why, RG_ST_NO_RESOURCES);
 	}
 	struct fw_sess *st = &fw->sess[idx];
 	fw->sess_free = st->mnext;
@@ -331,7 +342,9 @@ void fw_syn_hold(struct rg_fw *fw, const struct fw_pkt *p)
 		FWC(fw, SYNS_HELD);
 		return;
 	}
-	FWC(fw, DROP_SYN_HELD_TIMEOUT);
+	/* no room to wait for a simultaneous open: dropped now, which is
+	 * not the hold timing out */
+	FWC(fw, DROP_SYN_HOLD_FULL);
 }
 
 void fw_held_timer(struct rg_fw *fw, uint32_t i)

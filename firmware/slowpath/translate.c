@@ -199,8 +199,10 @@ int fw_translate_tx(struct rg_fw *fw, const struct fw_pkt *p, const struct rg_se
 int fw_forward(struct rg_fw *fw, struct fw_pkt *p, uint32_t sidx, unsigned dir)
 {
 	struct rg_session s;
-	if (fw_sess_read(fw, sidx, &s))
+	if (fw_sess_read(fw, sidx, &s)) {
+		FWC(fw, DROP_SESSION_UNREADABLE);
 		return -1;
+	}
 	unsigned op = RG_OPS_DIR(s.ops, dir);
 	if ((op & RG_ACT_KIND_MASK) != RG_ACT_FORWARD) {
 		FWC(fw, DROP_RULE);

@@ -96,7 +96,14 @@
 	X(MSS_CLAMPED, "tcp-mss-clamped")                           \
 	X(ICMP_ERRORS_RATE_LIMITED, "icmp-errors-rate-limited")     \
 	X(NEIGHBOURS_RECLAIMED, "neighbours-reclaimed")             \
-	X(SUBSCRIBERS_ACTIVE, "subscribers-active")
+	X(SUBSCRIBERS_ACTIVE, "subscribers-active")                 \
+	X(DROP_OVERSIZE, "drop-oversize-frame")                     \
+	X(DROP_SYN_HOLD_FULL, "drop-syn-hold-table-full")           \
+	X(DROP_FRAG_TOO_BIG, "drop-fragment-too-big-to-hold")       \
+	X(DROP_ICMP_ERROR_FRAG, "drop-icmp-error-fragment")         \
+	X(DROP_SESSION_UNREADABLE, "drop-session-unreadable")       \
+	X(DROP_TUNNEL_NO_SESSION, "drop-tunnel-no-session")         \
+	X(DROP_SPOOFED, "drop-spoofed-source")
 
 #define RG_FWC_ENUM(name, text) RG_FWC_##name,
 enum rg_fw_counter { RG_FWC_FIRST_ = RG_FWC_BASE - 1, RG_FW_COUNTERS(RG_FWC_ENUM) RG_FWC_END };

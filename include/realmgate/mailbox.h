@@ -526,10 +526,19 @@ struct rg_evt_block {
 };
 RG_ASSERT_SIZE(struct rg_evt_block, 12);
 
-/* QUOTA / POOL_EXHAUSTED. */
+/* QUOTA / POOL_EXHAUSTED: what ran out. QUOTA carries the per-subscriber
+ * kinds, POOL_EXHAUSTED the card-wide ones. */
+enum rg_exhaustion_kind {
+	RG_EXH_SESSIONS = 0,   /* sessions per subscriber */
+	RG_EXH_PORTS = 1,      /* ports per subscriber, or its block's ports */
+	RG_EXH_POOL = 2,       /* the pool's addresses or ports, the subscriber table */
+	RG_EXH_MAP_TABLE = 3,  /* the card's mapping table */
+	RG_EXH_SESS_TABLE = 4, /* the card's session table or its index */
+};
+
 struct rg_evt_quota {
 	rg_be32 in_addr;
-	uint8_t kind; /* 0 sessions, 1 ports */
+	uint8_t kind; /* enum rg_exhaustion_kind */
 	uint8_t proto;
 	uint16_t rsvd;
 	uint32_t limit;

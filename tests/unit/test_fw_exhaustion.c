@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Exhaustion behaves alike whatever runs out (RFC 6888, nat-behaviour.md
+ * carrier-grade): the pool's ports, the mapping table or the session table.
+ * The packet is dropped under its counter, the host gets a POOL_EXHAUSTED
+ * event naming the inside host and what ran out, the inside host gets ICMP
+ * destination unreachable code 13 when the configuration asks for it (and
+ * only then), and nothing live is evicted to make room. Quotas (QUOTA
+ * events) are in test_fw_alloc.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../firmware/lib/bytes.h"
+#include "../lib/fwenv.h"
+#include "../lib/pktbuild.h"
+
+static const uint8_t MAC_H1[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+static const uint8_t MAC_H2[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };
+#define H1 PKT_IPV4(10, 0, 0, 5)
+#define H2 PKT_IPV4(10, 0, 0, 6)
+#define R(n) PKT_IPV4(192, 0, 2, (n))
+
+/* rg_evt_quota.kind of POOL_EXHAUSTED events */
+#define KIND_POOL 2
+#define KIND_MAP_TABLE 3
+#define KIND_SESS_TABLE 4
+
+static struct fwenv *env_with(uint32_t mappings, uint32_t sessions, uint8_t filtering)
+{
+	struct fwenv_opts o;
+	memset(&o, 0, sizeof(o));
+	o.params.mappings = mappings;
+	o.sessions = sessions;
+	o.buckets_log2 = sessions ? 4 : 0;
+	struct fwenv *e = fwenv_new(&o);
+	assert_non_null(e);
+	fwenv_std_config(e, RG_MAP_EIM, filtering);
+	return e;
+}
+
+static void unreach_on_exhaustion(struct fwenv *e, int on)
+{
+	struct rg_config c;
+	rg_fw_get_config(e->fw, &c);
+	if (on)
+		c.flags |= RG_CFG_UNREACH_ON_QUOTA;
+	else
+		c.flags &= (uint16_t)~RG_CFG_UNREACH_ON_QUOTA;
+	assert_int_equal(rg_fw_set_config(e->fw, &c), RG_ST_OK);
+}
+
+/* Send from the inside, expect it on the outside; returns the source port
+ * it got. */
+static uint16_t passes(struct fwenv *e, const struct pkt_spec *s)
+{
+	const struct fwenv_frame *o = fwenv_out_of(e, s);
+	assert_non_null(o);
+	struct pkt_view v;
+	assert_int_equal(pkt_parse(o->data, o->len, &v), 0);
+	return v.sport;
+}
+
+static const struct fwenv_frame *first_ipv4(struct fwenv *e, unsigned port)
+{
+	unsigned i = 0;
+	const struct fwenv_frame *f;
+	while ((f = fwenv_find(e, port, &i)) != NULL)
+		if (rg_get_be16(f->data + 12) == 0x0800)
+			return f;
+	return NULL;
+}
+
+/* The only exhaustion event since the last clear (QUOTA or POOL_EXHAUSTED). */
+static struct rg_evt_quota exhaustion_event(struct fwenv *e)
+{
+	struct rg_evt_quota q;
+	int n = 0;
+	memset(&q, 0, sizeof(q));
+	for (unsigned i = 0; i < e->n_evts; i++) {
+		assert_int_not_equal(e->evts[i].type, RG_EVT_QUOTA);
+		if (e->evts[i].type != RG_EVT_POOL_EXHAUSTED)
+			continue;
+		memcpy(&q, e->evts[i].payload, sizeof(q));
+		n++;
+	}
+	assert_int_equal(n, 1);
+	return q;
+}
+
+/* The refused packet: not forwarded; ICMP 3/13 to the sender when wanted. */
+static void refused(struct fwenv *e, const struct pkt_spec *s, int unreach)
+{
+	fwenv_clear(e);
+	fwenv_send(e, 0, s);
+	assert_null(first_ipv4(e, 1));
+	const struct fwenv_frame *err = first_ipv4(e, 0);
+	if (!unreach) {
+		assert_null(err);
+		return;
+	}
+	assert_non_null(err);
+	struct pkt_view v;
+	assert_int_equal(pkt_parse(err->data, err->len, &v), 0);
+	assert_int_equal(v.proto, 1);
+	assert_int_equal(v.dst, s->src);
+	assert_int_equal(v.src, FWENV_IN_ADDR);
+	assert_int_equal(err->data[v.l4], 3);
+	assert_int_equal(err->data[v.l4 + 1], 13);
+	assert_int_equal(rg_get_be32(err->data + v.l4 + 8 + 12), s->src); /* the quote */
+	assert_true(pkt_checksums_ok(err->data, err->len));
+}
+
+/* The first flow's remote answers: it still goes through. */
+static void first_flow_alive(struct fwenv *e, uint32_t remote, uint16_t out_port)
+{
+	struct pkt_spec r = fwenv_pkt_out(remote, FWENV_POOL_LO, 17, 53, out_port);
+	struct pkt_spec r2 = fwenv_pkt_out(remote, FWENV_POOL_HI, 17, 53, out_port);
+	fwenv_clear(e);
+	fwenv_send(e, 1, &r);
+	fwenv_send(e, 1, &r2); /* whichever address H1 is paired with */
+	const struct fwenv_frame *in = first_ipv4(e, 0);
+	assert_non_null(in);
+	struct pkt_view v;
+	pkt_parse(in->data, in->len, &v);
+	assert_int_equal(v.dst, H1);
+}
+
+static void check_event(struct fwenv *e, uint8_t kind, uint32_t in_addr, uint32_t limit)
+{
+	struct rg_evt_quota q = exhaustion_event(e);
+	assert_int_equal(q.kind, kind);
+	assert_int_equal(rg_be32_val(q.in_addr), in_addr);
+	assert_int_equal(q.proto, 17);
+	assert_int_equal(q.limit, limit);
+}
+
+/* The pool's ports run out: POOL_EXHAUSTED (it used to be untested). */
+static void test_pool_ports_exhausted(void **state)
+{
+	(void)state;
+	struct fwenv *e = env_with(0, 0, RG_FILTER_APDF);
+	struct rg_pool p;
+	uint32_t next;
+	assert_int_equal(rg_fw_pool_list(e->fw, 0, &p, 1, &next), 1);
+	p.port_lo = p.port_hi = 2000; /* one port per address */
+	p.flags = 0;
+	assert_int_equal(rg_fw_pool_set(e->fw, &p), RG_ST_OK);
+	unreach_on_exhaustion(e, 1);
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R(7), 17, 1111, 53);
+	uint16_t port = passes(e, &s);
+	assert_int_equal(port, 2000);
+	s.sport = 1112;
+	refused(e, &s, 1);
+	assert_int_equal(fwenv_counter(e, "drop-pool-exhausted"), 1);
+	check_event(e, KIND_POOL, H1, 0);
+	unreach_on_exhaustion(e, 0);
+	refused(e, &s, 0);
+	check_event(e, KIND_POOL, H1, 0);
+	assert_int_equal(fwenv_counter(e, "drop-pool-exhausted"), 2);
+	first_flow_alive(e, R(7), port);
+	assert_int_equal(fwenv_counter(e, "mappings-active"), 1);
+	fwenv_free(e);
+}
+
+/* The mapping table is full: dropped, counted, reported, 3/13 when
+ * configured; the mappings there stay. */
+static void test_mapping_table_exhausted(void **state)
+{
+	(void)state;
+	struct fwenv *e = env_with(2, 0, RG_FILTER_APDF);
+	unreach_on_exhaustion(e, 1);
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R(7), 17, 1111, 53);
+	uint16_t port = passes(e, &s);
+	s.sport = 1112;
+	passes(e, &s);
+	s.sport = 1113;
+	refused(e, &s, 1);
+	assert_int_equal(fwenv_counter(e, "drop-mapping-table-full"), 1);
+	check_event(e, KIND_MAP_TABLE, H1, 2);
+	/* another subscriber is refused alike */
+	struct pkt_spec t = fwenv_pkt_in(H2, MAC_H2, R(7), 17, 1111, 53);
+	refused(e, &t, 1);
+	check_event(e, KIND_MAP_TABLE, H2, 2);
+	unreach_on_exhaustion(e, 0);
+	refused(e, &s, 0);
+	check_event(e, KIND_MAP_TABLE, H1, 2);
+	assert_int_equal(fwenv_counter(e, "drop-mapping-table-full"), 3);
+	assert_int_equal(fwenv_counter(e, "mappings-active"), 2);
+	first_flow_alive(e, R(7), port);
+	/* a new session on a live mapping needs no new mapping: fine */
+	s.sport = 1111;
+	s.dst = R(8);
+	passes(e, &s);
+	fwenv_free(e);
+}
+
+/* The session table is full: outbound refused like the others; inbound
+ * reported too, but the remote is not sent ICMP (as for quotas). */
+static void test_session_table_exhausted(void **state)
+{
+	(void)state;
+	struct fwenv *e = env_with(0, 4, RG_FILTER_EIF);
+	unreach_on_exhaustion(e, 1);
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R(1), 17, 1111, 53);
+	uint16_t port = passes(e, &s);
+	for (unsigned i = 2; i <= 4; i++) {
+		s.dst = R(i);
+		assert_int_equal(passes(e, &s), port);
+	}
+	assert_int_equal(fwenv_counter(e, "sessions-active"), 4);
+	s.dst = R(5);
+	refused(e, &s, 1);
+	assert_int_equal(fwenv_counter(e, "drop-session-table-full"), 1);
+	check_event(e, KIND_SESS_TABLE, H1, 4);
+	/* a new subscriber's mapping is not left behind by the refusal */
+	struct pkt_spec t = fwenv_pkt_in(H2, MAC_H2, R(5), 17, 2222, 53);
+	refused(e, &t, 1);
+	check_event(e, KIND_SESS_TABLE, H2, 4);
+	assert_int_equal(fwenv_counter(e, "mappings-active"), 1);
+	unreach_on_exhaustion(e, 0);
+	refused(e, &s, 0);
+	check_event(e, KIND_SESS_TABLE, H1, 4);
+	/* inbound (EIF admits R(6)): reported, nothing sent either way */
+	unreach_on_exhaustion(e, 1);
+	struct pkt_spec r = fwenv_pkt_out(R(6), FWENV_POOL_LO, 17, 53, port);
+	struct pkt_spec r2 = fwenv_pkt_out(R(6), FWENV_POOL_HI, 17, 53, port);
+	fwenv_clear(e);
+	fwenv_send(e, 1, &r);
+	fwenv_send(e, 1, &r2);
+	assert_int_equal(e->n_out, 0);
+	check_event(e, KIND_SESS_TABLE, H1, 4);
+	assert_int_equal(fwenv_counter(e, "drop-session-table-full"), 4);
+	/* nothing live was evicted */
+	assert_int_equal(fwenv_counter(e, "sessions-active"), 4);
+	first_flow_alive(e, R(1), port);
+	fwenv_free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pool_ports_exhausted),
+		cmocka_unit_test(test_mapping_table_exhausted),
+		cmocka_unit_test(test_session_table_exhausted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
