@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # libFuzzer target for the packet path (clang, ASan+UBSan). `make` builds it
 # when clang can link -fsanitize=fuzzer; tests/suites/20-fuzz-packet.sh runs a
-# short campaign in `make check`; `make fuzz` runs a long one.
+# short campaign in `make check`; `make fuzz` runs a long one. Both start
+# from the seed corpus in tests/fuzz/corpus/ (valid flows through the
+# standard gateway), written by tests/fuzz/gen-corpus.c: `make fuzz-corpus`
+# rewrites it, and the files are what is committed.
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -23,4 +26,14 @@ $(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard firmware/*.h firmware/*/*.h include/realmga
 
 fuzz: $(FUZZ_BIN)
 	@mkdir -p $(BUILD)/fuzz/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -max_len=4096 $(BUILD)/fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -max_len=4096 $(BUILD)/fuzz/corpus tests/fuzz/corpus
+
+BUILD_TOOLS += gen-fuzz-corpus
+gen-fuzz-corpus_SRCS := tests/fuzz/gen-corpus.c
+gen-fuzz-corpus_LIBS := testlib fwslow fwfast
+
+.PHONY: fuzz-corpus
+fuzz-corpus: $(BUILD)/host/tools/gen-fuzz-corpus
+	rm -f tests/fuzz/corpus/*
+	@mkdir -p tests/fuzz/corpus
+	$(BUILD)/host/tools/gen-fuzz-corpus tests/fuzz/corpus
