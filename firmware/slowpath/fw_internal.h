@@ -36,6 +36,7 @@
 
 #include "../fw.h"
 #include "../lib/bytes.h"
+#include "../lib/chacha.h"
 #include "../lib/csum.h"
 #include "realmgate/counters.h"
 
@@ -375,7 +376,7 @@ struct rg_fw {
 	uint32_t fpc_last[RG_FPC_COUNT];
 	uint32_t evt_seq;
 	uint32_t icmp_err_s, icmp_err_n; /* errors generated in the current second */
-	uint32_t rnd_state[4];		 /* xoshiro128** seeded from hal->random */
+	struct rg_chacha_rng rng;	 /* ports and blocks; seeded from hal->random */
 	uint32_t hseed;			 /* seed of the firmware's own hash tables */
 
 	uint8_t txbuf[FW_FRAME_MAX + 64];

@@ -108,21 +108,12 @@ uint32_t fw_now_ms(struct rg_fw *fw)
 	return fw->last_ms32;
 }
 
-/* xoshiro128**: port randomisation needs speed, not secrecy of the stream
- * (the seed comes from the platform's random source). */
+/* Outside ports and blocks must be hard to guess for an off-path attacker
+ * (RFC 6056, RFC 6888 REQ-14): a ChaCha20 keystream with fast key erasure,
+ * not a linear generator whose state a few observed ports give away. */
 uint32_t fw_random(struct rg_fw *fw)
 {
-	uint32_t *s = fw->rnd_state;
-	uint32_t r = s[1] * 5u;
-	r = ((r << 7) | (r >> 25)) * 9u;
-	uint32_t t = s[1] << 9;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = (s[3] << 11) | (s[3] >> 21);
-	return r;
+	return rg_chacha_rng_next(&fw->rng);
 }
 
 int fw_inside_onlink(const struct rg_fw *fw, uint32_t a)
@@ -423,9 +414,10 @@ struct rg_fw *rg_fw_init(void *mem, size_t len, const struct rg_fw_params *p,
 	fw->now_ms64 = fw->last_ms32;
 	fw->now_s = (uint32_t)(fw->now_ms64 / 1000u);
 	fw->boot_ms = fw->last_ms32;
-	hal->random(hal->ctx, fw->rnd_state, sizeof(fw->rnd_state));
-	if (!(fw->rnd_state[0] | fw->rnd_state[1] | fw->rnd_state[2] | fw->rnd_state[3]))
-		fw->rnd_state[0] = 1;
+	uint32_t seed[8];
+	hal->random(hal->ctx, seed, sizeof(seed));
+	rg_chacha_rng_seed(&fw->rng, seed);
+	__builtin_memset(seed, 0, sizeof(seed));
 	hal->random(hal->ctx, &fw->hseed, sizeof(fw->hseed));
 	program_fast_path(fw);
 	tables_init(fw);
