@@ -292,6 +292,75 @@ static void test_peer_preallocates_session_port(void **state)
 	assert_int_equal(f->m.leases.count, 0);
 }
 
+/* Seed 000's non-replaceable port: PEER + PREFER_FAILURE with the inside
+ * port suggested gets exactly that port when it is free. */
+static void test_peer_prefer_failure_free_port(void **state)
+{
+	struct fx *f = *state;
+	struct pcp_msg q = fx_peer(FX_HOST_A, 17, 41000, FX_REMOTE, 3478, 600), r;
+	q.ext_port = 41000;
+	q.prefer_failure = true;
+	assert_int_equal(fx_send(f, &q, FX_HOST_A, &r), PCP_SUCCESS);
+	assert_int_equal(r.opcode, PCP_OP_PEER);
+	assert_int_equal(r.ext_port, 41000);
+	assert_true(r.prefer_failure);
+	assert_int_equal(pcp_addr_to_v4(&r.ext_addr), FX_OUTSIDE);
+	/* the card was asked for that port and nothing else */
+	const struct cd_call *c = &f->cd.calls[0];
+	assert_int_equal(c->op, RG_OP_MAP_ADD);
+	assert_true(c->u.map.flags & RG_MAPF_PEER);
+	assert_true(c->u.map.flags & RG_MAPF_PREFER_FAILURE);
+	assert_int_equal(__builtin_bswap16(c->u.map.out_port), 41000);
+	const struct cd_map *cm = card_double_find(&f->cd, 17, FX_HOST_A, 41000);
+	assert_non_null(cm);
+	assert_int_equal(cm->out_port, 41000);
+	assert_int_equal(f->m.leases.count, 1);
+	assert_int_equal(f->m.leases.head->out_port, 41000);
+}
+
+/* ... and CANNOT_PROVIDE_EXTERNAL when the port is not available: no lease,
+ * no card mapping, and no other port handed out instead. */
+static void test_peer_prefer_failure_taken_port(void **state)
+{
+	struct fx *f = *state;
+	/* host B holds outside port 41000 with an endpoint-independent MAP */
+	struct pcp_msg q = fx_map(FX_HOST_B, 17, 41000, 600), r;
+	q.ext_port = 41000;
+	assert_int_equal(fx_send(f, &q, FX_HOST_B, &r), PCP_SUCCESS);
+	assert_int_equal(r.ext_port, 41000);
+	unsigned maps = card_double_maps(&f->cd);
+	q = fx_peer(FX_HOST_A, 17, 41000, FX_REMOTE, 3478, 600);
+	q.ext_port = 41000;
+	q.prefer_failure = true;
+	assert_int_equal(fx_send(f, &q, FX_HOST_A, &r), PCP_CANNOT_PROVIDE_EXTERNAL);
+	assert_int_equal(r.opcode, PCP_OP_PEER);
+	assert_int_equal(r.lifetime, 30);
+	assert_true(r.prefer_failure);
+	assert_int_equal(f->m.leases.count, 1);
+	assert_int_equal(f->m.leases.head->key.in_addr, FX_HOST_B);
+	assert_null(card_double_find(&f->cd, 17, FX_HOST_A, 41000));
+	assert_int_equal(card_double_maps(&f->cd), maps);
+	/* a PEER toward the same remote from the same outside port, made by
+	 * another host, is not available either (the card's port overlapping
+	 * needs the remotes to differ) */
+	q = fx_peer(FX_HOST_B, 6, 42000, FX_REMOTE, 80, 600);
+	q.ext_port = 42000;
+	q.prefer_failure = true;
+	assert_int_equal(fx_send(f, &q, FX_HOST_B, &r), PCP_SUCCESS);
+	q = fx_peer(FX_HOST_A, 6, 42000, FX_REMOTE, 80, 600);
+	q.ext_port = 42000;
+	q.prefer_failure = true;
+	assert_int_equal(fx_send(f, &q, FX_HOST_A, &r), PCP_CANNOT_PROVIDE_EXTERNAL);
+	assert_null(card_double_find(&f->cd, 6, FX_HOST_A, 42000));
+	assert_int_equal(f->m.leases.count, 2);
+	/* toward another remote the port is shared: success with that port */
+	q = fx_peer(FX_HOST_A, 6, 42000, FX_REMOTE2, 80, 600);
+	q.ext_port = 42000;
+	q.prefer_failure = true;
+	assert_int_equal(fx_send(f, &q, FX_HOST_A, &r), PCP_SUCCESS);
+	assert_int_equal(r.ext_port, 42000);
+}
+
 static void test_peer_malformed(void **state)
 {
 	struct fx *f = *state;
@@ -439,6 +508,8 @@ int main(void)
 		T(test_card_errors_become_result_codes),
 		T(test_protocol_and_port_checks),
 		T(test_peer_preallocates_session_port),
+		T(test_peer_prefer_failure_free_port),
+		T(test_peer_prefer_failure_taken_port),
 		T(test_peer_malformed),
 		T(test_announce),
 		T(test_malformed_requests_change_nothing),
