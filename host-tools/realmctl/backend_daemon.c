@@ -36,7 +36,9 @@ int ctl_daemon_connect(const char *path)
 	if (fd < 0)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int e = errno; /* the caller tells "no daemon" from "not allowed" */
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;

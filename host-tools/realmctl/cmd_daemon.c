@@ -5,6 +5,7 @@
  * the output (text or --json); realmctl prints it and exits with the
  * daemon's status.
  */
+#include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 
 #include "../realmgated/config.h"
 #include "ctl.h"
+
+static const char not_allowed[] = "permission denied (root or realmgated's control_group only)";
 
 static const char *socket_path(const struct ctl *c)
 {
@@ -78,6 +81,11 @@ int cmd_daemon(struct ctl *c, int argc, char **argv)
 	}
 	char *body = NULL;
 	int st = ctl_daemon_request(path, line, &body);
+	if (st < 0 && errno == EACCES) {
+		fprintf(stderr, "realmctl: %s: %s\n", path, not_allowed);
+		free(body);
+		return CTL_FAIL;
+	}
 	if (st < 0) {
 		fprintf(stderr, "realmctl: '%s' needs realmgated, and none answers at %s\n",
 			argv[0], path);
@@ -103,6 +111,10 @@ int cmd_daemon_events(struct ctl *c, int argc, char **argv)
 		}
 	}
 	int fd = ctl_daemon_connect(socket_path(c));
+	if (fd < 0 && errno == EACCES) {
+		fprintf(stderr, "realmctl: %s: %s\n", socket_path(c), not_allowed);
+		return CTL_FAIL;
+	}
 	const char *req = c->json ? "--json events\n" : "events\n";
 	if (fd < 0 || write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
 		fprintf(stderr, "realmctl: no realmgated at %s\n", socket_path(c));

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <grp.h>
 #include <libconfig.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -739,6 +740,50 @@ static int read_dpm(struct cfgctx *x, const config_setting_t *root, struct rgd_c
 	return 0;
 }
 
+/* "a.b.c.d" or "a.b.c.d:port" */
+static int parse_host_port(const char *s, uint32_t *addr, uint16_t *port)
+{
+	char buf[32];
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	if (rgd_parse_addr(buf, addr) || *addr == 0)
+		return -1;
+	if (colon) {
+		char *end;
+		long p = strtol(colon + 1, &end, 10);
+		if (*end || end == colon + 1 || p < 1 || p > 65535)
+			return -1;
+		*port = (uint16_t)p;
+	}
+	return 0;
+}
+
+static int read_nat_log(struct cfgctx *x, const config_setting_t *root, struct rgd_cfg *c)
+{
+	static const char *const known[] = { "syslog", "ipfix_collector", "ipfix_domain",
+					     "ipfix_template_refresh", NULL };
+	const config_setting_t *g = config_setting_get_member(root, "nat_log");
+	if (!g)
+		return 0;
+	if (!config_setting_is_group(g))
+		return fail(x, g, "'nat_log' must be a group { ... }");
+	char buf[64] = "";
+	int r = 1;
+	if (check_known(x, g, known) || get_bool(x, g, "syslog", &c->natlog_syslog) < 0 ||
+	    (r = get_str(x, g, "ipfix_collector", buf, sizeof(buf), false)) < 0 ||
+	    get_uint(x, g, "ipfix_domain", &c->ipfix_domain, 0, UINT32_MAX) < 0 ||
+	    get_uint(x, g, "ipfix_template_refresh", &c->ipfix_template_refresh, 1, 86400) < 0)
+		return -1;
+	if (r == 0 && buf[0] && parse_host_port(buf, &c->ipfix_addr, &c->ipfix_port))
+		return fail(x, config_setting_get_member(g, "ipfix_collector"),
+			    "ipfix_collector '%s' is not ADDRESS or ADDRESS:PORT", buf);
+	return 0;
+}
+
 void rgd_config_defaults(struct rgd_cfg *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -765,14 +810,18 @@ void rgd_config_defaults(struct rgd_cfg *c)
 	c->dpm_enabled = true;
 	c->dpm_port = 1080;
 	c->dpm_lifetime = 300;
+	c->natlog_syslog = true;
+	c->ipfix_port = 4739;
+	c->ipfix_domain = 1;
+	c->ipfix_template_refresh = 60;
 }
 
 static int read_root(struct cfgctx *x, const config_setting_t *root, struct rgd_cfg *c)
 {
 	static const char *const known[] = {
-		"card",	  "host_tap", "state_db", "control_socket", "control_group",
-		"inside", "outside",  "nat",	  "pools",	    "rules",
-		"pcp",	  "dpm",      NULL
+		"card",	   "host_tap", "state_db", "control_socket", "control_group", "inside",
+		"outside", "nat",      "pools",	   "rules",	     "pcp",	      "dpm",
+		"nat_log", NULL
 	};
 	if (check_known(x, root, known))
 		return -1;
@@ -784,9 +833,14 @@ static int read_root(struct cfgctx *x, const config_setting_t *root, struct rgd_
 	    get_str(x, root, "control_group", c->control_group, sizeof(c->control_group), false) <
 		    0)
 		return -1;
+	/* a group that does not exist would leave the socket root-only without
+	 * a word; the operator meant someone to get in */
+	if (c->control_group[0] && !getgrnam(c->control_group))
+		return fail(x, config_setting_get_member(root, "control_group"),
+			    "control_group '%s': no such group", c->control_group);
 	if (read_side(x, root, "inside", c) || read_side(x, root, "outside", c) ||
 	    read_nat(x, root, c) || read_pools(x, root, c) || read_rules(x, root, c) ||
-	    read_pcp(x, root, c) || read_dpm(x, root, c))
+	    read_pcp(x, root, c) || read_dpm(x, root, c) || read_nat_log(x, root, c))
 		return -1;
 	if (c->dpm_enabled && c->pcp_enabled && c->dpm_port == c->pcp_port)
 		return fail(x, config_setting_get_member(root, "dpm"),

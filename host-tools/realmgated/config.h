@@ -64,6 +64,13 @@ struct rgd_cfg {
 	bool dpm_enabled;
 	uint16_t dpm_port;
 	uint32_t dpm_lifetime; /* granted when the request asks 0 */
+
+	/* NAT event logging (natlog.c) */
+	bool natlog_syslog;		 /* a log line per NAT event */
+	uint32_t ipfix_addr;		 /* IPFIX collector, host order; 0 = none */
+	uint16_t ipfix_port;		 /* default 4739 */
+	uint32_t ipfix_domain;		 /* observation domain id */
+	uint32_t ipfix_template_refresh; /* seconds between template re-sends */
 };
 
 /* Defaults for every setting (what an empty file means). */

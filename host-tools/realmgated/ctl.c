@@ -5,12 +5,12 @@
  * single spaces ("--json" first for JSON output); the daemon answers with a
  * line "RG <exit status>" and the output, then closes — except for
  * "events", which streams one line per event until the client goes.
- * The socket is mode 0660, owned by root and control_group; a peer that is
- * neither root nor in that group is refused (SO_PEERCRED).
+ * The socket is mode 0600, or 0660 with group control_group; a peer that is
+ * not root, not the daemon's user and not in that group (primary or
+ * supplementary) is refused (ctl_perm.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl_perm.h"
 #include "daemon.h"
 #include "log.h"
 #include "realmgate/counters.h"
@@ -57,14 +58,6 @@ static const char *proto_name(uint8_t p)
 	return p == 6 ? "tcp" : p == 17 ? "udp" : p == 1 ? "icmp" : "any";
 }
 
-static gid_t control_gid(const struct rgd_cfg *c)
-{
-	if (!c->control_group[0])
-		return (gid_t)-1;
-	struct group *g = getgrnam(c->control_group);
-	return g ? g->gr_gid : (gid_t)-1;
-}
-
 int rgd_ctl_open(struct rgd_daemon *d)
 {
 	const char *path = d->cfg.control_socket;
@@ -85,10 +78,11 @@ int rgd_ctl_open(struct rgd_daemon *d)
 		rgd_log(LOG_ERR, "control socket %s: %m", path);
 		return -1;
 	}
-	gid_t gid = control_gid(&d->cfg);
-	if (gid != (gid_t)-1 && chown(path, 0, gid))
-		rgd_log(LOG_WARNING, "control socket group %s: %m", d->cfg.control_group);
-	chmod(path, gid != (gid_t)-1 ? 0660 : 0600);
+	char err[320];
+	if (rgd_ctl_perm_apply(path, d->cfg.control_group, err, sizeof(err))) {
+		rgd_log(LOG_ERR, "%s", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -97,11 +91,7 @@ void rgd_ctl_accept(struct rgd_daemon *d)
 	int fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	struct ucred cr;
-	socklen_t cl = sizeof(cr);
-	gid_t gid = control_gid(&d->cfg);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) ||
-	    (cr.uid != 0 && cr.uid != getuid() && (gid == (gid_t)-1 || cr.gid != gid))) {
+	if (!rgd_ctl_peer_allowed(fd, d->cfg.control_group)) {
 		static const char no[] = "RG 1\nnot allowed: root or the control group only\n";
 		if (write(fd, no, sizeof(no) - 1) < 0)
 			rgd_log(LOG_DEBUG, "ctl write: %m");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cfg_apply.h"
+#include "ctl_perm.h"
 #include "hostport.h"
 #include "log.h"
 
@@ -245,6 +246,7 @@ int rgd_daemon_start(struct rgd_daemon *d, const char *config_path, const struct
 	memset(d, 0, sizeof(*d));
 	d->epfd = d->sigfd = d->timerfd = d->pcp_fd = d->dpm_fd = d->ctl_fd = -1;
 	d->tap_fd = d->hp_timerfd = -1;
+	d->natlog.ipfix.fd = -1;
 	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
 		d->ctl[i].fd = -1;
 	snprintf(d->config_path, sizeof(d->config_path), "%s", config_path);
@@ -274,6 +276,10 @@ int rgd_daemon_start(struct rgd_daemon *d, const char *config_path, const struct
 	if (rgd_cfg_apply(card, &d->cfg, NULL, d->runtime_rules, d->n_runtime_rules, err,
 			  sizeof(err))) {
 		rgd_log(LOG_ERR, "configuring the card: %s", err);
+		return -1;
+	}
+	if (rgd_natlog_open(&d->natlog, &d->cfg, err, sizeof(err))) {
+		rgd_log(LOG_ERR, "NAT logging: %s", err);
 		return -1;
 	}
 	/* the epoch goes on from the stored base when the leases come back
@@ -334,10 +340,18 @@ int rgd_daemon_reload(struct rgd_daemon *d, char *err, size_t errlen)
 	    next.dpm_port != d->cfg.dpm_port || next.pcp_enabled != d->cfg.pcp_enabled ||
 	    next.natpmp_enabled != d->cfg.natpmp_enabled ||
 	    next.dpm_enabled != d->cfg.dpm_enabled || strcmp(next.state_db, d->cfg.state_db) ||
-	    strcmp(next.card, d->cfg.card) || strcmp(next.control_socket, d->cfg.control_socket)) {
+	    strcmp(next.card, d->cfg.card) || strcmp(next.control_socket, d->cfg.control_socket) ||
+	    strcmp(next.host_tap, d->cfg.host_tap)) {
+		/* the sockets, the TAP, the database and the card are opened
+		 * once, at start */
 		snprintf(err, errlen,
-			 "listen address, ports, card, state_db or control_socket "
+			 "listen address, ports, card, host_tap, state_db or control_socket "
 			 "changed: these need a restart");
+		d->reload_failures++;
+		return -1;
+	}
+	bool regroup = d->ctl_fd >= 0 && strcmp(next.control_group, d->cfg.control_group);
+	if (regroup && rgd_ctl_perm_apply(d->cfg.control_socket, next.control_group, err, errlen)) {
 		d->reload_failures++;
 		return -1;
 	}
@@ -347,6 +361,9 @@ int rgd_daemon_reload(struct rgd_daemon *d, char *err, size_t errlen)
 		char e2[256];
 		rgd_cfg_apply(d->card, &d->cfg, &next, d->runtime_rules, d->n_runtime_rules, e2,
 			      sizeof(e2));
+		if (regroup)
+			rgd_ctl_perm_apply(d->cfg.control_socket, d->cfg.control_group, e2,
+					   sizeof(e2));
 		d->reload_failures++;
 		return -1;
 	}
@@ -360,6 +377,8 @@ int rgd_daemon_reload(struct rgd_daemon *d, char *err, size_t errlen)
 		rgd_daemon_announce(d);
 		tell_moved(d);
 	}
+	if (rgd_natlog_reconfigure(&d->natlog, err, errlen))
+		rgd_log(LOG_ERR, "NAT logging after the reload: %s", err);
 	d->reloads++;
 	rgd_log(LOG_NOTICE, "configuration reloaded (%u leases moved)", moved);
 	return 0;
@@ -388,7 +407,9 @@ static void card_events(struct rgd_daemon *d)
 {
 	struct rg_evt e;
 	int n = 0;
+	uint64_t now_ms = rgd_natlog_now_ms();
 	while (n++ < 256 && d->card->ops->event_next(d->card->ctx, &e) == 1) {
+		rgd_natlog_event(&d->natlog, &e, now_ms);
 #define EVT_NAME(name, val, text) [val] = text,
 		static const char *const names[RG_EVT__COUNT] = { RG_EVENT_TYPES(EVT_NAME) };
 #undef EVT_NAME
@@ -415,6 +436,8 @@ static void card_events(struct rgd_daemon *d)
 			}
 		}
 	}
+	/* one IPFIX message per batch of events */
+	rgd_natlog_flush(&d->natlog, now_ms);
 }
 
 static void tick(struct rgd_daemon *d)
@@ -424,6 +447,7 @@ static void tick(struct rgd_daemon *d)
 		return;
 	rgd_mapper_expire(&d->mapper);
 	announce_step(d);
+	rgd_natlog_tick(&d->natlog, rgd_natlog_now_ms());
 	if (d->card->ops->event_fd(d->card->ctx) < 0)
 		card_events(d);
 }
@@ -508,6 +532,7 @@ void rgd_daemon_stop(struct rgd_daemon *d)
 			close(fds[i]);
 	if (d->ctl_fd >= 0)
 		unlink(d->cfg.control_socket);
+	rgd_natlog_close(&d->natlog);
 	rgd_mapper_free(&d->mapper);
 	rgd_store_close(d->store);
 	d->store = NULL;

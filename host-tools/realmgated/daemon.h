@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * realmgated's event loop (epoll): the protocol sockets, the control socket,
- * the card's event queue, signals (SIGHUP reloads, SIGTERM/SIGINT stop) and
- * a 250 ms tick for lease expiry and the announcement schedule.
+ * the card's event queue (relayed to realmctl, NAT events logged by
+ * natlog.c), signals (SIGHUP reloads, SIGTERM/SIGINT stop) and a 250 ms
+ * tick for lease expiry, the announcement schedule and IPFIX templates.
  */
 #ifndef RGD_DAEMON_H
 #define RGD_DAEMON_H
@@ -13,6 +14,7 @@
 #include "card.h"
 #include "config.h"
 #include "mapper.h"
+#include "natlog.h"
 #include "proto.h"
 #include "store.h"
 
@@ -34,7 +36,8 @@ struct rgd_daemon {
 	struct rgd_store *store;
 	struct rgd_mapper mapper;
 	struct rgd_proto proto;
-	int64_t epoch_base; /* unix time the PCP epoch counts from */
+	struct rgd_natlog natlog; /* NAT events to the log and IPFIX */
+	int64_t epoch_base;	  /* unix time the PCP epoch counts from */
 	uint64_t started;
 	int epfd, sigfd, timerfd, pcp_fd, dpm_fd, ctl_fd;
 	int tap_fd, hp_timerfd; /* host port TAP and its 1 ms poll */

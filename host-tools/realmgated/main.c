@@ -7,7 +7,9 @@
  *   realmgated [-c FILE] [-f|--foreground] [-d|--daemon] [--check-config]
  *              [--card SPEC] [--pidfile FILE] [-v]
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +17,19 @@
 
 #include "card_open.h"
 #include "daemon.h"
+#include "detach.h"
 #include "log.h"
 
 #define DEFAULT_CONFIG "/etc/realmgate/realmgated.conf"
+
+static int write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%d\n", (int)getpid());
+	return fclose(f);
+}
 
 static void usage(FILE *f)
 {
@@ -26,7 +38,7 @@ static void usage(FILE *f)
 		   "  -c, --config FILE  configuration file (default " DEFAULT_CONFIG ")\n"
 		   "  --check-config     check the configuration file and exit (0 = valid)\n"
 		   "  -f, --foreground   stay in the foreground, log to stderr (systemd)\n"
-		   "  -d, --daemon       detach and log to syslog\n"
+		   "  -d, --daemon       detach once serving, log to syslog\n"
 		   "  --card SPEC        card to attach (overrides 'card' in the file)\n"
 		   "  --pidfile FILE     write the process id there\n"
 		   "  -v, --verbose      log debug messages\n");
@@ -95,32 +107,62 @@ int main(int argc, char **argv)
 	}
 	if (card_spec)
 		snprintf(cfg.card, sizeof(cfg.card), "%s", card_spec);
-	rgd_log_open("realmgated", !daemonize, level);
-	if (daemonize && daemon(0, 0)) {
-		perror("daemon");
-		return 1;
-	}
-	if (pidfile) {
-		FILE *f = fopen(pidfile, "w");
-		if (f) {
-			fprintf(f, "%d\n", (int)getpid());
-			fclose(f);
+	/* a detached daemon works in /: reloads must still find the file,
+	 * and the pid file must go where it was asked for */
+	static char config_abs[PATH_MAX], pidfile_abs[PATH_MAX];
+	if (daemonize) {
+		if (!realpath(config, config_abs)) {
+			fprintf(stderr, "%s: %s\n", config, strerror(errno));
+			return 1;
+		}
+		config = config_abs;
+		char cwd[PATH_MAX];
+		if (pidfile && pidfile[0] != '/') {
+			if (!getcwd(cwd, sizeof(cwd)) ||
+			    (size_t)snprintf(pidfile_abs, sizeof(pidfile_abs), "%s/%s", cwd,
+					     pidfile) >= sizeof(pidfile_abs)) {
+				fprintf(stderr, "--pidfile %s: cannot make the path absolute\n",
+					pidfile);
+				return 1;
+			}
+			pidfile = pidfile_abs;
 		}
 	}
-	struct rgd_card *card = rgd_card_open(&cfg, err, sizeof(err));
-	if (!card) {
-		rgd_log(LOG_ERR, "card %s: %s", cfg.card, err);
-		return 1;
+	rgd_log_open("realmgated", !daemonize, level);
+	int ready_fd = -1;
+	if (daemonize) {
+		ready_fd = rgd_detach();
+		if (ready_fd < 0) {
+			perror("realmgated: detaching");
+			return 1;
+		}
+		rgd_log_echo(true);
 	}
 	static struct rgd_daemon d;
-	int rc = rgd_daemon_start(&d, config, &cfg, card) ? 1 : 0;
+	int rc = 1;
+	struct rgd_card *card = rgd_card_open(&cfg, err, sizeof(err));
+	if (!card)
+		rgd_log(LOG_ERR, "card %s: %s", cfg.card, err);
+	else
+		rc = rgd_daemon_start(&d, config, &cfg, card) ? 1 : 0;
+	/* the pid file appears once the daemon serves */
+	if (rc == 0 && pidfile && write_pidfile(pidfile)) {
+		rgd_log(LOG_ERR, "pid file %s: %m", pidfile);
+		rc = 1;
+	}
+	if (ready_fd >= 0) {
+		rgd_log_echo(false);
+		rgd_detach_ready(ready_fd, rc);
+	}
 	if (rc == 0) {
 		rgd_log(LOG_NOTICE, "serving on card %s", card->name);
 		rc = rgd_daemon_run(&d) ? 1 : 0;
+		if (pidfile)
+			unlink(pidfile);
 	}
-	rgd_daemon_stop(&d);
-	card->ops->close(card->ctx);
-	if (pidfile)
-		unlink(pidfile);
+	if (card) {
+		rgd_daemon_stop(&d);
+		card->ops->close(card->ctx);
+	}
 	return rc;
 }

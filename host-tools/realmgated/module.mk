@@ -9,7 +9,8 @@ RGD_LDLIBS := -lconfig -lsqlite3
 LIBS += carddouble
 carddouble_SRCS := tests/lib/card_double.c
 
-RGD_TESTS := test_pcp_wire test_rgd_pcp test_rgd_natpmp_dpm test_rgd_store test_rgd_config test_rgd_cfg_apply
+RGD_TESTS := test_pcp_wire test_rgd_pcp test_rgd_natpmp_dpm test_rgd_store test_rgd_config test_rgd_cfg_apply \
+	test_rgd_natlog
 test_pcp_wire_LIBS := pcpwire
 test_pcp_wire_LDLIBS := -lcmocka
 $(foreach t,$(filter-out test_pcp_wire,$(RGD_TESTS)),$(eval $(t)_LIBS := rgd carddouble pcpwire))
@@ -27,9 +28,11 @@ rgd-testd_LIBS := rgd carddouble pcpwire
 rgd-testd_LDLIBS := $(RGD_LDLIBS)
 EXTRA_ALL += $(BUILD)/host/tools/rgd-testd
 
-# installed with `make install`: man pages, bash completion, unit, example
-RGD_MAN := docs/man/realmgated.8 docs/man/realmgated.conf.5 docs/man/pcp-client.1 docs/man/dpm-run.1 \
-	docs/man/realmctl.8
+# installed with `make install`: man pages (every docs/man/*.[158]),
+# bash completion, the systemd unit (to $(PREFIX)/lib/systemd/system, with
+# the unit's paths made $(PREFIX)'s), the example configuration (as
+# /etc/realmgate/realmgated.conf, where the unit reads it, unless a file is
+# there already; and under share/doc)
 define INSTALL_RGD
 
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
@@ -45,5 +48,8 @@ define INSTALL_RGD
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/realmctl
 	sed 's|/usr/local|$(PREFIX)|g' etc/realmgated.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/realmgated.service
 	install -m 0644 etc/realmgated.conf $(DESTDIR)$(PREFIX)/share/doc/realmgate/realmgated.conf.example
+	install -d $(DESTDIR)/etc/realmgate
+	[ -e $(DESTDIR)/etc/realmgate/realmgated.conf ] || \
+		install -m 0644 etc/realmgated.conf $(DESTDIR)/etc/realmgate/realmgated.conf
 endef
 INSTALL_EXTRA += $(INSTALL_RGD)

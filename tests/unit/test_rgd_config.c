@@ -45,7 +45,9 @@ static const char full[] =
 	"  { id = 13; type = \"exclude\"; dst = \"198.18.0.0/15\"; }\n"
 	");\n"
 	"pcp = { min_lifetime = 60; max_lifetime = 3600; third_party = [\"192.168.1.5/32\"]; };\n"
-	"dpm = { port = 1081; lifetime = 120; };\n";
+	"dpm = { port = 1081; lifetime = 120; };\n"
+	"nat_log = { syslog = false; ipfix_collector = \"192.0.2.10\"; ipfix_domain = 42;\n"
+	"            ipfix_template_refresh = 300; };\n";
 
 static void test_full_file(void **state)
 {
@@ -90,6 +92,11 @@ static void test_full_file(void **state)
 	assert_int_equal(c.n_third_party, 1);
 	assert_int_equal(c.dpm_port, 1081);
 	assert_int_equal(c.dpm_lifetime, 120);
+	assert_false(c.natlog_syslog);
+	assert_int_equal(c.ipfix_addr, 0xc000020a);
+	assert_int_equal(c.ipfix_port, 4739); /* the IANA port when none is given */
+	assert_int_equal(c.ipfix_domain, 42);
+	assert_int_equal(c.ipfix_template_refresh, 300);
 }
 
 static void test_minimal_file_defaults(void **state)
@@ -110,6 +117,8 @@ static void test_minimal_file_defaults(void **state)
 	assert_int_equal(c.listen_addr, 0x0a000001);
 	assert_int_equal(c.pools[0].pool.port_lo, 1024);
 	assert_int_equal(c.pools[0].pool.filtering[1], RG_FILTER_APDF);
+	assert_true(c.natlog_syslog); /* NAT events logged, no IPFIX */
+	assert_int_equal(c.ipfix_addr, 0);
 }
 
 /* Each broken file: the message must start with the expected FILE:LINE: and
@@ -159,6 +168,14 @@ static void test_errors_name_file_and_line(void **state)
 		{ "pcp = { enabled = \"yes\"; };\n", "t.conf:5:", "true or false" },
 		{ "nat = { timeouts = { udp = 30; }; };\n",
 		  "t.conf:5:", "'udp' = 30 is out of range" },
+		{ "nat_log = { ipfix_collector = \"192.0.2.1:0\"; };\n",
+		  "t.conf:5:", "ipfix_collector '192.0.2.1:0' is not ADDRESS or ADDRESS:PORT" },
+		{ "nat_log = { ipfix_collector = \"collector\"; };\n",
+		  "t.conf:5:", "is not ADDRESS or ADDRESS:PORT" },
+		{ "nat_log = { sylog = true; };\n", "t.conf:5:", "unknown setting 'sylog'" },
+		{ "nat_log = { ipfix_template_refresh = 0; };\n", "t.conf:5:", "out of range" },
+		{ "control_group = \"rg-no-such-group-x\";\n",
+		  "t.conf:5:", "control_group 'rg-no-such-group-x': no such group" },
 	};
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[2048], err[256] = "";
@@ -179,6 +196,20 @@ static void test_errors_name_file_and_line(void **state)
 	}
 }
 
+/* An existing control group is taken (root's group exists everywhere). */
+static void test_control_group_exists(void **state)
+{
+	(void)state;
+	struct rgd_cfg c;
+	char err[256] = "";
+	const char *t = "control_group = \"root\";\n"
+			"inside = { address = \"10.0.0.1\"; };\n"
+			"outside = { address = \"203.0.113.1\"; };\n"
+			"pools = ( { id = 1; addresses = [\"203.0.113.1\"]; } );\n";
+	assert_int_equal(rgd_config_parse(t, "g.conf", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.control_group, "root");
+}
+
 static void test_load_from_file(void **state)
 {
 	(void)state;
@@ -192,7 +223,7 @@ static void test_load_from_file(void **state)
 	struct rgd_cfg c;
 	assert_int_equal(rgd_config_load(path, &c, err, sizeof(err)), -1);
 	char want[96];
-	snprintf(want, sizeof(want), "%s:28: unknown setting 'bogus'", path);
+	snprintf(want, sizeof(want), "%s:30: unknown setting 'bogus'", path);
 	assert_string_equal(err, want);
 	unlink(path);
 	assert_int_equal(rgd_config_load("/nonexistent/x.conf", &c, err, sizeof(err)), -1);
@@ -205,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_minimal_file_defaults),
 		cmocka_unit_test(test_errors_name_file_and_line),
+		cmocka_unit_test(test_control_group_exists),
 		cmocka_unit_test(test_load_from_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
