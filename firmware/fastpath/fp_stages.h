@@ -22,18 +22,7 @@
 
 #include "../lib/bytes.h"
 #include "../lib/csum.h"
-
-#define ETH_P_IPV4 0x0800u
-#define ETH_P_8021Q 0x8100u
-#define IPPROTO_ICMP 1u
-#define IPPROTO_IPIP 4u
-#define IPPROTO_TCP 6u
-#define IPPROTO_UDP 17u
-#define IPPROTO_ESP 50u
-#define IPPROTO_AH 51u
-#define TCP_FIN 0x01u
-#define TCP_SYN 0x02u
-#define TCP_RST 0x04u
+#include "../lib/proto.h"
 
 static inline void decide(struct fp_ctx *c, unsigned verdict, unsigned reason)
 {
@@ -341,30 +330,8 @@ static inline uint64_t fp_scan(const struct rg_fp *fp, const uint32_t h[RG_HASH_
 	return first;
 }
 
-/* The key a session answers to in a direction. */
-static inline void fp_session_key(const struct rg_session *s, unsigned dir, struct rg_flow_key *k)
-{
-	__builtin_memset(k, 0, sizeof(*k));
-	k->proto = s->proto;
-	if (dir == RG_DIR_I2O) {
-		k->src_addr = s->in_addr;
-		k->src_port = s->in_port;
-		k->dst_addr = s->rem_xaddr;
-		k->dst_port = s->rem_xport;
-		k->side = (uint8_t)RG_SIDES_IN(s->sides);
-		k->flags = (s->flags & RG_SESS_I2O_TUNNEL) ? RG_KEY_TUNNEL : 0;
-	} else {
-		k->src_addr = s->rem_addr;
-		k->src_port = s->rem_port;
-		k->dst_addr = s->out_addr;
-		k->dst_port = s->out_port;
-		k->side = (uint8_t)RG_SIDES_REM(s->sides);
-		k->flags = (s->flags & RG_SESS_O2I_TUNNEL) ? RG_KEY_TUNNEL : 0;
-	}
-}
-
 /* The session answers to key k in direction dir: the same as comparing
- * fp_session_key(s, dir) with k byte for byte. On little-endian hosts (the
+ * rg_session_key(s, dir) with k byte for byte. On little-endian hosts (the
  * card's riscv64 cores, x86) the session's key is assembled as two 64-bit
  * words in registers, in the key's memory order, instead of in memory: a key
  * stored field by field and read back at once stalls store forwarding. */
@@ -393,7 +360,7 @@ static inline int session_key_equal(const struct rg_session *s, unsigned dir,
 	return ((kw[0] ^ a) | (kw[1] ^ p)) == 0;
 #else
 	struct rg_flow_key sk;
-	fp_session_key(s, dir, &sk);
+	rg_session_key(s, dir, &sk);
 	return __builtin_memcmp(&sk, k, sizeof(sk)) == 0;
 #endif
 }

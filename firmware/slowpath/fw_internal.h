@@ -38,29 +38,11 @@
 #include "../lib/bytes.h"
 #include "../lib/chacha.h"
 #include "../lib/csum.h"
+#include "../lib/proto.h"
 #include "realmgate/counters.h"
 
 #define FW_NONE 0xffffffffu
 #define FW_FRAME_MAX 9216u /* largest frame the slow path handles (RG_FP_FRAME_MAX) */
-
-#define IPPROTO_ICMP 1u
-#define IPPROTO_IPIP 4u
-#define IPPROTO_TCP 6u
-#define IPPROTO_UDP 17u
-#define IPPROTO_ESP 50u
-#define IPPROTO_AH 51u
-
-#define TCP_FIN 0x01u
-#define TCP_SYN 0x02u
-#define TCP_RST 0x04u
-#define TCP_ACK 0x10u
-
-#define ETH_P_IPV4 0x0800u
-#define ETH_P_ARP 0x0806u
-#define ETH_P_IPV6 0x86ddu
-#define ETH_P_8021Q 0x8100u
-#define ETH_P_8021AD 0x88a8u   /* service tag (QinQ) */
-#define ETH_P_QINQ_OLD 0x9100u /* pre-standard QinQ */
 
 /* Fixed sizes that are not worth a capacity parameter. */
 #define FW_POOLS 16u		/* pool ids 0..15 */
@@ -412,7 +394,6 @@ int fw_parse_embedded(struct rg_fw *fw, struct fw_pkt *p);
 uint16_t fw_l4_csum(const uint8_t *ip, uint32_t l4_off, uint32_t l4_len, uint8_t proto);
 
 /* sessions.c: the index */
-void fw_sess_key(const struct rg_session *s, unsigned dir, struct rg_flow_key *k);
 uint32_t fw_sess_lookup(struct rg_fw *fw, const struct rg_flow_key *k, unsigned *dir);
 int fw_index_insert(struct rg_fw *fw, uint32_t idx, const struct rg_session *s, int *shadowed);
 void fw_index_remove(struct rg_fw *fw, uint32_t idx, const struct rg_session *s);

@@ -164,7 +164,7 @@ uint32_t fw_sess_create(struct rg_fw *fw, const struct fw_new_sess *n, enum rg_s
 		/* an outbound SYN for a held inbound SYN's connection: the held
 		 * one is dropped silently (RFC 5382 REQ-4) */
 		struct rg_flow_key ok;
-		fw_sess_key(&s, RG_DIR_O2I, &ok);
+		rg_session_key(&s, RG_DIR_O2I, &ok);
 		fw_held_cancel(fw, &ok);
 	}
 	return idx;

@@ -13,27 +13,6 @@
  */
 #include "fw_internal.h"
 
-void fw_sess_key(const struct rg_session *s, unsigned dir, struct rg_flow_key *k)
-{
-	__builtin_memset(k, 0, sizeof(*k));
-	k->proto = s->proto;
-	if (dir == RG_DIR_I2O) {
-		k->src_addr = s->in_addr;
-		k->src_port = s->in_port;
-		k->dst_addr = s->rem_xaddr;
-		k->dst_port = s->rem_xport;
-		k->side = (uint8_t)RG_SIDES_IN(s->sides);
-		k->flags = (s->flags & RG_SESS_I2O_TUNNEL) ? RG_KEY_TUNNEL : 0;
-	} else {
-		k->src_addr = s->rem_addr;
-		k->src_port = s->rem_port;
-		k->dst_addr = s->out_addr;
-		k->dst_port = s->out_port;
-		k->side = (uint8_t)RG_SIDES_REM(s->sides);
-		k->flags = (s->flags & RG_SESS_O2I_TUNNEL) ? RG_KEY_TUNNEL : 0;
-	}
-}
-
 static int key_equal(const struct rg_flow_key *a, const struct rg_flow_key *b)
 {
 	return __builtin_memcmp(a, b, sizeof(*a)) == 0;
@@ -122,7 +101,7 @@ uint32_t fw_sess_lookup(struct rg_fw *fw, const struct rg_flow_key *k, unsigned 
 		if (fw_sess_read(fw, idx, &s) || !(s.flags & RG_SESS_VALID))
 			continue;
 		struct rg_flow_key sk;
-		fw_sess_key(&s, slot_dir(v), &sk);
+		rg_session_key(&s, slot_dir(v), &sk);
 		if (key_equal(&sk, k)) {
 			*dir = slot_dir(v);
 			return idx;
@@ -140,7 +119,7 @@ static int alt_bucket(struct rg_fw *fw, uint64_t v, unsigned bank, uint32_t *alt
 		return -1;
 	struct rg_flow_key k;
 	uint32_t h[RG_HASH_OUT_WORDS];
-	fw_sess_key(&s, slot_dir(v), &k);
+	rg_session_key(&s, slot_dir(v), &k);
 	rg_toeplitz_hash(fw->tz, &k, h);
 	*alt = h[1 - bank] & fw->bucket_mask;
 	return 0;
@@ -273,8 +252,8 @@ static void unplace(struct rg_fw *fw, const struct rg_flow_key *k, uint32_t idx,
 int fw_index_insert(struct rg_fw *fw, uint32_t idx, const struct rg_session *s, int *shadowed)
 {
 	struct rg_flow_key k[2];
-	fw_sess_key(s, RG_DIR_I2O, &k[0]);
-	fw_sess_key(s, RG_DIR_O2I, &k[1]);
+	rg_session_key(s, RG_DIR_I2O, &k[0]);
+	rg_session_key(s, RG_DIR_O2I, &k[1]);
 	*shadowed = 0;
 	if (place(fw, &k[0], idx, RG_DIR_I2O, shadowed))
 		return -1;
@@ -288,9 +267,9 @@ int fw_index_insert(struct rg_fw *fw, uint32_t idx, const struct rg_session *s, 
 void fw_index_remove(struct rg_fw *fw, uint32_t idx, const struct rg_session *s)
 {
 	struct rg_flow_key k;
-	fw_sess_key(s, RG_DIR_I2O, &k);
+	rg_session_key(s, RG_DIR_I2O, &k);
 	unplace(fw, &k, idx, RG_DIR_I2O);
-	fw_sess_key(s, RG_DIR_O2I, &k);
+	rg_session_key(s, RG_DIR_O2I, &k);
 	unplace(fw, &k, idx, RG_DIR_O2I);
 }
 

@@ -283,6 +283,29 @@ RG_ASSERT_OFFSET(struct rg_session, bytes_o2i, 60);
 #define RG_SIDES(in_side, rem_side) ((uint8_t)(((in_side)&3u) | (((rem_side)&3u) << 2)))
 #define RG_SIDES_IN(s) ((unsigned)(s)&3u)
 #define RG_SIDES_REM(s) (((unsigned)(s) >> 2) & 3u)
+
+/* The key a session answers to in a direction (the table above): what the
+ * fast path compares a packet's key with, and what placement hashes. */
+static inline void rg_session_key(const struct rg_session *s, unsigned dir, struct rg_flow_key *k)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->proto = s->proto;
+	if (dir == RG_DIR_I2O) {
+		k->src_addr = s->in_addr;
+		k->src_port = s->in_port;
+		k->dst_addr = s->rem_xaddr;
+		k->dst_port = s->rem_xport;
+		k->side = (uint8_t)RG_SIDES_IN(s->sides);
+		k->flags = (s->flags & RG_SESS_I2O_TUNNEL) ? RG_KEY_TUNNEL : 0;
+	} else {
+		k->src_addr = s->rem_addr;
+		k->src_port = s->rem_port;
+		k->dst_addr = s->out_addr;
+		k->dst_port = s->out_port;
+		k->side = (uint8_t)RG_SIDES_REM(s->sides);
+		k->flags = (s->flags & RG_SESS_O2I_TUNNEL) ? RG_KEY_TUNNEL : 0;
+	}
+}
 #define RG_OPS(i2o, o2i) ((uint8_t)(((i2o)&0xfu) | (((o2i)&0xfu) << 4)))
 #define RG_OPS_DIR(ops, dir) (((unsigned)(ops) >> ((dir) ? 4 : 0)) & 0xfu)
 

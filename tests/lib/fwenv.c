@@ -222,6 +222,22 @@ void fwenv_std_config(struct fwenv *e, uint8_t mapping, uint8_t filtering)
 	rg_fw_pool_add_range(e->fw, &r);
 }
 
+int fwenv_fixture(void **state, uint8_t mapping, uint8_t filtering)
+{
+	struct fwenv *e = fwenv_new(NULL);
+	if (!e)
+		return -1;
+	fwenv_std_config(e, mapping, filtering);
+	*state = e;
+	return 0;
+}
+
+int fwenv_fixture_free(void **state)
+{
+	fwenv_free(*state);
+	return 0;
+}
+
 void fwenv_arp_reply(struct fwenv *e, unsigned port, uint32_t addr, const uint8_t *mac)
 {
 	uint8_t f[60];

@@ -69,6 +69,10 @@ uint64_t fwenv_counter(struct fwenv *e, const char *name);
  * 203.0.113.254, pool 0 = 198.51.100.10-11 for 10.0.0.0/8 with the given
  * mapping/filtering, neighbours for the test hosts resolved. */
 void fwenv_std_config(struct fwenv *e, uint8_t mapping, uint8_t filtering);
+/* cmocka fixtures: *state = a new card with the standard configuration,
+ * and its teardown (0, or -1 when the card cannot be made). */
+int fwenv_fixture(void **state, uint8_t mapping, uint8_t filtering);
+int fwenv_fixture_free(void **state);
 /* Answer the firmware's pending ARP requests on a port for addr with mac. */
 void fwenv_arp_reply(struct fwenv *e, unsigned port, uint32_t addr, const uint8_t *mac);
 

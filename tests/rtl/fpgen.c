@@ -106,27 +106,6 @@ static uint16_t port_no(struct fpgen *g)
 	return pct(g, 30) ? common[rnd(g, 8)] : (uint16_t)(1 + rnd(g, 65535));
 }
 
-static void session_key(const struct rg_session *s, unsigned dir, struct rg_flow_key *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->proto = s->proto;
-	if (dir == RG_DIR_I2O) {
-		k->src_addr = s->in_addr;
-		k->src_port = s->in_port;
-		k->dst_addr = s->rem_xaddr;
-		k->dst_port = s->rem_xport;
-		k->side = (uint8_t)RG_SIDES_IN(s->sides);
-		k->flags = (s->flags & RG_SESS_I2O_TUNNEL) ? RG_KEY_TUNNEL : 0;
-	} else {
-		k->src_addr = s->rem_addr;
-		k->src_port = s->rem_port;
-		k->dst_addr = s->out_addr;
-		k->dst_port = s->out_port;
-		k->side = (uint8_t)RG_SIDES_REM(s->sides);
-		k->flags = (s->flags & RG_SESS_O2I_TUNNEL) ? RG_KEY_TUNNEL : 0;
-	}
-}
-
 static void set_deltas(struct rg_session *s)
 {
 	uint32_t in = rg_be32_val(s->in_addr), out = rg_be32_val(s->out_addr);
@@ -226,7 +205,7 @@ static int place(struct fpgen *g, struct rg_fpdev *const *devs, unsigned ndev, u
 	uint32_t h[2][3];
 	for (unsigned dir = 0; dir < 2; dir++) {
 		struct rg_flow_key k;
-		session_key(&g->sess[idx], dir, &k);
+		rg_session_key(&g->sess[idx], dir, &k);
 		rg_toeplitz_hash(g->tz, &k, h[dir]);
 		int found = 0;
 		for (unsigned b = 0; b < 2; b++)
@@ -492,7 +471,7 @@ void fpgen_packet(struct fpgen *g, struct fpgen_pkt *p)
 		struct rg_session *ss = &g->sess[g->list[rnd(g, g->nlist)]];
 		unsigned dir = rnd(g, 2);
 		struct rg_flow_key k;
-		session_key(ss, dir, &k);
+		rg_session_key(ss, dir, &k);
 		port = k.side;
 		s.proto = k.proto;
 		s.src = rg_be32_val(k.src_addr);

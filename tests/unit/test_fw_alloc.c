@@ -28,18 +28,12 @@ static const uint8_t MAC_H2[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };
 
 static int setup(void **state)
 {
-	struct fwenv *e = fwenv_new(NULL);
-	if (!e)
-		return -1;
-	fwenv_std_config(e, RG_MAP_EIM, RG_FILTER_APDF);
-	*state = e;
-	return 0;
+	return fwenv_fixture(state, RG_MAP_EIM, RG_FILTER_APDF);
 }
 
 static int teardown(void **state)
 {
-	fwenv_free(*state);
-	return 0;
+	return fwenv_fixture_free(state);
 }
 
 static struct pkt_view outside_view(struct fwenv *e, const struct pkt_spec *s)
@@ -449,22 +443,12 @@ static void test_static_rules(void **state)
 
 static int setup_apdm(void **state)
 {
-	struct fwenv *e = fwenv_new(NULL);
-	if (!e)
-		return -1;
-	fwenv_std_config(e, RG_MAP_APDM, RG_FILTER_APDF);
-	*state = e;
-	return 0;
+	return fwenv_fixture(state, RG_MAP_APDM, RG_FILTER_APDF);
 }
 
 static int setup_adm(void **state)
 {
-	struct fwenv *e = fwenv_new(NULL);
-	if (!e)
-		return -1;
-	fwenv_std_config(e, RG_MAP_ADM, RG_FILTER_APDF);
-	*state = e;
-	return 0;
+	return fwenv_fixture(state, RG_MAP_ADM, RG_FILTER_APDF);
 }
 
 /* Address-and-port-dependent mapping: another remote endpoint gets another

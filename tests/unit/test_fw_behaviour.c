@@ -28,18 +28,12 @@ static const uint8_t MAC_H2[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };
 
 static int setup(void **state)
 {
-	struct fwenv *e = fwenv_new(NULL);
-	if (!e)
-		return -1;
-	fwenv_std_config(e, RG_MAP_EIM, RG_FILTER_APDF);
-	*state = e;
-	return 0;
+	return fwenv_fixture(state, RG_MAP_EIM, RG_FILTER_APDF);
 }
 
 static int teardown(void **state)
 {
-	fwenv_free(*state);
-	return 0;
+	return fwenv_fixture_free(state);
 }
 
 static struct pkt_view outside_view(struct fwenv *e, const struct pkt_spec *s)

@@ -53,8 +53,7 @@ static int setup_two_held(void **state)
 
 static int teardown(void **state)
 {
-	fwenv_free(*state);
-	return 0;
+	return fwenv_fixture_free(state);
 }
 
 static unsigned ipv4_count(struct fwenv *e, unsigned port)

@@ -30,38 +30,22 @@ static const uint8_t MAC_H2[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };
 
 static int setup_eim_apdf(void **state)
 {
-	struct fwenv *e = fwenv_new(NULL);
-	if (!e)
-		return -1;
-	fwenv_std_config(e, RG_MAP_EIM, RG_FILTER_APDF);
-	*state = e;
-	return 0;
+	return fwenv_fixture(state, RG_MAP_EIM, RG_FILTER_APDF);
 }
 
 static int setup_eim_eif(void **state)
 {
-	struct fwenv *e = fwenv_new(NULL);
-	if (!e)
-		return -1;
-	fwenv_std_config(e, RG_MAP_EIM, RG_FILTER_EIF);
-	*state = e;
-	return 0;
+	return fwenv_fixture(state, RG_MAP_EIM, RG_FILTER_EIF);
 }
 
 static int setup_eim_adf(void **state)
 {
-	struct fwenv *e = fwenv_new(NULL);
-	if (!e)
-		return -1;
-	fwenv_std_config(e, RG_MAP_EIM, RG_FILTER_ADF);
-	*state = e;
-	return 0;
+	return fwenv_fixture(state, RG_MAP_EIM, RG_FILTER_ADF);
 }
 
 static int teardown(void **state)
 {
-	fwenv_free(*state);
-	return 0;
+	return fwenv_fixture_free(state);
 }
 
 #define from_inside fwenv_pkt_in
