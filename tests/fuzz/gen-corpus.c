@@ -116,24 +116,7 @@ static void arp(struct script *s, unsigned op, const uint8_t *dmac, const uint8_
 		unsigned code, uint32_t sip, uint32_t tip)
 {
 	uint8_t f[60];
-	memset(f, 0, sizeof(f));
-	memcpy(f, dmac, 6);
-	memcpy(f + 6, smac, 6);
-	f[12] = 0x08;
-	f[13] = 0x06;
-	f[15] = 1;
-	f[16] = 0x08;
-	f[18] = 6;
-	f[19] = 4;
-	f[21] = (uint8_t)code;
-	memcpy(f + 22, smac, 6);
-	for (int i = 0; i < 4; i++) {
-		f[28 + i] = (uint8_t)(sip >> (24 - 8 * i));
-		f[38 + i] = (uint8_t)(tip >> (24 - 8 * i));
-	}
-	if (code == 2)
-		memcpy(f + 32, dmac, 6);
-	frame(s, op, f, sizeof(f));
+	frame(s, op, f, pkt_build_arp(f, dmac, smac, code, sip, code == 2 ? dmac : NULL, tip));
 }
 
 /* The IPv4 part of a frame built from p (the quote of an ICMP error). */

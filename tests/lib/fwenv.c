@@ -241,22 +241,8 @@ int fwenv_fixture_free(void **state)
 void fwenv_arp_reply(struct fwenv *e, unsigned port, uint32_t addr, const uint8_t *mac)
 {
 	uint8_t f[60];
-	memset(f, 0, sizeof(f));
-	memcpy(f, FWENV_MAC[port], 6);
-	memcpy(f + 6, mac, 6);
-	rg_put_be16(f + 12, 0x0806);
-	uint8_t *a = f + 14;
-	rg_put_be16(a, 1);
-	rg_put_be16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	rg_put_be16(a + 6, 2);
-	memcpy(a + 8, mac, 6);
-	rg_put_be32(a + 14, addr);
-	memcpy(a + 18, FWENV_MAC[port], 6);
 	uint32_t me = port == 0 ? FWENV_IN_ADDR : FWENV_OUT_ADDR;
-	rg_put_be32(a + 24, me);
-	fwenv_rx(e, port, f, sizeof(f));
+	fwenv_rx(e, port, f, pkt_build_arp(f, FWENV_MAC[port], mac, 2, addr, FWENV_MAC[port], me));
 }
 
 struct pkt_spec fwenv_pkt_in(uint32_t src, const uint8_t *smac, uint32_t dst, uint8_t proto,
@@ -306,21 +292,39 @@ void fwenv_send(struct fwenv *e, unsigned port, const struct pkt_spec *s)
 
 /* Send one packet out and return the translated frame seen on the outside
  * (resolving the gateway the first time). */
+const struct fwenv_frame *fwenv_first_ipv4(struct fwenv *e, unsigned port)
+{
+	unsigned i = 0;
+	const struct fwenv_frame *f;
+	while ((f = fwenv_find(e, port, &i)) != NULL)
+		if (rg_get_be16(f->data + 12) == 0x0800)
+			return f;
+	return NULL;
+}
+
 const struct fwenv_frame *fwenv_out_of(struct fwenv *e, const struct pkt_spec *s)
 {
 	fwenv_clear(e);
 	fwenv_send(e, 0, s);
-	unsigned i = 0;
-	const struct fwenv_frame *f;
-	while ((f = fwenv_find(e, 1, &i)) != NULL)
-		if (rg_get_be16(f->data + 12) == 0x0800)
-			return f;
+	const struct fwenv_frame *f = fwenv_first_ipv4(e, 1);
+	if (f)
+		return f;
 	/* the gateway is not resolved yet: answer the firmware's ARP */
 	e->n_out = 0;
 	fwenv_arp_reply(e, 1, FWENV_GW_ADDR, FWENV_GW_MAC);
-	i = 0;
-	while ((f = fwenv_find(e, 1, &i)) != NULL)
-		if (rg_get_be16(f->data + 12) == 0x0800)
-			return f;
-	return NULL;
+	return fwenv_first_ipv4(e, 1);
+}
+
+struct pkt_spec fwenv_pkt_host(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport)
+{
+	struct pkt_spec h;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.dmac, FWENV_MAC[2], 6);
+	memcpy(h.smac, FWENV_HOST_MAC, 6);
+	h.src = src;
+	h.dst = dst;
+	h.proto = 17;
+	h.sport = sport;
+	h.dport = dport;
+	return h;
 }

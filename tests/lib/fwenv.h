@@ -100,3 +100,7 @@ void fwenv_send(struct fwenv *e, unsigned port, const struct pkt_spec *s);
 /* Send from the inside and return the first IPv4 frame on the outside,
  * answering the gateway's ARP once if needed. */
 const struct fwenv_frame *fwenv_out_of(struct fwenv *e, const struct pkt_spec *s);
+/* The first captured IPv4 frame of a port (NULL if none). */
+const struct fwenv_frame *fwenv_first_ipv4(struct fwenv *e, unsigned port);
+/* A UDP packet from the host (the daemon) into the card's host port. */
+struct pkt_spec fwenv_pkt_host(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport);

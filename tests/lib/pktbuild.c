@@ -134,6 +134,29 @@ static uint32_t build_ip(const struct pkt_spec *s, uint8_t *p, uint32_t cap)
 	return tot;
 }
 
+uint32_t pkt_build_arp(uint8_t f[60], const uint8_t *dmac, const uint8_t *smac, unsigned op,
+		       uint32_t sip, const uint8_t *tmac, uint32_t tip)
+{
+	memset(f, 0, 60);
+	memcpy(f, dmac, 6);
+	memcpy(f + 6, smac, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	f[15] = 1;    /* Ethernet */
+	f[16] = 0x08; /* IPv4 */
+	f[18] = 6;
+	f[19] = 4;
+	f[21] = (uint8_t)op;
+	memcpy(f + 22, smac, 6);
+	for (int i = 0; i < 4; i++) {
+		f[28 + i] = (uint8_t)(sip >> (24 - 8 * i));
+		f[38 + i] = (uint8_t)(tip >> (24 - 8 * i));
+	}
+	if (tmac)
+		memcpy(f + 32, tmac, 6);
+	return 60;
+}
+
 uint32_t pkt_build(const struct pkt_spec *s, uint8_t *buf, uint32_t cap)
 {
 	uint32_t l2 = s->vlan_tci ? 18 : 14;

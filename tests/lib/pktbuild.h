@@ -46,6 +46,12 @@ struct pkt_spec {
 /* Build a frame into buf; returns its length, 0 if it does not fit. */
 uint32_t pkt_build(const struct pkt_spec *s, uint8_t *buf, uint32_t cap);
 
+/* An Ethernet ARP frame (IPv4 over Ethernet, padded to the 60-byte
+ * minimum): op 1 request, 2 reply; the sender MAC is the frame's source;
+ * tmac NULL = zeros. Returns 60. */
+uint32_t pkt_build_arp(uint8_t f[60], const uint8_t *dmac, const uint8_t *smac, unsigned op,
+		       uint32_t sip, const uint8_t *tmac, uint32_t tip);
+
 /* Offsets of a parsed Ethernet/IPv4 frame (innermost IPv4 for IP-in-IP). */
 struct pkt_view {
 	uint32_t l3, l4, ip_end;

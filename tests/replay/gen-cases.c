@@ -48,22 +48,7 @@ static void arp_line(const char *kind, unsigned port, const uint8_t *dmac, const
 		     unsigned op, uint32_t sip, const uint8_t *tmac, uint32_t tip)
 {
 	uint8_t f[60];
-	memset(f, 0, sizeof(f));
-	memcpy(f, dmac, 6);
-	memcpy(f + 6, smac, 6);
-	f[12] = 0x08;
-	f[13] = 0x06;
-	f[15] = 1;
-	f[16] = 0x08;
-	f[18] = 6;
-	f[19] = 4;
-	f[21] = (uint8_t)op;
-	memcpy(f + 22, smac, 6);
-	for (int i = 0; i < 4; i++)
-		f[28 + i] = (uint8_t)(sip >> (24 - 8 * i));
-	memcpy(f + 32, tmac, 6);
-	for (int i = 0; i < 4; i++)
-		f[38 + i] = (uint8_t)(tip >> (24 - 8 * i));
+	pkt_build_arp(f, dmac, smac, op, sip, tmac, tip);
 	fprintf(out, "%s %u ", kind, port);
 	hex(f, sizeof(f));
 	fprintf(out, "\n");

@@ -47,16 +47,6 @@ static struct pkt_view outside_view(struct fwenv *e, const struct pkt_spec *s)
 	return v;
 }
 
-static const struct fwenv_frame *first_ipv4(struct fwenv *e, unsigned port)
-{
-	unsigned i = 0;
-	const struct fwenv_frame *f;
-	while ((f = fwenv_find(e, port, &i)) != NULL)
-		if (rg_get_be16(f->data + 12) == 0x0800)
-			return f;
-	return NULL;
-}
-
 /* RFC 6888 REQ-3/4: per-subscriber session and port limits; exhaustion
  * drops, counts and reports, and live mappings are never evicted. */
 static void test_quotas(void **state)
@@ -75,8 +65,8 @@ static void test_quotas(void **state)
 	s.sport = 1113; /* a third port: refused */
 	fwenv_clear(e);
 	fwenv_send(e, 0, &s);
-	assert_null(first_ipv4(e, 1));
-	const struct fwenv_frame *err = first_ipv4(e, 0);
+	assert_null(fwenv_first_ipv4(e, 1));
+	const struct fwenv_frame *err = fwenv_first_ipv4(e, 0);
 	assert_non_null(err);
 	struct pkt_view v;
 	pkt_parse(err->data, err->len, &v);
@@ -92,7 +82,7 @@ static void test_quotas(void **state)
 	s.dst = PKT_IPV4(192, 0, 2, 9);
 	fwenv_clear(e);
 	fwenv_send(e, 0, &s);
-	assert_null(first_ipv4(e, 1));
+	assert_null(fwenv_first_ipv4(e, 1));
 	assert_int_equal(fwenv_counter(e, "drop-quota-sessions"), 1);
 	assert_int_equal(fwenv_counter(e, "sessions-active"), 3);
 	/* H2 is not affected */
@@ -204,7 +194,7 @@ static void test_deterministic_pool(void **state)
 	struct pkt_spec u = fwenv_pkt_in(PKT_IPV4(10, 0, 0, 9), m, R1, 17, 3000, 53);
 	fwenv_clear(e);
 	fwenv_send(e, 0, &u);
-	assert_null(first_ipv4(e, 1));
+	assert_null(fwenv_first_ipv4(e, 1));
 	assert_int_equal(fwenv_counter(e, "drop-pool-exhausted"), 1);
 }
 
@@ -232,7 +222,7 @@ static void test_requested_mapping_with_filter(void **state)
 	fwenv_clear(e);
 	fwenv_send(e, 1, &a);
 	fwenv_arp_reply(e, 0, H1, MAC_H1); /* the firmware asked for H1 */
-	const struct fwenv_frame *f = first_ipv4(e, 0);
+	const struct fwenv_frame *f = fwenv_first_ipv4(e, 0);
 	assert_non_null(f);
 	struct pkt_view v;
 	pkt_parse(f->data, f->len, &v);
@@ -241,7 +231,7 @@ static void test_requested_mapping_with_filter(void **state)
 	struct pkt_spec b = fwenv_pkt_out(R2, out, 17, 999, 5060);
 	fwenv_clear(e);
 	fwenv_send(e, 1, &b);
-	assert_null(first_ipv4(e, 0));
+	assert_null(fwenv_first_ipv4(e, 0));
 	assert_int_equal(fwenv_counter(e, "drop-filtered"), 1);
 	/* PREFER_FAILURE on a taken port */
 	rq.in_addr = rg_be32_field(H2);
@@ -314,7 +304,7 @@ static void test_peer_port_overlap(void **state)
 	struct pkt_spec back = fwenv_pkt_out(R2, v2.src, 6, 80, 5000);
 	fwenv_clear(e);
 	fwenv_send(e, 1, &back);
-	const struct fwenv_frame *f = first_ipv4(e, 0);
+	const struct fwenv_frame *f = fwenv_first_ipv4(e, 0);
 	assert_non_null(f);
 	struct pkt_view w;
 	pkt_parse(f->data, f->len, &w);
@@ -330,7 +320,7 @@ static void test_peer_port_overlap(void **state)
 	assert_int_equal(rg_fw_map_get(e->fw, &id, &rec), RG_ST_NOT_FOUND);
 	fwenv_clear(e);
 	fwenv_send(e, 1, &back);
-	assert_null(first_ipv4(e, 0));
+	assert_null(fwenv_first_ipv4(e, 0));
 }
 
 static void test_static_rules(void **state)
@@ -354,7 +344,7 @@ static void test_static_rules(void **state)
 	fwenv_clear(e);
 	fwenv_send(e, 1, &syn);
 	fwenv_arp_reply(e, 0, H1, MAC_H1); /* the firmware asked for H1 */
-	const struct fwenv_frame *f = first_ipv4(e, 0);
+	const struct fwenv_frame *f = fwenv_first_ipv4(e, 0);
 	assert_non_null(f);
 	struct pkt_view v;
 	pkt_parse(f->data, f->len, &v);
@@ -385,7 +375,7 @@ static void test_static_rules(void **state)
 	struct pkt_spec ans = fwenv_pkt_out(PKT_IPV4(192, 0, 2, 53), w.src, 17, 5353, w.sport);
 	fwenv_clear(e);
 	fwenv_send(e, 1, &ans);
-	f = first_ipv4(e, 0);
+	f = fwenv_first_ipv4(e, 0);
 	assert_non_null(f);
 	pkt_parse(f->data, f->len, &v);
 	assert_int_equal(v.src, PKT_IPV4(192, 0, 2, 100)); /* as the inside host asked */
@@ -413,7 +403,7 @@ static void test_static_rules(void **state)
 	struct pkt_spec d = fwenv_pkt_in(H1, MAC_H1, PKT_IPV4(192, 0, 2, 66), 17, 6002, 9);
 	fwenv_clear(e);
 	fwenv_send(e, 0, &d);
-	assert_null(first_ipv4(e, 1));
+	assert_null(fwenv_first_ipv4(e, 1));
 	assert_int_equal(fwenv_counter(e, "drop-rule"), 1);
 	/* to-host: DNS to the outside address goes to the daemon */
 	struct rg_rule th;
@@ -428,7 +418,7 @@ static void test_static_rules(void **state)
 	struct pkt_spec dq = fwenv_pkt_out(R1, FWENV_OUT_ADDR, 17, 3333, 53);
 	fwenv_clear(e);
 	fwenv_send(e, 1, &dq);
-	const struct fwenv_frame *h = first_ipv4(e, 2);
+	const struct fwenv_frame *h = fwenv_first_ipv4(e, 2);
 	assert_non_null(h);
 	pkt_parse(h->data, h->len, &v);
 	assert_int_equal(v.dst, FWENV_OUT_ADDR);

@@ -47,16 +47,6 @@ static struct pkt_view outside_view(struct fwenv *e, const struct pkt_spec *s)
 	return v;
 }
 
-static const struct fwenv_frame *first_ipv4(struct fwenv *e, unsigned port)
-{
-	unsigned i = 0;
-	const struct fwenv_frame *f;
-	while ((f = fwenv_find(e, port, &i)) != NULL)
-		if (rg_get_be16(f->data + 12) == 0x0800)
-			return f;
-	return NULL;
-}
-
 /* RFC 4787 REQ-9 / RFC 5382 REQ-8: H1 reaches H2 through H2's outside
  * endpoint, and H2 sees H1's outside endpoint as the source. */
 static void test_hairpin_udp(void **state)
@@ -79,7 +69,7 @@ static void test_hairpin_udp(void **state)
 	struct pkt_spec a = fwenv_pkt_in(H1, MAC_H1, vb.src, 17, 5555, vb.sport);
 	fwenv_clear(e);
 	fwenv_send(e, 0, &a);
-	const struct fwenv_frame *h = first_ipv4(e, 0);
+	const struct fwenv_frame *h = fwenv_first_ipv4(e, 0);
 	assert_non_null(h);
 	struct pkt_view v;
 	pkt_parse(h->data, h->len, &v);
@@ -96,7 +86,7 @@ static void test_hairpin_udp(void **state)
 	uint64_t sp = fwenv_counter(e, "slowpath-packets");
 	fwenv_send(e, 0, &r);
 	assert_int_equal(fwenv_counter(e, "slowpath-packets"), sp);
-	h = first_ipv4(e, 0);
+	h = fwenv_first_ipv4(e, 0);
 	assert_non_null(h);
 	pkt_parse(h->data, h->len, &v);
 	assert_int_equal(v.dst, H1);
@@ -117,8 +107,8 @@ static void test_hairpin_tcp_filtered_without_permission(void **state)
 	struct pkt_spec a = fwenv_pkt_in(H1, MAC_H1, vb.src, 6, 5555, vb.sport);
 	fwenv_clear(e);
 	fwenv_send(e, 0, &a);
-	assert_null(first_ipv4(e, 0));
-	assert_null(first_ipv4(e, 1));
+	assert_null(fwenv_first_ipv4(e, 0));
+	assert_null(fwenv_first_ipv4(e, 1));
 	assert_int_equal(fwenv_counter(e, "drop-filtered"), 1);
 	assert_int_equal(fwenv_counter(e, "mappings-active"), 1); /* no leftover for H1 */
 }
@@ -143,7 +133,7 @@ static void test_hairpin_tcp_open_mapping(void **state)
 	fwenv_clear(e);
 	fwenv_send(e, 0, &syn);
 	fwenv_arp_reply(e, 0, H2, MAC_H2);
-	const struct fwenv_frame *f = first_ipv4(e, 0);
+	const struct fwenv_frame *f = fwenv_first_ipv4(e, 0);
 	assert_non_null(f);
 	struct pkt_view v;
 	pkt_parse(f->data, f->len, &v);
@@ -156,7 +146,7 @@ static void test_hairpin_tcp_open_mapping(void **state)
 	sa.tcp_flags = 0x12;
 	fwenv_clear(e);
 	fwenv_send(e, 0, &sa);
-	f = first_ipv4(e, 0);
+	f = fwenv_first_ipv4(e, 0);
 	assert_non_null(f);
 	struct pkt_view w;
 	pkt_parse(f->data, f->len, &w);
@@ -224,7 +214,7 @@ static void test_icmp_error_translation(void **state)
 	fwenv_clear(e);
 	fwenv_advance(e, 5000);
 	fwenv_rx(e, 1, f, n);
-	const struct fwenv_frame *in = first_ipv4(e, 0);
+	const struct fwenv_frame *in = fwenv_first_ipv4(e, 0);
 	assert_non_null(in);
 	struct pkt_view v;
 	pkt_parse(in->data, in->len, &v);
@@ -254,7 +244,7 @@ static void test_icmp_error_translation(void **state)
 		       qlen);
 	fwenv_clear(e);
 	fwenv_rx(e, 1, f, n);
-	assert_null(first_ipv4(e, 0));
+	assert_null(fwenv_first_ipv4(e, 0));
 	assert_int_equal(fwenv_counter(e, "drop-icmp-error-no-mapping"), 1);
 
 	/* outbound: H1 reports port unreachable for R1's reply; the outside
@@ -262,14 +252,14 @@ static void test_icmp_error_translation(void **state)
 	struct pkt_spec r = fwenv_pkt_out(R1, vo.src, 17, 53, vo.sport);
 	fwenv_clear(e);
 	fwenv_send(e, 1, &r);
-	const struct fwenv_frame *got = first_ipv4(e, 0);
+	const struct fwenv_frame *got = fwenv_first_ipv4(e, 0);
 	assert_non_null(got);
 	struct pkt_view vg;
 	pkt_parse(got->data, got->len, &vg);
 	n = icmp_error(f, FWENV_MAC[0], MAC_H1, H1, R1, 3, 3, got->data + vg.l3, vg.ip_end - vg.l3);
 	fwenv_clear(e);
 	fwenv_rx(e, 0, f, n);
-	const struct fwenv_frame *out = first_ipv4(e, 1);
+	const struct fwenv_frame *out = fwenv_first_ipv4(e, 1);
 	assert_non_null(out);
 	pkt_parse(out->data, out->len, &v);
 	assert_int_equal(v.src, vo.src);
@@ -300,8 +290,8 @@ static void test_df_mtu_and_fragmentation(void **state)
 	fwenv_out_of(e, &s); /* resolves the gateway; the packet is refused */
 	fwenv_clear(e);
 	fwenv_send(e, 0, &s);
-	assert_null(first_ipv4(e, 1));
-	const struct fwenv_frame *err = first_ipv4(e, 0);
+	assert_null(fwenv_first_ipv4(e, 1));
+	const struct fwenv_frame *err = fwenv_first_ipv4(e, 0);
 	assert_non_null(err);
 	struct pkt_view v;
 	pkt_parse(err->data, err->len, &v);
@@ -455,7 +445,7 @@ static void test_unsolicited_syn_hold(void **state)
 	s.dport = 5000;
 	fwenv_clear(e);
 	fwenv_send(e, 0, &s);
-	const struct fwenv_frame *o = first_ipv4(e, 1);
+	const struct fwenv_frame *o = fwenv_first_ipv4(e, 1);
 	assert_non_null(o);
 	struct pkt_view w;
 	pkt_parse(o->data, o->len, &w);
@@ -465,7 +455,7 @@ static void test_unsolicited_syn_hold(void **state)
 	r.tcp_flags = 0x02;
 	fwenv_clear(e);
 	fwenv_send(e, 1, &r);
-	assert_non_null(first_ipv4(e, 0));
+	assert_non_null(fwenv_first_ipv4(e, 0));
 	fwenv_advance(e, 10000);
 	assert_int_equal(fwenv_counter(e, "drop-unsolicited-syn"), 0);
 	/* another SYN from elsewhere: answered with port unreachable after 6 s */
@@ -476,7 +466,7 @@ static void test_unsolicited_syn_hold(void **state)
 	fwenv_advance(e, 5000);
 	assert_int_equal(e->n_out, 0);
 	fwenv_advance(e, 2500);
-	const struct fwenv_frame *err = first_ipv4(e, 1);
+	const struct fwenv_frame *err = fwenv_first_ipv4(e, 1);
 	assert_non_null(err);
 	pkt_parse(err->data, err->len, &w);
 	assert_int_equal(err->data[w.l4], 3);
@@ -504,7 +494,7 @@ static void test_hairpin_icmp_error(void **state)
 	struct pkt_spec a = fwenv_pkt_in(H1, MAC_H1, vb.src, 17, 5555, vb.sport);
 	fwenv_clear(e);
 	fwenv_send(e, 0, &a);
-	const struct fwenv_frame *h = first_ipv4(e, 0);
+	const struct fwenv_frame *h = fwenv_first_ipv4(e, 0);
 	assert_non_null(h);
 	struct pkt_view v;
 	pkt_parse(h->data, h->len, &v);
@@ -514,7 +504,7 @@ static void test_hairpin_icmp_error(void **state)
 				v.ip_end - v.l3);
 	fwenv_clear(e);
 	fwenv_rx(e, 0, f, n);
-	const struct fwenv_frame *r = first_ipv4(e, 0);
+	const struct fwenv_frame *r = fwenv_first_ipv4(e, 0);
 	assert_non_null(r);
 	struct pkt_view w;
 	pkt_parse(r->data, r->len, &w);

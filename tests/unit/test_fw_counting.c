@@ -223,15 +223,7 @@ static void test_no_route_without_side_address(void **state)
 	assert_int_equal(fwenv_counter(e, "mappings-active"), 0);
 	assert_int_equal(fwenv_counter(e, "drop-arp-unresolved"), 0);
 	/* the host's frame outward from a pool address: no route either, once */
-	struct pkt_spec h;
-	memset(&h, 0, sizeof(h));
-	memcpy(h.dmac, FWENV_MAC[2], 6);
-	memcpy(h.smac, FWENV_HOST_MAC, 6);
-	h.src = FWENV_POOL_LO;
-	h.dst = R1;
-	h.proto = 17;
-	h.sport = 5351;
-	h.dport = 5350;
+	struct pkt_spec h = fwenv_pkt_host(FWENV_POOL_LO, R1, 5351, 5350);
 	fwenv_send(e, 2, &h);
 	assert_int_equal(fwenv_counter(e, "drop-no-route"), 2);
 	fwenv_advance(e, 5000); /* nothing was queued to time out either */

@@ -67,16 +67,6 @@ static uint16_t passes(struct fwenv *e, const struct pkt_spec *s)
 	return v.sport;
 }
 
-static const struct fwenv_frame *first_ipv4(struct fwenv *e, unsigned port)
-{
-	unsigned i = 0;
-	const struct fwenv_frame *f;
-	while ((f = fwenv_find(e, port, &i)) != NULL)
-		if (rg_get_be16(f->data + 12) == 0x0800)
-			return f;
-	return NULL;
-}
-
 /* The only exhaustion event since the last clear (QUOTA or POOL_EXHAUSTED). */
 static struct rg_evt_quota exhaustion_event(struct fwenv *e)
 {
@@ -99,8 +89,8 @@ static void refused(struct fwenv *e, const struct pkt_spec *s, int unreach)
 {
 	fwenv_clear(e);
 	fwenv_send(e, 0, s);
-	assert_null(first_ipv4(e, 1));
-	const struct fwenv_frame *err = first_ipv4(e, 0);
+	assert_null(fwenv_first_ipv4(e, 1));
+	const struct fwenv_frame *err = fwenv_first_ipv4(e, 0);
 	if (!unreach) {
 		assert_null(err);
 		return;
@@ -125,7 +115,7 @@ static void first_flow_alive(struct fwenv *e, uint32_t remote, uint16_t out_port
 	fwenv_clear(e);
 	fwenv_send(e, 1, &r);
 	fwenv_send(e, 1, &r2); /* whichever address H1 is paired with */
-	const struct fwenv_frame *in = first_ipv4(e, 0);
+	const struct fwenv_frame *in = fwenv_first_ipv4(e, 0);
 	assert_non_null(in);
 	struct pkt_view v;
 	pkt_parse(in->data, in->len, &v);

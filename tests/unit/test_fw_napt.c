@@ -483,15 +483,7 @@ static void test_pcp_to_host_and_reply_from_host(void **state)
 	assert_memory_equal(h->data + 6, FWENV_MAC[2], 6);
 	/* the daemon answers from 10.0.0.1:5351 through the host port */
 	fwenv_clear(e);
-	struct pkt_spec a;
-	memset(&a, 0, sizeof(a));
-	memcpy(a.dmac, FWENV_MAC[2], 6);
-	memcpy(a.smac, FWENV_HOST_MAC, 6);
-	a.src = FWENV_IN_ADDR;
-	a.dst = H1;
-	a.proto = 17;
-	a.sport = 5351;
-	a.dport = 5350;
+	struct pkt_spec a = fwenv_pkt_host(FWENV_IN_ADDR, H1, 5351, 5350);
 	send(e, 2, &a);
 	const struct fwenv_frame *r = fwenv_find(e, 0, NULL);
 	assert_non_null(r);

@@ -52,17 +52,6 @@ static uint32_t frame_with_options(uint8_t *buf, const uint8_t *opt, uint8_t opt
 	return len;
 }
 
-/* The IPv4 frame the card sent out of the outside port, or NULL. */
-static const struct fwenv_frame *sent_outside(struct fwenv *e)
-{
-	unsigned i = 0;
-	const struct fwenv_frame *f;
-	while ((f = fwenv_find(e, 1, &i)) != NULL)
-		if (rg_get_be16(f->data + 12) == 0x0800)
-			return f;
-	return NULL;
-}
-
 static void send_frame(struct fwenv *e, const uint8_t *f, uint32_t len)
 {
 	fwenv_clear(e);
@@ -90,7 +79,7 @@ static void test_options_go_through_the_slow_path(void **state)
 	uint64_t translated = fwenv_counter(e, "slowpath-translated");
 	uint64_t reinjected = fwenv_counter(e, "slowpath-reinject");
 	send_frame(e, f, len);
-	o = sent_outside(e);
+	o = fwenv_first_ipv4(e, 1);
 	assert_non_null(o);
 	assert_int_equal(fwenv_counter(e, "fp-punt-ip-options"), punts + 1);
 	assert_int_equal(fwenv_counter(e, "slowpath-translated"), translated + 1);
@@ -157,7 +146,7 @@ static void test_address_options_never_leak_inside_addresses(void **state)
 		uint32_t len = frame_with_options(f, opt, sizeof(opt), 42000);
 		uint64_t leaks = fwenv_counter(e, "drop-inside-address-leak");
 		send_frame(e, f, len);
-		const struct fwenv_frame *o = sent_outside(e);
+		const struct fwenv_frame *o = fwenv_first_ipv4(e, 1);
 		if (cases[i].leaks) {
 			assert_null(o);
 			assert_int_equal(fwenv_counter(e, "drop-inside-address-leak"), leaks + 1);
@@ -186,7 +175,7 @@ static void test_malformed_options_dropped(void **state)
 		uint8_t f[256];
 		uint32_t len = frame_with_options(f, bad[i], 4, 43000);
 		send_frame(e, f, len);
-		assert_null(sent_outside(e));
+		assert_null(fwenv_first_ipv4(e, 1));
 	}
 }
 
