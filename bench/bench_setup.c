@@ -31,6 +31,9 @@
 static uint32_t FLOWS = FLOWS_MAX; /* RG_BENCH_FLOWS lowers it (valgrind) */
 #define FLEN 64
 
+/* the outside gateway 203.0.113.254 */
+static const uint8_t GW_MAC[6] = { 2, 0, 0, 0, 0, 0xfe };
+
 static const uint8_t MAC[4][6] = {
 	{ 2, 0x52, 0x47, 0, 0, 0x10 },
 	{ 2, 0x52, 0x47, 0, 0, 0x11 },
@@ -149,20 +152,7 @@ static int card_init(struct card *c, uint32_t sessions, uint32_t blog2)
 	rg_fw_pool_add_range(c->fw, &r);
 	/* resolve the gateway once */
 	uint8_t f[60];
-	memset(f, 0, sizeof(f));
-	memcpy(f, MAC[1], 6);
-	f[6] = 2;
-	f[11] = 0xfe;
-	rg_put_be16(f + 12, 0x0806);
-	rg_put_be16(f + 14, 1);
-	rg_put_be16(f + 16, 0x0800);
-	f[18] = 6;
-	f[19] = 4;
-	rg_put_be16(f + 20, 2);
-	memcpy(f + 22, f + 6, 6);
-	rg_put_be32(f + 28, 0xcb0071feu);
-	memcpy(f + 32, MAC[1], 6);
-	rg_put_be32(f + 38, 0xcb007101u);
+	pkt_build_arp(f, MAC[1], GW_MAC, 2, 0xcb0071feu, MAC[1], 0xcb007101u);
 	/* a packet first so the firmware asks for the gateway */
 	return 0;
 }
@@ -201,20 +191,7 @@ static void resolve_gateway(struct card *c)
 	if (m.verdict == RG_VERDICT_PUNT)
 		rg_fw_punt(c->fw, frames[FLOWS - 1], flen[FLOWS - 1], 0, &m);
 	uint8_t f[60];
-	memset(f, 0, sizeof(f));
-	memcpy(f, MAC[1], 6);
-	f[6] = 2;
-	f[11] = 0xfe;
-	rg_put_be16(f + 12, 0x0806);
-	rg_put_be16(f + 14, 1);
-	rg_put_be16(f + 16, 0x0800);
-	f[18] = 6;
-	f[19] = 4;
-	rg_put_be16(f + 20, 2);
-	memcpy(f + 22, f + 6, 6);
-	rg_put_be32(f + 28, 0xcb0071feu);
-	memcpy(f + 32, MAC[1], 6);
-	rg_put_be32(f + 38, 0xcb007101u);
+	pkt_build_arp(f, MAC[1], GW_MAC, 2, 0xcb0071feu, MAC[1], 0xcb007101u);
 	rg_fw_punt(c->fw, f, sizeof(f), 1, NULL);
 }
 

@@ -119,27 +119,31 @@ int32_t rg_mbox_room(struct rg_mbox *mb, unsigned ring)
 	return (int32_t)(rg_mbox_ring_size(r) - used);
 }
 
-void rg_mbox_irq_check(struct rg_mbox *mb, unsigned ring)
-{
-	uint32_t b = RG_RING_BASE(ring);
-	if (!mb->bus.irq || !mb->ring[ring].up)
-		return;
-	/* the entry just written before the look at the arm (the host arms,
-	 * then looks at the ring: one of the two sees the other) */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!rg_mbox_reg(mb, b + RG_RING_IRQ_ARM) ||
-	    rg_mbox_reg(mb, b + RG_RING_IRQ_IDX) == mb->ring[ring].idx)
-		return;
-	rg_mbox_set_reg(mb, b + RG_RING_IRQ_ARM, 0);
-	mb->stats.irqs++;
-	mb->bus.irq(mb->bus.ctx, ring);
-}
-
+/* The host armed the ring and the card has written beyond the index it
+ * armed with. */
 static int irq_due(struct rg_mbox *mb, unsigned ring)
 {
 	uint32_t b = RG_RING_BASE(ring);
 	return mb->bus.irq && mb->ring[ring].up && rg_mbox_reg(mb, b + RG_RING_IRQ_ARM) &&
 	       rg_mbox_reg(mb, b + RG_RING_IRQ_IDX) != mb->ring[ring].idx;
+}
+
+static void irq_raise_if_due(struct rg_mbox *mb, unsigned ring)
+{
+	if (!irq_due(mb, ring))
+		return;
+	rg_mbox_set_reg(mb, RG_RING_BASE(ring) + RG_RING_IRQ_ARM, 0);
+	mb->stats.irqs++;
+	mb->bus.irq(mb->bus.ctx, ring);
+}
+
+void rg_mbox_irq_check(struct rg_mbox *mb, unsigned ring)
+{
+	/* the entry just written before the look at the arm (the host arms,
+	 * then looks at the ring: one of the two sees the other) */
+	if (mb->bus.irq)
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	irq_raise_if_due(mb, ring);
 }
 
 int rg_mbox_has_work(struct rg_mbox *mb)
@@ -246,10 +250,11 @@ enum rg_mbox_poll_result rg_mbox_poll(struct rg_mbox *mb, uint32_t now_ms)
 		work += rg_mbox_serve_commands(mb, 16);
 	if (mb->ring[RG_RING_HTX].up)
 		work += rg_mbox_serve_htx(mb, 64);
-	/* an arm that arrived after the entries it waits for */
-	rg_mbox_irq_check(mb, RG_RING_CPL);
-	rg_mbox_irq_check(mb, RG_RING_EVT);
-	rg_mbox_irq_check(mb, RG_RING_HRX);
+	/* an arm that arrived after the entries it waits for (no fence
+	 * needed: an arm not seen now is seen on the next turn) */
+	irq_raise_if_due(mb, RG_RING_CPL);
+	irq_raise_if_due(mb, RG_RING_EVT);
+	irq_raise_if_due(mb, RG_RING_HRX);
 	return work ? RG_MBOX_BUSY : RG_MBOX_IDLE;
 }
 

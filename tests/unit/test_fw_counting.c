@@ -264,20 +264,9 @@ static void test_host_port_down_bounded(void **state)
 	assert_int_equal(fwenv_counter(e, "drop-arp-unresolved"), 0);
 	/* the host speaks (its ARP): the ones that waited go to it */
 	uint8_t f[60];
-	memset(f, 0, sizeof(f));
-	memset(f, 0xff, 6);
-	memcpy(f + 6, FWENV_HOST_MAC, 6);
-	rg_put_be16(f + 12, 0x0806);
-	rg_put_be16(f + 14, 1);
-	rg_put_be16(f + 16, 0x0800);
-	f[18] = 6;
-	f[19] = 4;
-	rg_put_be16(f + 20, 1);
-	memcpy(f + 22, FWENV_HOST_MAC, 6);
-	rg_put_be32(f + 28, FWENV_IN_ADDR);
-	rg_put_be32(f + 38, H1);
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	fwenv_clear(e);
-	fwenv_rx(e, 2, f, sizeof(f));
+	fwenv_rx(e, 2, f, pkt_build_arp(f, bcast, FWENV_HOST_MAC, 1, FWENV_IN_ADDR, NULL, H1));
 	assert_int_equal(ipv4_count(e, 2), 4);
 	for (unsigned i = 0; i < e->n_out; i++) {
 		if (e->out[i].port != 2 || rg_get_be16(e->out[i].data + 12) != 0x0800)

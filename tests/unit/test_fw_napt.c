@@ -23,6 +23,7 @@
 
 static const uint8_t MAC_H1[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
 static const uint8_t MAC_H2[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 #define H1 PKT_IPV4(10, 0, 0, 5)
 #define H2 PKT_IPV4(10, 0, 0, 6)
 #define R1 PKT_IPV4(192, 0, 2, 7)
@@ -320,21 +321,10 @@ static void test_arp_for_own_addresses(void **state)
 	for (unsigned i = 0; i < 4; i++) {
 		unsigned port = asks[i][0];
 		uint8_t f[60];
-		memset(f, 0, sizeof(f));
-		memset(f, 0xff, 6);
-		memcpy(f + 6, MAC_H1, 6);
-		rg_put_be16(f + 12, 0x0806);
-		uint8_t *a = f + 14;
-		rg_put_be16(a, 1);
-		rg_put_be16(a + 2, 0x0800);
-		a[4] = 6;
-		a[5] = 4;
-		rg_put_be16(a + 6, 1);
-		memcpy(a + 8, MAC_H1, 6);
-		rg_put_be32(a + 14, port ? FWENV_GW_ADDR : H1);
-		rg_put_be32(a + 24, asks[i][1]);
 		fwenv_clear(e);
-		fwenv_rx(e, port, f, sizeof(f));
+		fwenv_rx(e, port, f,
+			 pkt_build_arp(f, BCAST, MAC_H1, 1, port ? FWENV_GW_ADDR : H1, NULL,
+				       asks[i][1]));
 		const struct fwenv_frame *r = fwenv_find(e, port, NULL);
 		assert_non_null(r);
 		assert_int_equal(rg_get_be16(r->data + 12), 0x0806);
@@ -347,17 +337,7 @@ static void test_arp_for_own_addresses(void **state)
 	/* not ours: no answer; the inside address is not answered outside */
 	fwenv_clear(e);
 	uint8_t f[60];
-	memset(f, 0, sizeof(f));
-	memset(f, 0xff, 6);
-	memcpy(f + 6, MAC_H1, 6);
-	rg_put_be16(f + 12, 0x0806);
-	rg_put_be16(f + 14, 1);
-	rg_put_be16(f + 16, 0x0800);
-	f[18] = 6;
-	f[19] = 4;
-	rg_put_be16(f + 20, 1);
-	rg_put_be32(f + 38, FWENV_IN_ADDR);
-	fwenv_rx(e, 1, f, sizeof(f));
+	fwenv_rx(e, 1, f, pkt_build_arp(f, BCAST, MAC_H1, 1, 0, NULL, FWENV_IN_ADDR));
 	assert_int_equal(e->n_out, 0);
 	assert_int_equal(fwenv_counter(e, "arp-replies-out"), 4);
 }

@@ -369,19 +369,11 @@ static uint32_t f_icmp_error_frag(unsigned port, uint8_t *f)
 /* An ARP request for the card's address on the port, damaged by fault. */
 static uint32_t arp(unsigned port, uint8_t *f, int fault)
 {
-	memset(f, 0, 60);
-	memset(f, 0xff, 6);
-	memcpy(f + 6, port == RG_PORT_INSIDE ? MAC_H1 : FWENV_GW_MAC, 6);
-	rg_put_be16(f + 12, 0x0806);
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	int in = port == RG_PORT_INSIDE;
+	pkt_build_arp(f, bcast, in ? MAC_H1 : FWENV_GW_MAC, 1, in ? H1 : FWENV_GW_ADDR, NULL,
+		      in ? FWENV_IN_ADDR : FWENV_OUT_ADDR);
 	uint8_t *a = f + 14;
-	rg_put_be16(a, 1);
-	rg_put_be16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	rg_put_be16(a + 6, 1);
-	memcpy(a + 8, f + 6, 6);
-	rg_put_be32(a + 14, port == RG_PORT_INSIDE ? H1 : FWENV_GW_ADDR);
-	rg_put_be32(a + 24, port == RG_PORT_INSIDE ? FWENV_IN_ADDR : FWENV_OUT_ADDR);
 	switch (fault) {
 	case 1:
 		return 14 + 27; /* the target address is cut */
