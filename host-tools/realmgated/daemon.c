@@ -407,8 +407,10 @@ static void card_events(struct rgd_daemon *d)
 {
 	struct rg_evt e;
 	int n = 0;
-	uint64_t now_ms = rgd_natlog_now_ms();
+	uint64_t now_ms = 0; /* read once, when the first event is there */
 	while (n++ < 256 && d->card->ops->event_next(d->card->ctx, &e) == 1) {
+		if (!now_ms)
+			now_ms = rgd_natlog_now_ms();
 		rgd_natlog_event(&d->natlog, &e, now_ms);
 #define EVT_NAME(name, val, text) [val] = text,
 		static const char *const names[RG_EVT__COUNT] = { RG_EVENT_TYPES(EVT_NAME) };
@@ -437,7 +439,8 @@ static void card_events(struct rgd_daemon *d)
 		}
 	}
 	/* one IPFIX message per batch of events */
-	rgd_natlog_flush(&d->natlog, now_ms);
+	if (now_ms)
+		rgd_natlog_flush(&d->natlog, now_ms);
 }
 
 static void tick(struct rgd_daemon *d)
