@@ -115,9 +115,13 @@ static int build(struct table *t, uint32_t n, uint32_t blog2)
 	madvise(t->mem, alloc, MADV_HUGEPAGE);
 	if (rg_fp_init(&t->fp, &g, t->mem, len))
 		return -1;
-	uint8_t secret[32];
-	for (unsigned i = 0; i < 32; i++)
-		secret[i] = (uint8_t)rnd();
+	/* a secret the firmware would accept (rg_toeplitz_spreads): these
+	 * sessions differ in few key bits, as a subscriber prefix's do */
+	uint8_t secret[RG_HASH_SECRET_BYTES];
+	do
+		for (unsigned i = 0; i < RG_HASH_SECRET_BYTES; i++)
+			secret[i] = (uint8_t)rnd();
+	while (!rg_toeplitz_spreads(secret, blog2));
 	rg_fp_set_secret(&t->fp, secret);
 	memcpy(t->fp.port_mac[0], MAC_IN, 6);
 	memcpy(t->fp.port_mac[1], MAC_OUT, 6);

@@ -35,6 +35,13 @@ void rg_toeplitz_init(struct rg_toeplitz *tz, const uint8_t secret[RG_HASH_SECRE
 void rg_toeplitz_hash(const struct rg_toeplitz *tz, const struct rg_flow_key *key,
 		      uint32_t out[RG_HASH_OUT_WORDS]);
 
+/* 1 when the secret spreads keys that differ only in one address's low 8,
+ * 16 or 24 bits, or only in one port's low 8 or 16 bits, evenly over the
+ * 2^buckets_log2 buckets of each bank and over bucket pairs (a rank
+ * condition on the linear map; see fp_hash.c). The firmware draws secrets
+ * until one does (at least one in four does at every geometry). */
+int rg_toeplitz_spreads(const uint8_t secret[RG_HASH_SECRET_BYTES], unsigned buckets_log2);
+
 /* Reference bit-serial Toeplitz, used by tests to check the table form. */
 void rg_toeplitz_ref(const uint8_t secret[RG_HASH_SECRET_BYTES], const uint8_t *data, size_t len,
 		     uint32_t out[RG_HASH_OUT_WORDS]);

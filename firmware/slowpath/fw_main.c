@@ -327,7 +327,14 @@ static void program_fast_path(struct rg_fw *fw)
 {
 	const struct rg_fpdev *d = &fw->dev;
 	uint8_t secret[RG_HASH_SECRET_BYTES];
-	fw->hal.random(fw->hal.ctx, secret, sizeof(secret));
+	/* a secret that spreads clustered keys (design.md, "Choosing the
+	 * secret"); at least one random secret in ten passes, so 256 draws all
+	 * failing would mean a broken random source, and the last one serves */
+	for (unsigned tries = 0; tries < 256; tries++) {
+		fw->hal.random(fw->hal.ctx, secret, sizeof(secret));
+		if (rg_toeplitz_spreads(secret, d->buckets_log2))
+			break;
+	}
 	for (unsigned i = 0; i < RG_HASH_SECRET_BYTES; i += 4)
 		d->ops->write_reg(d->ctx, RG_FP_HASH_SECRET + i, rg_get_le32(secret + i));
 	rg_toeplitz_init(fw->tz, secret);

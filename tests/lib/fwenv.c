@@ -114,7 +114,7 @@ struct fwenv *fwenv_new(const struct fwenv_opts *o)
 		goto fail;
 	rg_fpdev_soft(&e->dev, &e->fp);
 	e->now_ms = 1000000;
-	e->rnd = 42;
+	e->rnd = o && o->random_seed ? o->random_seed : 42;
 	e->hal = (struct rg_hal){ .ctx = e,
 				  .now_ms = hal_now,
 				  .tx = hal_tx,

@@ -48,6 +48,7 @@ struct fwenv_opts {
 	uint32_t buckets_log2;	    /* default 10 */
 	uint32_t sessions;	    /* default 1024 */
 	struct rg_fw_params params; /* zero fields get defaults */
+	uint64_t random_seed;	    /* of the HAL's random source, default 42 */
 };
 
 extern const uint8_t FWENV_MAC[4][6]; /* the card's port MACs */
