@@ -105,7 +105,7 @@ static inline __attribute__((always_inline)) int check_ipv4(struct fp_ctx *c, co
 		drop(c, RG_DROP_BAD_IP_LEN);
 		return -1;
 	}
-	if (rg_csum_fold(rg_csum_partial(w + off, ihl)) != 0xffffu) {
+	if (rg_csum_fold_native(rg_csum_native(w + off, ihl)) != 0xffffu) {
 		drop(c, RG_DROP_BAD_IP_CSUM);
 		return -1;
 	}
@@ -251,14 +251,17 @@ static inline void fp_parse(const struct rg_fp *fp, const uint8_t *w,
 			return;
 		}
 		uint32_t end = c->ip_end < RG_FP_WIN_IN ? c->ip_end : RG_FP_WIN_IN;
-		uint32_t s = rg_csum_partial(l4, end - c->l4);
+		/* summed in the host's byte order and folded once: only
+		 * validity (0xffff) is asked */
+		uint64_t s = rg_csum_native(l4, end - c->l4);
 		if (c->ip_end > RG_FP_WIN_IN)
-			s += in->tail_sum;
+			s += rg_csum_native16(in->tail_sum);
 		if (c->proto != IPPROTO_ICMP) {
-			s += rg_csum_partial(w + c->l3 + 12, 8);
-			s += c->proto + (c->ip_end - c->l4);
+			s += rg_csum_native(w + c->l3 + 12, 8);
+			s += rg_csum_native16(c->proto) +
+			     rg_csum_native16((uint16_t)(c->ip_end - c->l4));
 		}
-		if (rg_csum_fold(s) != 0xffffu) {
+		if (rg_csum_fold_native(s) != 0xffffu) {
 			drop(c, RG_DROP_BAD_L4_CSUM);
 			return;
 		}

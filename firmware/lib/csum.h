@@ -78,6 +78,63 @@ static inline uint32_t rg_csum_partial(const uint8_t *buf, size_t len)
 	return (uint32_t)s;
 }
 
+/* The same sum in the host's byte order and not yet folded, for checks
+ * that only compare a folded total with 0xffff (which byte order leaves
+ * unchanged): several pieces are added, folded once, never swapped. A
+ * big-endian 16-bit value v joins such a sum as rg_csum_native16(v). */
+static inline uint64_t rg_csum_native(const uint8_t *buf, size_t len)
+{
+	uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+	size_t i = 0;
+	for (; i + 16 <= len; i += 16) {
+		uint32_t w[4];
+		__builtin_memcpy(w, buf + i, 16);
+		a0 += w[0];
+		a1 += w[1];
+		a2 += w[2];
+		a3 += w[3];
+	}
+	uint64_t s = a0 + a1 + a2 + a3;
+	for (; i + 4 <= len; i += 4) {
+		uint32_t w;
+		__builtin_memcpy(&w, buf + i, 4);
+		s += w;
+	}
+	if (i + 2 <= len) {
+		uint16_t w;
+		__builtin_memcpy(&w, buf + i, 2);
+		s += w;
+		i += 2;
+	}
+	if (i < len) {
+		uint8_t pad[2] = { buf[i], 0 };
+		uint16_t w;
+		__builtin_memcpy(&w, pad, 2);
+		s += w;
+	}
+	return s;
+}
+
+static inline uint64_t rg_csum_native16(uint16_t be_value)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint16_t)((be_value << 8) | (be_value >> 8));
+#else
+	return be_value;
+#endif
+}
+
+/* Fold a native sum to 16 bits with end-around carries (0xffff means the
+ * checksummed data is valid, in either byte order). */
+static inline uint16_t rg_csum_fold_native(uint64_t s)
+{
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffu) + (s >> 16);
+	s = (s & 0xffffu) + (s >> 16);
+	return (uint16_t)s;
+}
+
 /* Delta contribution of replacing 16-bit word `old` by `new` (~m + m'). */
 static inline uint16_t rg_csum_delta16(uint16_t old, uint16_t new_)
 {

@@ -235,6 +235,45 @@ static void test_udp_napt_both_ways(void **state)
 	assert_int_equal(e->fp->counters[RG_FPC_TX(RG_PORT_OUTSIDE)], 1);
 }
 
+/* The L4 checksum is verified over the window, the MAC's tail sum and the
+ * pseudo-header for every length: each payload length from 0 to 300 bytes
+ * (odd and even, within and beyond the window) forwards with a good
+ * checksum and is dropped when any one byte is flipped — the first, the
+ * last, or the one at the window's edge. */
+static void test_l4_checksum_every_length(void **state)
+{
+	struct env *e = *state;
+	struct rg_session s = napt(17, 40000, 1024, 53);
+	install(e->fp, 3, &s);
+	uint8_t payload[300];
+	for (unsigned i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 7 + 1);
+	for (unsigned len = 0; len <= sizeof(payload); len++) {
+		struct pkt_spec p = lan_pkt(17, 40000, 53);
+		p.payload = payload;
+		p.payload_len = len;
+		uint8_t f[2048], out[2048];
+		uint32_t n = pkt_build(&p, f, sizeof(f)), olen;
+		struct rg_fp_out_meta m;
+		rg_fp_process_frame(e->fp, f, n, RG_PORT_INSIDE, 0, 1000, out, sizeof(out), &olen,
+				    &m);
+		if (m.verdict != RG_VERDICT_FORWARD)
+			fail_msg("payload %u: verdict %u reason %u", len, m.verdict, m.reason);
+		uint32_t at[3] = { n - len, n - 1, RG_FP_WIN_IN };
+		for (unsigned j = 0; j < 3 && len; j++) {
+			if (at[j] < n - len || at[j] >= n)
+				continue;
+			f[at[j]] ^= 0x10;
+			rg_fp_process_frame(e->fp, f, n, RG_PORT_INSIDE, 0, 1000, out, sizeof(out),
+					    &olen, &m);
+			f[at[j]] ^= 0x10;
+			if (m.verdict != RG_VERDICT_DROP || m.reason != RG_DROP_BAD_L4_CSUM)
+				fail_msg("payload %u, byte %u flipped: verdict %u reason %u", len,
+					 at[j], m.verdict, m.reason);
+		}
+	}
+}
+
 static void test_udp_zero_checksum_stays_zero(void **state)
 {
 	struct env *e = *state;
@@ -617,6 +656,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_udp_napt_both_ways, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_l4_checksum_every_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_udp_zero_checksum_stays_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_and_control_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_query_id_translation, setup, teardown),
