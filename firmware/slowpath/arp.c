@@ -62,7 +62,19 @@ static void write_adj(struct rg_fw *fw, uint32_t n)
 	__builtin_memcpy(a.src_mac, fw->params.port_mac[nb->port], 6);
 	a.port = nb->port;
 	a.flags = nb->state == FW_NB_REACHABLE ? RG_ADJ_VALID : 0;
+	unsigned vid = nb->port <= RG_PORT_OUTSIDE ? fw->cfg.wire.vlan[nb->port] : 0;
+	if (vid) {
+		a.flags |= RG_ADJ_VLAN;
+		a.vlan_tci = rg_be16_field((uint16_t)vid);
+	}
 	fw->dev.ops->write_adj(fw->dev.ctx, FW_ADJ_OF_NEIGH(n), &a);
+}
+
+void fw_adj_rewrite_all(struct rg_fw *fw)
+{
+	for (uint32_t n = 0; n < fw->neigh_used; n++)
+		if (fw->neigh[n].state != FW_NB_FREE)
+			write_adj(fw, n);
 }
 
 void fw_host_adj_update(struct rg_fw *fw)

@@ -363,6 +363,7 @@ struct rg_fw {
 
 	uint8_t txbuf[FW_FRAME_MAX + 64];
 	uint8_t txbuf2[FW_FRAME_MAX + 64];    /* fragments being sent */
+	uint8_t tagbuf[FW_FRAME_MAX + 68];    /* a frame given its VLAN tag */
 	uint8_t redispatch[FW_PENDING_BYTES]; /* a frame released by ARP */
 	uint8_t fragbuf[FW_FRAG_BUF_BYTES];   /* a fragment released by its first */
 	uint8_t clampbuf[FW_FRAME_MAX];	      /* a SYN whose MSS was clamped */
@@ -523,6 +524,8 @@ void fw_pending_add(struct rg_fw *fw, uint16_t adj, const struct fw_pkt *p);
 void fw_neigh_timer(struct rg_fw *fw, uint32_t n);
 void fw_neigh_reset(struct rg_fw *fw);
 void fw_host_adj_update(struct rg_fw *fw);
+/* Write every neighbour's adjacency again (after a VLAN change). */
+void fw_adj_rewrite_all(struct rg_fw *fw);
 void fw_adj_hold(struct rg_fw *fw, uint16_t adj);
 void fw_adj_release(struct rg_fw *fw, uint16_t adj);
 void fw_host_mac_learn(struct rg_fw *fw, const uint8_t *mac);

@@ -228,6 +228,18 @@ void fw_tx(struct rg_fw *fw, unsigned port, const uint8_t *f, uint32_t len)
 		FWC(fw, DROP_INSIDE_LEAK);
 		return;
 	}
+	/* every frame the slow path builds has a 14-byte header; on a realm
+	 * port with a VLAN it goes out tagged, as the fast path's do */
+	unsigned vid = port <= RG_PORT_OUTSIDE ? fw->cfg.wire.vlan[port] : 0;
+	if (vid && len >= 14 && len + 4 <= sizeof(fw->tagbuf) &&
+	    rg_get_be16(f + 12) != ETH_P_8021Q) {
+		__builtin_memcpy(fw->tagbuf, f, 12);
+		rg_put_be16(fw->tagbuf + 12, ETH_P_8021Q);
+		rg_put_be16(fw->tagbuf + 14, (uint16_t)vid);
+		__builtin_memcpy(fw->tagbuf + 16, f + 12, len - 12);
+		f = fw->tagbuf;
+		len += 4;
+	}
 	fw->hal.tx(fw->hal.ctx, port, f, len);
 	FWC(fw, SP_TX);
 }
@@ -254,6 +266,7 @@ static uint32_t or_default(uint32_t v, uint32_t def)
 enum rg_status rg_fw_set_config(struct rg_fw *fw, const struct rg_config *c)
 {
 	if (!c || c->inside_plen > 32 || c->outside_plen > 32 || c->rsvd ||
+	    c->vlan[0] > RG_VLAN_VID_MAX || c->vlan[1] > RG_VLAN_VID_MAX ||
 	    (c->flags & ~(RG_CFG_HAIRPIN | RG_CFG_UNREACH_ON_QUOTA | RG_CFG_LOG_DEST |
 			  RG_CFG_INBOUND_REFRESH | RG_CFG_SYN_UNREACH)))
 		return RG_ST_INVALID;
@@ -271,6 +284,7 @@ enum rg_status rg_fw_set_config(struct rg_fw *fw, const struct rg_config *c)
 	if ((in && fw_paddr_find(fw, in) != FW_NONE))
 		return RG_ST_EXISTS; /* the inside address cannot be a pool address */
 	struct fw_cfg *f = &fw->cfg;
+	int vlan_changed = f->wire.vlan[0] != c->vlan[0] || f->wire.vlan[1] != c->vlan[1];
 	f->wire = *c;
 	f->inside_addr = in;
 	f->outside_addr = out;
@@ -313,6 +327,9 @@ enum rg_status rg_fw_set_config(struct rg_fw *fw, const struct rg_config *c)
 				fw_adj_release(fw, fw->subs[i].adj);
 			fw->subs[i].adj = FW_ADJ_NONE;
 		}
+	/* the fast path builds tagged headers from the adjacencies */
+	if (vlan_changed)
+		fw_adj_rewrite_all(fw);
 	return RG_ST_OK;
 }
 

@@ -210,6 +210,13 @@ enum fw_parse_kind fw_parse(struct rg_fw *fw, const uint8_t *f, uint32_t len, un
 			return FW_PK_BAD;
 		}
 	}
+	/* a realm port serves its configured VLAN only (untagged when 0; a
+	 * priority tag, VID 0, counts as untagged) */
+	if (p->port <= RG_PORT_OUTSIDE &&
+	    (l3 == 18 ? rg_get_be16(f + 14) & 0x0fffu : 0u) != fw->cfg.wire.vlan[p->port]) {
+		drop_count(fw, RG_FWC_DROP_WRONG_VLAN);
+		return FW_PK_BAD;
+	}
 	p->l3 = p->outer = l3;
 	if (etype == ETH_P_ARP) {
 		const uint8_t *a = f + l3;

@@ -103,7 +103,8 @@
 	X(DROP_ICMP_ERROR_FRAG, "drop-icmp-error-fragment")         \
 	X(DROP_SESSION_UNREADABLE, "drop-session-unreadable")       \
 	X(DROP_TUNNEL_NO_SESSION, "drop-tunnel-no-session")         \
-	X(DROP_SPOOFED, "drop-spoofed-source")
+	X(DROP_SPOOFED, "drop-spoofed-source")                      \
+	X(DROP_WRONG_VLAN, "drop-wrong-vlan")
 
 #define RG_FWC_ENUM(name, text) RG_FWC_##name,
 enum rg_fw_counter { RG_FWC_FIRST_ = RG_FWC_BASE - 1, RG_FW_COUNTERS(RG_FWC_ENUM) RG_FWC_END };

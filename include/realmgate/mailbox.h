@@ -255,9 +255,15 @@ struct rg_config {
 	uint32_t max_sessions_per_sub; /* 0 = unlimited */
 	uint32_t max_ports_per_sub;    /* 0 = unlimited */
 	uint16_t mss_clamp;	       /* 0 = off */
+	/* 802.1Q VLAN of each realm port (inside, outside), 0 = untagged: the
+	 * card tags what it sends there with this VID (priority 0) and takes
+	 * new flows and ARP there only with it (else drop-wrong-vlan) */
+	uint16_t vlan[2];
 	uint16_t rsvd;
 };
-RG_ASSERT_SIZE(struct rg_config, 68);
+RG_ASSERT_SIZE(struct rg_config, 72);
+RG_ASSERT_OFFSET(struct rg_config, vlan, 66);
+#define RG_VLAN_VID_MAX 4094u
 
 #define RG_CFG_HAIRPIN 0x0001u		/* hairpinning on */
 #define RG_CFG_UNREACH_ON_QUOTA 0x0002u /* ICMP type 3 code 13 on exhaustion */

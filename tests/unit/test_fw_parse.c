@@ -125,6 +125,11 @@ static uint32_t f_ihl_beyond_frame(unsigned port, uint8_t *f)
 	return L3 + 22; /* 24-byte header, 22 bytes there */
 }
 
+static uint32_t f_vlan_on_untagged_port(unsigned port, uint8_t *f)
+{
+	return tagged(f, base_frame(port, 17, f), 0x8100, 0);
+}
+
 static uint32_t f_vlan_stacked(unsigned port, uint8_t *f)
 {
 	return tagged(f, base_frame(port, 17, f), 0x8100, 0x8100);
@@ -480,6 +485,8 @@ static const struct parse_case cases[] = {
 	{ "802.1Q tag cut", f_vlan_runt, "drop-runt", RG_PUNT_NONE },
 	{ "IPv4 header cut", f_ip_runt, "drop-runt", RG_PUNT_HDR_WINDOW },
 	{ "IHL beyond the frame", f_ihl_beyond_frame, "drop-runt", RG_PUNT_HDR_WINDOW },
+	{ "802.1Q tag on an untagged port", f_vlan_on_untagged_port, "drop-wrong-vlan",
+	  RG_PUNT_MISS },
 	{ "stacked 802.1Q tags", f_vlan_stacked, "drop-bad-l2", RG_PUNT_NOT_IPV4 },
 	{ "802.1ad service tag", f_vlan_stag, "drop-bad-l2", RG_PUNT_NOT_IPV4 },
 	{ "service tag inside 802.1Q", f_vlan_then_stag, "drop-bad-l2", RG_PUNT_NOT_IPV4 },
