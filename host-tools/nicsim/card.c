@@ -430,11 +430,13 @@ void card_print_stats(struct card *c, FILE *f)
 			continue;
 		fprintf(f,
 			"  port %-8s rx %llu (%llu bytes) tx %llu (%llu bytes) rx-oversize %llu "
-			"rx-csum-completed %llu tx-ring-full %llu tx-errors %llu\n",
+			"rx-csum-completed %llu rx-vlan-restored %llu tx-ring-full %llu "
+			"tx-errors %llu\n",
 			pt->name, (unsigned long long)pt->st.rx,
 			(unsigned long long)pt->st.rx_bytes, (unsigned long long)pt->st.tx,
 			(unsigned long long)pt->st.tx_bytes, (unsigned long long)pt->st.rx_oversize,
 			(unsigned long long)pt->st.rx_csum_fixed,
+			(unsigned long long)pt->st.rx_vlan_restored,
 			(unsigned long long)pt->st.tx_ring_full,
 			(unsigned long long)pt->st.tx_errors);
 	}

@@ -21,12 +21,13 @@ struct port_frame {
 
 struct port_stats {
 	uint64_t rx, rx_bytes, tx, tx_bytes;
-	uint64_t rx_oversize;	/* truncated by the ring (GSO super-packets) */
-	uint64_t rx_csum_fixed; /* partial checksums completed before the fast path */
-	uint64_t rx_ring_drops; /* the kernel dropped: our ring was full */
-	uint64_t tx_ring_full;	/* dropped: TX ring full */
-	uint64_t tx_errors;	/* send failed */
-	uint64_t tx_oversize;	/* longer than the port can send */
+	uint64_t rx_oversize;	   /* truncated by the ring (GSO super-packets) */
+	uint64_t rx_csum_fixed;	   /* partial checksums completed before the fast path */
+	uint64_t rx_vlan_restored; /* 802.1Q tags put back from the ring's metadata */
+	uint64_t rx_ring_drops;	   /* the kernel dropped: our ring was full */
+	uint64_t tx_ring_full;	   /* dropped: TX ring full */
+	uint64_t tx_errors;	   /* send failed */
+	uint64_t tx_oversize;	   /* longer than the port can send */
 };
 
 struct port;

@@ -92,10 +92,27 @@ static int pkt_rx_burst(struct port *p, struct port_frame *f, int max)
 			if (port_complete_csum(data, h->tp_snaplen) == 0)
 				p->st.rx_csum_fixed++;
 		}
+		uint32_t len = h->tp_snaplen;
+		/* Linux strips a received frame's VLAN tag into the slot header
+		 * (tp_vlan_tci) whether or not it has VLAN devices; the card sees
+		 * the wire, so the tag goes back in front of the ethertype, into
+		 * the PACKET_RESERVE room before tp_mac */
+		if ((status & TP_STATUS_VLAN_VALID) && len >= 12) {
+			uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) ? h->tp_vlan_tpid
+									     : ETH_P_8021Q;
+			memmove(data - 4, data, 12);
+			data -= 4;
+			data[12] = (uint8_t)(tpid >> 8);
+			data[13] = (uint8_t)tpid;
+			data[14] = (uint8_t)(h->tp_vlan_tci >> 8);
+			data[15] = (uint8_t)h->tp_vlan_tci;
+			len += 4;
+			p->st.rx_vlan_restored++;
+		}
 		f[n].data = data;
-		f[n].len = h->tp_snaplen;
+		f[n].len = len;
 		p->st.rx++;
-		p->st.rx_bytes += h->tp_snaplen;
+		p->st.rx_bytes += len;
 		n++;
 	}
 	/* slots that held only dropped frames go back at once */
@@ -255,6 +272,12 @@ struct port *port_packet_open(const char *name, const char *ifname, char *err, s
 	int v = TPACKET_V2;
 	step = "PACKET_VERSION";
 	if (setsockopt(p->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)))
+		goto fail;
+	/* room in front of each received frame for its 802.1Q tag, which the
+	 * kernel takes off into the slot header (see pkt_rx_burst) */
+	v = 4;
+	step = "PACKET_RESERVE";
+	if (setsockopt(p->fd, SOL_PACKET, PACKET_RESERVE, &v, sizeof(v)))
 		goto fail;
 	struct tpacket_req rq = { .tp_block_size = BLOCK_SIZE,
 				  .tp_frame_size = FRAME_SIZE,

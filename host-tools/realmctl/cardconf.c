@@ -199,6 +199,22 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 		cc->set |= in ? CC_INSIDE_GW : CC_OUTSIDE_GW;
 		return 0;
 	}
+	if (!strcmp(k, "inside-vlan") || !strcmp(k, "outside-vlan")) {
+		int in = k[0] == 'i';
+		uint32_t v;
+		if (n != 2) {
+			*why = "takes one VLAN id 0..4094 (0 = untagged)";
+			return -1;
+		}
+		if (parse_u32(w[1], &v) || v > RG_VLAN_VID_MAX) {
+			*why = "VLAN id is 0..4094 (0 = untagged), not";
+			*bad = w[1];
+			return -1;
+		}
+		c->vlan[in ? RG_PORT_INSIDE : RG_PORT_OUTSIDE] = (uint16_t)v;
+		cc->set |= in ? CC_VLAN_IN : CC_VLAN_OUT;
+		return 0;
+	}
 	if (!strcmp(k, "hairpin")) {
 		if (n != 2 || (strcmp(w[1], "on") && strcmp(w[1], "off"))) {
 			*why = "hairpin is on or off";
@@ -305,6 +321,10 @@ void cardconf_merge(const struct cardconf *cc, struct rg_config *cfg)
 		cfg->mtu[RG_PORT_INSIDE] = c->mtu[RG_PORT_INSIDE];
 	if (cc->set & CC_MTU_OUT)
 		cfg->mtu[RG_PORT_OUTSIDE] = c->mtu[RG_PORT_OUTSIDE];
+	if (cc->set & CC_VLAN_IN)
+		cfg->vlan[RG_PORT_INSIDE] = c->vlan[RG_PORT_INSIDE];
+	if (cc->set & CC_VLAN_OUT)
+		cfg->vlan[RG_PORT_OUTSIDE] = c->vlan[RG_PORT_OUTSIDE];
 	if (cc->set & CC_T_UDP)
 		cfg->udp_timeout_s = c->udp_timeout_s;
 	if (cc->set & CC_T_TCP_EST)

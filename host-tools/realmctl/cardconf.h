@@ -7,6 +7,8 @@
  *   outside 203.0.113.1/24          the card's outside address and prefix
  *   outside-gateway 203.0.113.254   next hop beyond the outside prefix
  *   inside-gateway 10.0.0.254       next hop beyond the inside prefix
+ *   inside-vlan VID                 802.1Q VLAN id of the inside port, 0..4094
+ *   outside-vlan VID                ... of the outside port (0 = untagged)
  *   hairpin on|off
  *   mtu inside|outside BYTES
  *   timeout udp|tcp-established|tcp-transitory|icmp SECONDS
@@ -42,6 +44,8 @@
 #define CC_T_TCP_EST 0x100u
 #define CC_T_TCP_TRANS 0x200u
 #define CC_T_ICMP 0x400u
+#define CC_VLAN_IN 0x800u
+#define CC_VLAN_OUT 0x1000u
 
 struct cardconf {
 	struct rg_config cfg; /* only the fields in `set` mean anything */

@@ -186,6 +186,8 @@ static int show_config(struct ctl *c)
 		json_u64(&j, "outside_plen", cfg.outside_plen);
 		json_str(&j, "inside_gateway", a[2]);
 		json_str(&j, "outside_gateway", a[3]);
+		json_u64(&j, "inside_vlan", cfg.vlan[RG_PORT_INSIDE]);
+		json_u64(&j, "outside_vlan", cfg.vlan[RG_PORT_OUTSIDE]);
 		json_bool(&j, "hairpin", !!(cfg.flags & RG_CFG_HAIRPIN));
 		json_u64(&j, "udp_timeout_s", cfg.udp_timeout_s);
 		json_u64(&j, "tcp_established_timeout_s", cfg.tcp_est_timeout_s);
@@ -200,6 +202,10 @@ static int show_config(struct ctl *c)
 		printf("inside-gateway %s\n", a[2]);
 	if (cfg.outside_gw)
 		printf("outside-gateway %s\n", a[3]);
+	if (cfg.vlan[RG_PORT_INSIDE])
+		printf("inside-vlan %u\n", cfg.vlan[RG_PORT_INSIDE]);
+	if (cfg.vlan[RG_PORT_OUTSIDE])
+		printf("outside-vlan %u\n", cfg.vlan[RG_PORT_OUTSIDE]);
 	printf("hairpin %s\n", cfg.flags & RG_CFG_HAIRPIN ? "on" : "off");
 	printf("timeout udp %u\ntimeout tcp-established %u\ntimeout tcp-transitory %u\n"
 	       "timeout icmp %u\n",

@@ -222,10 +222,11 @@ static int get_prefix_list(struct cfgctx *x, const config_setting_t *g, const ch
 static int read_side(struct cfgctx *x, const config_setting_t *root, const char *side,
 		     struct rgd_cfg *c)
 {
-	static const char *const known_in[] = {
-		"address", "prefix", "gateway", "mtu", "realm", NULL
+	static const char *const known_in[] = { "address", "prefix", "gateway", "mtu",
+						"vlan",	   "realm",  NULL };
+	static const char *const known_out[] = {
+		"address", "prefix", "gateway", "mtu", "vlan", NULL
 	};
-	static const char *const known_out[] = { "address", "prefix", "gateway", "mtu", NULL };
 	bool inside = strcmp(side, "inside") == 0;
 	const config_setting_t *g = config_setting_get_member(root, side);
 	if (!g || !config_setting_is_group(g))
@@ -233,10 +234,12 @@ static int read_side(struct cfgctx *x, const config_setting_t *root, const char 
 			    "missing group '%s = { address = ...; prefix = ...; }'", side);
 	if (check_known(x, g, inside ? known_in : known_out))
 		return -1;
-	uint32_t addr, gw = 0, plen = 24, mtu = 0;
+	uint32_t addr, gw = 0, plen = 24, mtu = 0, vlan = 0;
+	/* vlan: the 802.1Q VID of the port, 0 = untagged (4095 is reserved) */
 	if (get_addr(x, g, "address", &addr, true) || get_addr(x, g, "gateway", &gw, false) < 0 ||
 	    get_uint(x, g, "prefix", &plen, 1, 32) < 0 ||
-	    get_uint(x, g, "mtu", &mtu, 576, 9000) < 0)
+	    get_uint(x, g, "mtu", &mtu, 576, 9000) < 0 ||
+	    get_uint(x, g, "vlan", &vlan, 0, RG_VLAN_VID_MAX) < 0)
 		return -1;
 	if (gw && (gw & mask_of((uint8_t)plen)) != (addr & mask_of((uint8_t)plen)))
 		return fail(x, config_setting_get_member(g, "gateway"),
@@ -246,6 +249,7 @@ static int read_side(struct cfgctx *x, const config_setting_t *root, const char 
 		c->card_cfg.inside_gw = htonl(gw);
 		c->card_cfg.inside_plen = (uint8_t)plen;
 		c->card_cfg.mtu[0] = (uint16_t)mtu;
+		c->card_cfg.vlan[0] = (uint16_t)vlan;
 		if (get_prefix_list(x, g, "realm", c->realm, &c->n_realm) < 0)
 			return -1;
 		if (c->n_realm == 0) {
@@ -260,6 +264,7 @@ static int read_side(struct cfgctx *x, const config_setting_t *root, const char 
 		c->card_cfg.outside_gw = htonl(gw);
 		c->card_cfg.outside_plen = (uint8_t)plen;
 		c->card_cfg.mtu[1] = (uint16_t)mtu;
+		c->card_cfg.vlan[1] = (uint16_t)vlan;
 	}
 	return 0;
 }

@@ -39,6 +39,10 @@ printf 'inside 10.0.0.1/24\npool 0 203.0.113.1 mapping sideways\n' >"$TMP/bad.co
 expect "config file mistake is refused before the card" 2 ctl config apply "$TMP/bad.conf"
 echo "$OUT" | grep -q "bad.conf:2: pool: mapping is eim, adm or apdm, not 'sideways'" &&
 	tap_ok "... with FILE:LINE and the reason" || tap_fail "... with FILE:LINE and the reason" "$OUT"
+printf 'inside 10.0.0.1/24\noutside-vlan 4095\n' >"$TMP/badvlan.conf"
+expect "a VLAN id above 4094 is refused before the card" 2 ctl config apply "$TMP/badvlan.conf"
+echo "$OUT" | grep -q "badvlan.conf:2: outside-vlan: VLAN id is 0..4094 (0 = untagged), not '4095'" &&
+	tap_ok "... with FILE:LINE and the reason" || tap_fail "... with FILE:LINE and the reason" "$OUT"
 
 # ---- with a card ---------------------------------------------------------------
 python3 "$ROOT/tests/lib/pcap_check.py" write "$TMP/in.pcap" \
@@ -99,6 +103,17 @@ expect "sessions" 0 ctl sessions
 n=$(ctl --json counters | json 'j["counters"]["commands-ok"] > 5 and j["counters"]["commands-failed"] >= 2 and j["counters"]["sessions-created"] >= 1')
 [ "$n" = True ] && tap_ok "counters --json (commands ok and failed, sessions created)" || tap_fail "counters --json" "$n"
 expect "counters" 0 ctl counters
+printf 'inside-vlan 100\noutside-vlan 200\n' >"$TMP/vlan.conf"
+expect "config apply of port VLANs" 0 ctl config apply "$TMP/vlan.conf"
+n=$(ctl --json config show | json 'str(j["inside_vlan"]) + " " + str(j["outside_vlan"]) + " " + j["inside"]')
+[ "$n" = "100 200 10.0.0.1" ] && tap_ok "... are on the card, the rest kept" || tap_fail "... are on the card, the rest kept" "$n"
+n=$(ctl config show | grep -- '-vlan' | tr '\n' ' ')
+[ "$n" = "inside-vlan 100 outside-vlan 200 " ] && tap_ok "config show lists the VLANs" || tap_fail "config show lists the VLANs" "$n"
+printf 'inside-vlan 0\noutside-vlan 0\n' >"$TMP/novlan.conf"
+expect "config apply of untagged ports" 0 ctl config apply "$TMP/novlan.conf"
+n=$(ctl --json config show | json 'str(j["inside_vlan"]) + " " + str(j["outside_vlan"])')
+[ "$n" = "0 0" ] && tap_ok "... is on the card" || tap_fail "... is on the card" "$n"
+ctl config show | grep -q -- '-vlan' && tap_fail "config show omits untagged ports" || tap_ok "config show omits untagged ports"
 expect "reset --card" 0 ctl reset --card
 n=$(ctl --json mapping list | json 'j["count"]')
 [ "$n" = 0 ] && tap_ok "a card reset clears the mappings" || tap_fail "a card reset clears the mappings" "$n"

@@ -196,6 +196,60 @@ static void test_errors_name_file_and_line(void **state)
 	}
 }
 
+/* inside.vlan / outside.vlan reach card_cfg.vlan[0] / [1]; none is 0
+ * (untagged); 4095 (reserved) and negative ids are refused with the line. */
+static void test_vlan(void **state)
+{
+	(void)state;
+	static const char pool[] = "pools = ( { id = 1; addresses = [\"203.0.113.1\"]; } );\n";
+	struct rgd_cfg c;
+	char text[512], err[256] = "";
+	snprintf(text, sizeof(text),
+		 "inside = { address = \"10.0.0.1\"; vlan = 100; };\n"
+		 "outside = { address = \"203.0.113.1\"; vlan = 200; };\n%s",
+		 pool);
+	assert_int_equal(rgd_config_parse(text, "v.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.card_cfg.vlan[0], 100);
+	assert_int_equal(c.card_cfg.vlan[1], 200);
+
+	snprintf(text, sizeof(text),
+		 "inside = { address = \"10.0.0.1\"; };\n"
+		 "outside = { address = \"203.0.113.1\"; vlan = 4094; };\n%s",
+		 pool);
+	assert_int_equal(rgd_config_parse(text, "v.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.card_cfg.vlan[0], 0); /* not given: untagged */
+	assert_int_equal(c.card_cfg.vlan[1], RG_VLAN_VID_MAX);
+
+	snprintf(text, sizeof(text),
+		 "inside = { address = \"10.0.0.1\"; };\n"
+		 "outside = { address = \"203.0.113.1\"; };\n%s",
+		 pool);
+	assert_int_equal(rgd_config_parse(text, "v.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.card_cfg.vlan[0], 0);
+	assert_int_equal(c.card_cfg.vlan[1], 0);
+
+	static const struct {
+		const char *in, *out, *want;
+	} bad[] = {
+		{ "vlan = 4095;", "", "v.conf:1: 'vlan' = 4095 is out of range [0, 4094]" },
+		{ "", "vlan = 4095;", "v.conf:2: 'vlan' = 4095 is out of range [0, 4094]" },
+		{ "vlan = -1;", "", "v.conf:1: 'vlan' = -1 is out of range [0, 4094]" },
+		{ "", "vlan = -1;", "v.conf:2: 'vlan' = -1 is out of range [0, 4094]" },
+		{ "vlan = \"100\";", "", "v.conf:1: 'vlan' must be an integer" },
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "inside = { address = \"10.0.0.1\"; %s };\n"
+			 "outside = { address = \"203.0.113.1\"; %s };\n%s",
+			 bad[i].in, bad[i].out, pool);
+		err[0] = 0;
+		int rc = rgd_config_parse(text, "v.conf", &c, err, sizeof(err));
+		if (rc == 0 || strcmp(err, bad[i].want) != 0)
+			fail_msg("vlan case %u: got rc %d, '%s'; want '%s'", i, rc, err,
+				 bad[i].want);
+	}
+}
+
 /* An existing control group is taken (root's group exists everywhere). */
 static void test_control_group_exists(void **state)
 {
@@ -236,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_minimal_file_defaults),
 		cmocka_unit_test(test_errors_name_file_and_line),
+		cmocka_unit_test(test_vlan),
 		cmocka_unit_test(test_control_group_exists),
 		cmocka_unit_test(test_load_from_file),
 	};
