@@ -178,6 +178,8 @@ static const struct rg_contract_value rg_contract_values[] = {
 	RG_CV(RG_TBL_BUSY),
 	RG_CV(RG_TBL_ERROR),
 	RG_CV(RG_FPPORT_PROMISC),
+	RG_CV(RG_FPPORT_VID_SHIFT),
+	RG_CV(RG_FPPORT_VID_MASK),
 	{ "RG_FP_PORT_REG_STRIDE", RG_FP_PORT_MTU(1) - RG_FP_PORT_MTU(0) },
 	/* ID block and card identity (the RTL's BAR0 ID block) */
 	RG_CV(RG_CTRL_BASE),

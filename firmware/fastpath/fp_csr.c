@@ -99,7 +99,8 @@ void rg_fp_csr_write(struct rg_fp *fp, uint32_t off, uint32_t v)
 		return;
 	}
 	if (off >= RG_FP_PORT_FLAGS(0) && off < RG_FP_PORT_FLAGS(RG_PORT_COUNT)) {
-		fp->port_flags[(off - RG_FP_PORT_FLAGS(0)) / 4] = v & RG_FPPORT_PROMISC;
+		fp->port_flags[(off - RG_FP_PORT_FLAGS(0)) / 4] =
+			v & (RG_FPPORT_PROMISC | RG_FPPORT_VID_MASK);
 		return;
 	}
 	if (off >= RG_FP_HASH_SECRET && off < RG_FP_HASH_SECRET + RG_HASH_SECRET_BYTES) {

@@ -156,6 +156,12 @@ static inline void fp_parse(const struct rg_fp *fp, const uint8_t *w,
 		etype = rg_get_be16(w + 16);
 		c->l3 = 18;
 	}
+	/* the port's VLAN (a priority tag, VID 0, is untagged) */
+	unsigned vid = c->l3 == 18 ? rg_get_be16(w + 14) & 0x0fffu : 0u;
+	if (vid != (fp->port_flags[port] & RG_FPPORT_VID_MASK) >> RG_FPPORT_VID_SHIFT) {
+		punt(c, RG_PUNT_VLAN);
+		return;
+	}
 	if (etype != ETH_P_IPV4) {
 		punt(c, RG_PUNT_NOT_IPV4);
 		return;

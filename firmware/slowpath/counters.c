@@ -17,7 +17,7 @@ static const char *const port_names[RG_PORT_COUNT] = { "inside", "outside", "hos
 static const char *const punt_names[] = {
 	"none",	   "miss",   "not-ipv4",   "l2-bcast",	 "tcp-ctrl", "frag",
 	"ttl",	   "mtu",    "icmp-error", "icmp-other", "proto",    "hdr-window",
-	"trailer", "no-adj", "session",	   "ip-options",
+	"trailer", "no-adj", "session",	   "ip-options", "vlan",
 };
 _Static_assert(sizeof(punt_names) / sizeof(punt_names[0]) == RG_PUNT__COUNT, "punt names");
 

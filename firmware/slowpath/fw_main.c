@@ -327,7 +327,11 @@ enum rg_status rg_fw_set_config(struct rg_fw *fw, const struct rg_config *c)
 				fw_adj_release(fw, fw->subs[i].adj);
 			fw->subs[i].adj = FW_ADJ_NONE;
 		}
-	/* the fast path builds tagged headers from the adjacencies */
+	/* the fast path takes the ports' VLANs only and builds tagged headers
+	 * from the adjacencies */
+	for (unsigned p = RG_PORT_INSIDE; p <= RG_PORT_OUTSIDE; p++)
+		fw->dev.ops->write_reg(fw->dev.ctx, RG_FP_PORT_FLAGS(p),
+				       (uint32_t)c->vlan[p] << RG_FPPORT_VID_SHIFT);
 	if (vlan_changed)
 		fw_adj_rewrite_all(fw);
 	return RG_ST_OK;

@@ -420,7 +420,8 @@ enum rg_verdict {
 	X(TRAILER, 12, "bytes after the IP packet beyond the window") \
 	X(NO_ADJ, 13, "adjacency not resolved")                       \
 	X(SESSION, 14, "session asks for every packet")               \
-	X(IP_OPTIONS, 15, "IPv4 header with options")
+	X(IP_OPTIONS, 15, "IPv4 header with options")                 \
+	X(VLAN, 16, "802.1Q VLAN other than the port's")
 
 /* Drop reasons: fast path drops and the reasons a session can name. */
 #define RG_DROP_REASONS(X)                                             \

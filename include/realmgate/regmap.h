@@ -212,6 +212,11 @@ enum rg_ring_id {
 #define RG_TBL_ERROR 0x2u /* index out of range or unknown command */
 
 #define RG_FPPORT_PROMISC 0x1u /* accept unicast frames for other MACs */
+/* bits 16..27: the port's 802.1Q VLAN id, 0 = an untagged port. A frame
+ * whose VID (0 when untagged or priority-tagged) differs is punted with
+ * reason VLAN, so the firmware drops it (drop-wrong-vlan). */
+#define RG_FPPORT_VID_SHIFT 16u
+#define RG_FPPORT_VID_MASK 0x0fff0000u
 
 _Static_assert(RG_FP_COUNTERS + 4u * RG_FPC_COUNT <= 0x1000u, "fast path block fits 4 KiB");
 _Static_assert(RG_RING_IRQ_ARM + 4u <= RG_RING_STRIDE, "ring registers fit the ring block");

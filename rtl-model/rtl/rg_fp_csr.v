@@ -52,6 +52,7 @@ module rg_fp_csr #(
     output reg [48*`RG_PORT_COUNT-1:0] port_mac,
     output reg [16*`RG_PORT_COUNT-1:0] port_mtu,
     output reg [`RG_PORT_COUNT-1:0] port_promisc,
+    output reg [12*`RG_PORT_COUNT-1:0] port_vid, // PORT_FLAGS VID field
     output reg [31:0] tunnel_src,
     output reg [8*`RG_HASH_SECRET_BYTES-1:0] secret,
     // counters
@@ -139,6 +140,7 @@ module rg_fp_csr #(
             secret <= 0;
             port_mac <= 0;
             port_promisc <= 0;
+            port_vid <= 0;
             for (p = 0; p < `RG_PORT_COUNT; p = p + 1) port_mtu[16*p+:16] <= DEFAULT_MTU;
             pending <= 1'b0;
             inflight <= 1'b0;
@@ -191,8 +193,10 @@ module rg_fp_csr #(
                         port_mac[48*p+32+:16] <= csr_wdata[15:0];
                     if (fo == `RG_FP_PORT_MTU_BASE + `RG_FP_PORT_REG_STRIDE * p)
                         port_mtu[16*p+:16] <= csr_wdata[15:0];
-                    if (fo == `RG_FP_PORT_FLAGS_BASE + `RG_FP_PORT_REG_STRIDE * p)
+                    if (fo == `RG_FP_PORT_FLAGS_BASE + `RG_FP_PORT_REG_STRIDE * p) begin
                         port_promisc[p] <= (csr_wdata & `RG_FPPORT_PROMISC) != 0;
+                        port_vid[12*p+:12] <= csr_wdata[`RG_FPPORT_VID_SHIFT+:12];
+                    end
                 end
                 if (fo >= `RG_FP_HASH_SECRET && fo < `RG_FP_HASH_SECRET + `RG_HASH_SECRET_BYTES)
                     secret[32*fo[4:2]+:32] <= csr_wdata;
@@ -254,7 +258,8 @@ module rg_fp_csr #(
                     rd = {16'd0, port_mac[48*p+32+:16]};
                 if (fo == `RG_FP_PORT_MTU_BASE + `RG_FP_PORT_REG_STRIDE * p) rd = {16'd0, port_mtu[16*p+:16]};
                 if (fo == `RG_FP_PORT_FLAGS_BASE + `RG_FP_PORT_REG_STRIDE * p)
-                    rd = port_promisc[p] ? `RG_FPPORT_PROMISC : 32'd0;
+                    rd = (port_promisc[p] ? `RG_FPPORT_PROMISC : 32'd0) |
+                         ({20'd0, port_vid[12*p+:12]} << `RG_FPPORT_VID_SHIFT);
             end
             case (fo)
                 `RG_RB_TYPE: rd = `RG_RB_TYPE_FASTPATH;

@@ -38,6 +38,7 @@ module rg_fp_parse (
     input wire [1:0] port_a,             // ingress port
     input wire [48*`RG_PORT_COUNT-1:0] port_mac, // byte b of port p's MAC at 48p+8b
     input wire [`RG_PORT_COUNT-1:0] port_promisc,
+    input wire [12*`RG_PORT_COUNT-1:0] port_vid, // 0 = untagged port
     // stages B, C: the same window one and two clocks later
     input wire [8*`RG_FP_WIN_IN-1:0] w_b,
     input wire [8*`RG_FP_WIN_IN-1:0] w_c,
@@ -97,6 +98,8 @@ module rg_fp_parse (
     wire a_vlan = a_etype == ETH_P_8021Q;
     wire [15:0] a_etype2 = a_vlan ? {w_a[8*16+:8], w_a[8*17+:8]} : a_etype;
     wire [6:0] a_l3 = a_vlan ? 7'd18 : 7'd14;
+    // the VID of the frame (0 untagged or priority-tagged) against the port's
+    wire [11:0] a_vid = a_vlan ? {w_a[8*14+:4], w_a[8*15+:8]} : 12'd0;
     // the outer header, 60 bytes from L3 (IHL up to 15 words)
     wire [479:0] a_oh = a_vlan ? w_a[8*18+:480] : w_a[8*14+:480];
     wire [5:0] a_ihl = {a_oh[3:0], 2'b00};
@@ -121,7 +124,7 @@ module rg_fp_parse (
     reg [15:0] b_len;
     reg [1:0] b_port;
     reg [7:0] b_win;
-    reg b_runt0, b_notmine, b_runtvlan, b_notipv4, b_bcast;
+    reg b_runt0, b_notmine, b_runtvlan, b_wrongvlan, b_notipv4, b_bcast;
     reg [6:0] b_l3;
     reg [159:0] b_oh;
     reg [5:0] b_oihl;
@@ -133,6 +136,7 @@ module rg_fp_parse (
         b_runt0 <= len_a < 16'd14;
         b_notmine <= !a_group && !port_promisc[port_a] && w_a[47:0] != a_mymac;
         b_runtvlan <= a_vlan && len_a < 16'd18;
+        b_wrongvlan <= a_vid != port_vid[12*port_a+:12];
         b_notipv4 <= a_etype2 != ETH_P_IPV4;
         b_bcast <= a_group;
         b_l3 <= a_l3;
@@ -172,7 +176,7 @@ module rg_fp_parse (
     reg [15:0] c_len;
     reg [1:0] c_port;
     reg [7:0] c_win;
-    reg [4:0] c_e;   // Ethernet checks in order
+    reg [5:0] c_e;   // Ethernet checks in order
     reg c_tunnel;
     reg [6:0] c_ol3;
     reg [5:0] c_oihl;
@@ -189,7 +193,7 @@ module rg_fp_parse (
         c_len <= b_len;
         c_port <= b_port;
         c_win <= b_win;
-        c_e <= {b_bcast, b_notipv4, b_runtvlan, b_notmine, b_runt0};
+        c_e <= {b_bcast, b_notipv4, b_wrongvlan, b_runtvlan, b_notmine, b_runt0};
         c_oa <= {10'b0, b_l3} + 17'd20 > {1'b0, b_len};
         c_ob <= {1'b0, b_l3} + 8'd20 > b_win;
         c_oc <= b_over != 4'd4;
@@ -261,7 +265,7 @@ module rg_fp_parse (
     reg [15:0] d_len;
     reg [1:0] d_port;
     reg [7:0] d_win;
-    reg [4:0] d_e;
+    reg [5:0] d_e;
     reg [10:0] d_o;
     reg [11:0] d_i;
     reg d_tunnel;
@@ -325,7 +329,7 @@ module rg_fp_parse (
     wire d_tcpctrl = (d_l4h[8*13+:8] & TCP_CTRL_FLAGS) != 8'd0 && !force_d;
 
     // stage E: every check as one registered bit, then the priority encoder
-    reg [4:0] e_e;
+    reg [5:0] e_e;
     reg [10:0] e_o;
     reg [11:0] e_i;
     reg e_known, e_l4a, e_l4b, e_tcp, e_udp, e_icmp, e_tcpbad, e_udpbad, e_verify, e_trailer;
@@ -362,8 +366,9 @@ module rg_fp_parse (
         if (e_e[0]) dr = `RG_DROP_RUNT;
         else if (e_e[1]) dr = `RG_DROP_NOT_MINE;
         else if (e_e[2]) dr = `RG_DROP_RUNT;
-        else if (e_e[3]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_NOT_IPV4)};
-        else if (e_e[4]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_L2_BCAST)};
+        else if (e_e[3]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_VLAN)};
+        else if (e_e[4]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_NOT_IPV4)};
+        else if (e_e[5]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_L2_BCAST)};
         else if (e_o[0]) dr = `RG_DROP_RUNT;
         else if (e_o[1]) {dv, dr} = {V_PUNT, 5'(`RG_PUNT_HDR_WINDOW)};
         else if (e_o[2]) dr = `RG_DROP_BAD_IP_VER;

@@ -187,6 +187,7 @@ module rg_fp_top #(
     wire [48*`RG_PORT_COUNT-1:0] port_mac;
     wire [16*`RG_PORT_COUNT-1:0] port_mtu;
     wire [`RG_PORT_COUNT-1:0] port_promisc;
+    wire [12*`RG_PORT_COUNT-1:0] port_vid;
     wire [31:0] tunnel_src;
     wire [8*`RG_HASH_SECRET_BYTES-1:0] secret;
 
@@ -208,6 +209,7 @@ module rg_fp_top #(
         .port_a      (port[S_IN]),
         .port_mac    (port_mac),
         .port_promisc(port_promisc),
+        .port_vid    (port_vid),
         .w_b         (w[S_IN+1]),
         .w_c         (w[S_IN+2]),
         .force_d     (force_[S_IN+3]),
@@ -586,6 +588,7 @@ module rg_fp_top #(
         .port_mac    (port_mac),
         .port_mtu    (port_mtu),
         .port_promisc(port_promisc),
+        .port_vid    (port_vid),
         .tunnel_src  (tunnel_src),
         .secret      (secret),
         .cnt_index   (cnt_index),

@@ -22,6 +22,7 @@ struct fpgen {
 	uint8_t secret[RG_HASH_SECRET_BYTES];
 	struct rg_toeplitz *tz;
 	uint8_t mac[RG_PORT_COUNT][6];
+	uint16_t vid[RG_PORT_COUNT]; /* the ports' VLANs (0: untagged) */
 	uint32_t tunnel_src;
 	struct rg_session *sess; /* bodies as written */
 	uint8_t *live;
@@ -303,7 +304,11 @@ int fpgen_program(struct fpgen *g, struct rg_fpdev *const *devs, unsigned ndev)
 			g->mac[p][i] = (uint8_t)fpgen_rand(g);
 		g->mac[p][0] &= 0xfe; /* unicast */
 		mtu[p] = mtus[rnd(g, 7)] | (pct(g, 5) ? 0xabcd0000u : 0);
-		flags[p] = pct(g, 15) ? (uint32_t)fpgen_rand(g) : 0;
+		/* a VLAN on a quarter of the ports; other flag bits at random
+		 * now and then (the card keeps only the ones it knows) */
+		g->vid[p] = pct(g, 25) ? (uint16_t)(1 + rnd(g, 4094)) : 0;
+		flags[p] = (pct(g, 15) ? (uint32_t)fpgen_rand(g) & ~RG_FPPORT_VID_MASK : 0) |
+			   (uint32_t)g->vid[p] << RG_FPPORT_VID_SHIFT;
 	}
 	g->tunnel_src = PKT_IPV4(10, 0, 0, 1);
 	for (unsigned d = 0; d < ndev; d++) {
@@ -507,8 +512,14 @@ void fpgen_packet(struct fpgen *g, struct fpgen_pkt *p)
 	s.tcp_flags = 0x10;
 	s.ttl = 64;
 	s.ip_id = (uint16_t)fpgen_rand(g);
-	if (pct(g, 10))
+	/* mostly the port's own VLAN; sometimes another, a priority tag or
+	 * none (each of which a VLAN port punts) */
+	if (g->vid[port] && pct(g, 85))
+		s.vlan_tci = (uint16_t)(g->vid[port] | rnd(g, 8) << 13);
+	else if (pct(g, 10))
 		s.vlan_tci = (uint16_t)(1 + rnd(g, 4094));
+	else if (pct(g, 3))
+		s.vlan_tci = (uint16_t)((rnd(g, 7) + 1) << 13); /* VID 0 */
 	if (pct(g, 15))
 		s.frag = 0x4000; /* DF */
 	unsigned maxl = g->o.max_len > g->o.min_len ? g->o.max_len : g->o.min_len;

@@ -18,6 +18,7 @@
 
 #include "../../firmware/fastpath/fp.h"
 #include "../../firmware/lib/bytes.h"
+#include "realmgate/regmap.h"
 #include "../../firmware/lib/csum.h"
 #include "../lib/pktbuild.h"
 
@@ -539,12 +540,33 @@ static void test_miss_and_vlan(void **state)
 
 	struct rg_session s = napt(17, 1, 2, 2);
 	install(e->fp, 10, &s);
+	/* a priority tag (VID 0) on an untagged port is untagged traffic;
+	 * any other tag there is the firmware's to drop */
+	p.vlan_tci = 0x6000;
+	run(e->fp, &p, RG_PORT_INSIDE, 0, &r);
+	assert_int_equal(r.m.verdict, RG_VERDICT_FORWARD);
 	p.vlan_tci = 100;
+	run(e->fp, &p, RG_PORT_INSIDE, 0, &r);
+	assert_int_equal(r.m.verdict, RG_VERDICT_PUNT);
+	assert_int_equal(r.m.reason, RG_PUNT_VLAN);
+
+	/* the inside port on VLAN 100: its tag only */
+	rg_fp_csr_write(e->fp, RG_FP_PORT_FLAGS(RG_PORT_INSIDE), 100u << RG_FPPORT_VID_SHIFT);
+	assert_int_equal(rg_fp_csr_read(e->fp, RG_FP_PORT_FLAGS(RG_PORT_INSIDE)),
+			 100u << RG_FPPORT_VID_SHIFT);
 	run(e->fp, &p, RG_PORT_INSIDE, 0, &r);
 	assert_int_equal(r.m.verdict, RG_VERDICT_FORWARD);
 	/* the adjacency is untagged: the tag is removed */
 	assert_int_equal(rg_get_be16(r.out + 12), 0x0800);
 	assert_true(pkt_checksums_ok(r.out, r.len));
+	const uint16_t wrong[] = { 0, 0x6000, 200, 0x2000 | 101 };
+	for (unsigned i = 0; i < 4; i++) {
+		p.vlan_tci = wrong[i];
+		run(e->fp, &p, RG_PORT_INSIDE, 0, &r);
+		assert_int_equal(r.m.verdict, RG_VERDICT_PUNT);
+		assert_int_equal(r.m.reason, RG_PUNT_VLAN);
+	}
+	assert_int_equal(e->fp->counters[RG_FPC_PUNT(RG_PUNT_VLAN)], 5);
 }
 
 static void test_drop_session_and_tag_shadow(void **state)

@@ -486,7 +486,7 @@ static const struct parse_case cases[] = {
 	{ "IPv4 header cut", f_ip_runt, "drop-runt", RG_PUNT_HDR_WINDOW },
 	{ "IHL beyond the frame", f_ihl_beyond_frame, "drop-runt", RG_PUNT_HDR_WINDOW },
 	{ "802.1Q tag on an untagged port", f_vlan_on_untagged_port, "drop-wrong-vlan",
-	  RG_PUNT_MISS },
+	  RG_PUNT_VLAN },
 	{ "stacked 802.1Q tags", f_vlan_stacked, "drop-bad-l2", RG_PUNT_NOT_IPV4 },
 	{ "802.1ad service tag", f_vlan_stag, "drop-bad-l2", RG_PUNT_NOT_IPV4 },
 	{ "service tag inside 802.1Q", f_vlan_then_stag, "drop-bad-l2", RG_PUNT_NOT_IPV4 },
