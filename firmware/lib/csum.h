@@ -26,15 +26,13 @@ static inline uint16_t rg_csum_fold(uint32_t s)
 	return (uint16_t)s;
 }
 
-/* Sum of big-endian 16-bit words of buf[0..len); an odd last byte is padded
- * with zero. Returns an accumulator congruent (mod 0xffff) to that sum, to
- * which further big-endian words may be added before rg_csum_fold (safe for
- * len < 128 KiB plus a few thousand more words).
- *
- * Computed 32 bits at a time in native byte order, folded, then swapped to
- * big-endian order (RFC 1071 section 2(B): the one's complement sum is
- * independent of byte order and of the word size used to add). */
-static inline uint32_t rg_csum_partial(const uint8_t *buf, size_t len)
+/* The sum of the 16-bit words of buf[0..len) in the host's byte order, not
+ * yet folded (an odd last byte counts as the high byte of a big-endian
+ * word). rg_csum_partial folds it and swaps it to big-endian order; checks
+ * that only compare a folded total with 0xffff (which byte order leaves
+ * unchanged) add several pieces, fold once and never swap. A big-endian
+ * 16-bit value v joins such a sum as rg_csum_native16(v). */
+static inline uint64_t rg_csum_native(const uint8_t *buf, size_t len)
 {
 	/* four independent accumulators over 16-byte steps: the same integer
 	 * sum as one, without one long chain of dependent additions (payload
@@ -68,50 +66,6 @@ static inline uint32_t rg_csum_partial(const uint8_t *buf, size_t len)
 		__builtin_memcpy(&w, pad, 2);
 		s += w;
 	}
-	s = (s & 0xffffffffu) + (s >> 32);
-	s = (s & 0xffffu) + (s >> 16);
-	s = (s & 0xffffu) + (s >> 16);
-	s = (s & 0xffffu) + (s >> 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	s = ((s & 0xffu) << 8) | (s >> 8);
-#endif
-	return (uint32_t)s;
-}
-
-/* The same sum in the host's byte order and not yet folded, for checks
- * that only compare a folded total with 0xffff (which byte order leaves
- * unchanged): several pieces are added, folded once, never swapped. A
- * big-endian 16-bit value v joins such a sum as rg_csum_native16(v). */
-static inline uint64_t rg_csum_native(const uint8_t *buf, size_t len)
-{
-	uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-	size_t i = 0;
-	for (; i + 16 <= len; i += 16) {
-		uint32_t w[4];
-		__builtin_memcpy(w, buf + i, 16);
-		a0 += w[0];
-		a1 += w[1];
-		a2 += w[2];
-		a3 += w[3];
-	}
-	uint64_t s = a0 + a1 + a2 + a3;
-	for (; i + 4 <= len; i += 4) {
-		uint32_t w;
-		__builtin_memcpy(&w, buf + i, 4);
-		s += w;
-	}
-	if (i + 2 <= len) {
-		uint16_t w;
-		__builtin_memcpy(&w, buf + i, 2);
-		s += w;
-		i += 2;
-	}
-	if (i < len) {
-		uint8_t pad[2] = { buf[i], 0 };
-		uint16_t w;
-		__builtin_memcpy(&w, pad, 2);
-		s += w;
-	}
 	return s;
 }
 
@@ -133,6 +87,23 @@ static inline uint16_t rg_csum_fold_native(uint64_t s)
 	s = (s & 0xffffu) + (s >> 16);
 	s = (s & 0xffffu) + (s >> 16);
 	return (uint16_t)s;
+}
+
+/* Sum of big-endian 16-bit words of buf[0..len); an odd last byte is padded
+ * with zero. Returns an accumulator congruent (mod 0xffff) to that sum, to
+ * which further big-endian words may be added before rg_csum_fold (safe for
+ * len < 128 KiB plus a few thousand more words).
+ *
+ * Computed 32 bits at a time in native byte order, folded, then swapped to
+ * big-endian order (RFC 1071 section 2(B): the one's complement sum is
+ * independent of byte order and of the word size used to add). */
+static inline uint32_t rg_csum_partial(const uint8_t *buf, size_t len)
+{
+	uint32_t s = rg_csum_fold_native(rg_csum_native(buf, len));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = ((s & 0xffu) << 8) | (s >> 8);
+#endif
+	return s;
 }
 
 /* Delta contribution of replacing 16-bit word `old` by `new` (~m + m'). */
