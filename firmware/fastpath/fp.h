@@ -58,7 +58,8 @@ struct rg_fp {
 	uint8_t port_mac[RG_PORT_COUNT][6];
 	uint16_t port_mtu[RG_PORT_COUNT];
 	uint32_t port_flags[RG_PORT_COUNT];
-	uint32_t tunnel_src; /* host order */
+	uint16_t port_vid[RG_PORT_COUNT]; /* port_flags' VID field, decoded once */
+	uint32_t tunnel_src;		  /* host order */
 
 	/* tables (memory from rg_fp_init's caller) */
 	uint32_t buckets_log2;

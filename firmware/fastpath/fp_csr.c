@@ -99,8 +99,9 @@ void rg_fp_csr_write(struct rg_fp *fp, uint32_t off, uint32_t v)
 		return;
 	}
 	if (off >= RG_FP_PORT_FLAGS(0) && off < RG_FP_PORT_FLAGS(RG_PORT_COUNT)) {
-		fp->port_flags[(off - RG_FP_PORT_FLAGS(0)) / 4] =
-			v & (RG_FPPORT_PROMISC | RG_FPPORT_VID_MASK);
+		unsigned p = (off - RG_FP_PORT_FLAGS(0)) / 4;
+		fp->port_flags[p] = v & (RG_FPPORT_PROMISC | RG_FPPORT_VID_MASK);
+		fp->port_vid[p] = (uint16_t)((v & RG_FPPORT_VID_MASK) >> RG_FPPORT_VID_SHIFT);
 		return;
 	}
 	if (off >= RG_FP_HASH_SECRET && off < RG_FP_HASH_SECRET + RG_HASH_SECRET_BYTES) {

@@ -147,18 +147,19 @@ static inline void fp_parse(const struct rg_fp *fp, const uint8_t *w,
 		return;
 	}
 	unsigned etype = rg_get_be16(w + 12);
+	unsigned vid = 0; /* untagged, or a priority tag (VID 0) */
 	c->l3 = 14;
 	if (etype == ETH_P_8021Q) {
 		if (len < 18) {
 			drop(c, RG_DROP_RUNT);
 			return;
 		}
+		vid = rg_get_be16(w + 14) & 0x0fffu;
 		etype = rg_get_be16(w + 16);
 		c->l3 = 18;
 	}
-	/* the port's VLAN (a priority tag, VID 0, is untagged) */
-	unsigned vid = c->l3 == 18 ? rg_get_be16(w + 14) & 0x0fffu : 0u;
-	if (vid != (fp->port_flags[port] & RG_FPPORT_VID_MASK) >> RG_FPPORT_VID_SHIFT) {
+	/* the port's VLAN only */
+	if (vid != fp->port_vid[port]) {
 		punt(c, RG_PUNT_VLAN);
 		return;
 	}

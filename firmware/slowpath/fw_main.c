@@ -231,8 +231,11 @@ void fw_tx(struct rg_fw *fw, unsigned port, const uint8_t *f, uint32_t len)
 	/* every frame the slow path builds has a 14-byte header; on a realm
 	 * port with a VLAN it goes out tagged, as the fast path's do */
 	unsigned vid = port <= RG_PORT_OUTSIDE ? fw->cfg.wire.vlan[port] : 0;
-	if (vid && len >= 14 && len + 4 <= sizeof(fw->tagbuf) &&
-	    rg_get_be16(f + 12) != ETH_P_8021Q) {
+	if (vid && len >= 14 && rg_get_be16(f + 12) != ETH_P_8021Q) {
+		if (len + 4 > sizeof(fw->tagbuf)) { /* no slow-path buffer is this long */
+			FWC(fw, DROP_OVERSIZE);
+			return;
+		}
 		__builtin_memcpy(fw->tagbuf, f, 12);
 		rg_put_be16(fw->tagbuf + 12, ETH_P_8021Q);
 		rg_put_be16(fw->tagbuf + 14, (uint16_t)vid);

@@ -222,10 +222,11 @@ static int get_prefix_list(struct cfgctx *x, const config_setting_t *g, const ch
 static int read_side(struct cfgctx *x, const config_setting_t *root, const char *side,
 		     struct rgd_cfg *c)
 {
-	static const char *const known_in[] = { "address", "prefix", "gateway", "mtu",
-						"vlan",	   "realm",  NULL };
+	static const char *const known_in[] = {
+		"address", "prefix", "gateway", "mtu", "vlan", "realm", NULL,
+	};
 	static const char *const known_out[] = {
-		"address", "prefix", "gateway", "mtu", "vlan", NULL
+		"address", "prefix", "gateway", "mtu", "vlan", NULL,
 	};
 	bool inside = strcmp(side, "inside") == 0;
 	const config_setting_t *g = config_setting_get_member(root, side);
