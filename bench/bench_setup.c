@@ -45,6 +45,7 @@ struct card {
 	struct rg_fp fp;
 	struct rg_fpdev dev;
 	struct rg_fw *fw;
+	void *fp_mem, *fw_mem;
 	uint32_t now;
 	uint64_t rnd;
 	uint64_t tx, forwarded;
@@ -99,6 +100,47 @@ static void hal_random(void *ctx, void *buf, uint32_t len)
 	}
 }
 
+#define BENCH_RULES 256
+
+/* The rules of a gateway with many static port forwards: `forwards` of
+ * them on the pool's addresses, on ports the benchmark's flows would like
+ * to keep (20000-20003), plus the two to-host rules realmgated installs
+ * for its services (PCP/NAT-PMP, DPM). */
+static void add_rules(struct card *c, unsigned forwards)
+{
+	struct rg_rule r;
+	for (unsigned i = 0; i < forwards; i++) {
+		memset(&r, 0, sizeof(r));
+		r.id = 1 + i;
+		r.kind = RG_RULE_FORWARD;
+		r.proto = 17;
+		r.dst_addr = rg_be32_field(0xc6336400u + i % 64u);
+		r.dst_plen = 32;
+		r.dport_lo = r.dport_hi = rg_be16_field((uint16_t)(20000u + i / 64u));
+		r.to_addr = rg_be32_field(0x0a020000u + i);
+		rg_fw_rule_add(c->fw, &r);
+	}
+	static const uint16_t service[2] = { 5351, 1080 };
+	for (unsigned i = 0; i < 2; i++) {
+		memset(&r, 0, sizeof(r));
+		r.id = 0x7fff0000u + i;
+		r.kind = RG_RULE_TO_HOST;
+		r.proto = 17;
+		r.dst_addr = rg_be32_field(0x0a000001u);
+		r.dst_plen = 32;
+		r.dport_lo = r.dport_hi = rg_be16_field(service[i]);
+		rg_fw_rule_add(c->fw, &r);
+	}
+}
+
+static void card_free(struct card *c)
+{
+	free(c->fp_mem);
+	free(c->fw_mem);
+	c->fp_mem = c->fw_mem = NULL;
+	c->fw = NULL;
+}
+
 static int card_init(struct card *c, uint32_t sessions, uint32_t blog2)
 {
 	memset(c, 0, sizeof(*c));
@@ -110,7 +152,7 @@ static int card_init(struct card *c, uint32_t sessions, uint32_t blog2)
 				    .sessions = sessions,
 				    .adjacencies = 65536 };
 	size_t len = rg_fp_mem_size(&g);
-	void *mem = big_alloc(len);
+	void *mem = c->fp_mem = big_alloc(len);
 	if (!mem || rg_fp_init(&c->fp, &g, mem, len))
 		return -1;
 	rg_fpdev_soft(&c->dev, &c->fp);
@@ -122,13 +164,13 @@ static int card_init(struct card *c, uint32_t sessions, uint32_t blog2)
 			       .random = hal_random };
 	struct rg_fw_params p = { .mappings = sessions,
 				  .subscribers = 65536,
-				  .rules = 16,
+				  .rules = BENCH_RULES + 16,
 				  .frag_entries = 16,
 				  .neighbours = 65535,
 				  .pool_addrs = 64 };
 	memcpy(p.port_mac, MAC, sizeof(MAC));
 	size_t fl = rg_fw_mem_size(&p, &c->dev);
-	void *fm = big_alloc(fl);
+	void *fm = c->fw_mem = big_alloc(fl);
 	c->fw = fm ? rg_fw_init(fm, fl, &p, &hal, &c->dev) : NULL;
 	if (!c->fw)
 		return -1;
@@ -264,6 +306,7 @@ int main(void)
 	resolve_gateway(&c);
 	double ta = run(&anchor, 0);
 	double tf = run(&c, 1);
+	card_free(&anchor);
 	uint64_t made = counter(&c, "sessions-created");
 	fprintf(stderr, "# %llu sessions created in %.2f s (%llu forwarded), punt-only %.2f s\n",
 		(unsigned long long)made, tf, (unsigned long long)c.forwarded, ta);
@@ -279,6 +322,21 @@ int main(void)
 					 &c.dev);
 	double index = (double)(1u << 19) * 64.0 / FLOWS;
 	printf("BENCH session_total_bytes %.1f bytes\n", 64.0 + index + (double)fw_bytes / FLOWS);
+	/* the same set-ups on a gateway with BENCH_RULES forwards (rules are
+	 * asked on every new flow and for every port allocation tries) */
+	card_free(&c);
+	struct card r;
+	if (card_init(&r, FLOWS, 19))
+		return 1;
+	add_rules(&r, BENCH_RULES);
+	resolve_gateway(&r);
+	double tr = run(&r, 1);
+	uint64_t made_r = counter(&r, "sessions-created");
+	fprintf(stderr, "# with %u forward rules: %llu sessions created in %.2f s\n", BENCH_RULES,
+		(unsigned long long)made_r, tr);
+	printf("BENCH setup_ratio_rules_%u %.3f x\n", BENCH_RULES,
+	       ((double)made_r / tr) / (mps * 1e6));
+	card_free(&r);
 	insert_failures();
 	return 0;
 }

@@ -142,7 +142,7 @@ static int usable(struct rg_fw *fw, uint32_t sub, uint8_t proto, uint16_t port, 
 	const struct fw_pool *pool = &fw->pools[s->pool];
 	unsigned cls = fw_proto_class(proto);
 	uint32_t out_addr = fw->paddr[s->paddr].addr;
-	if (fw->rules_used && fw_rule_reserves(fw, proto, out_addr, port))
+	if (fw->rule_end[RG_RULE_FORWARD] && fw_rule_reserves(fw, proto, out_addr, port))
 		return 0;
 	if (pool->mode == RG_POOL_DYNAMIC) {
 		if (fw_port_is_free(fw, s->paddr, cls, port))

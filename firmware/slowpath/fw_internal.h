@@ -319,9 +319,14 @@ struct rg_fw {
 	uint64_t *bitmaps;	   /* FW_BITMAP_WORDS words each */
 	uint32_t bitmap_free_next; /* bitmaps are handed out in order, recycled on delete */
 
-	/* rules */
+	/* rules, grouped by kind: kind k (1..RG_RULE_DROP) occupies
+	 * [rule_end[k - 1], rule_end[k]), so a match walks only the kinds it
+	 * asks for; fwd_ports has a bit per (class, port) that some FORWARD
+	 * rule may reserve, so port allocation asks the rules only for those */
 	struct rg_rule *rules;
 	uint32_t rules_used;
+	uint32_t rule_end[RG_RULE_DROP + 1];
+	uint64_t *fwd_ports; /* FW_PROTO_CLASSES x FW_BITMAP_WORDS */
 
 	/* neighbours */
 	struct fw_neigh *neigh;
@@ -536,6 +541,7 @@ void fw_to_host(struct rg_fw *fw, const struct fw_pkt *p);
 void fw_from_host(struct rg_fw *fw, struct fw_pkt *p);
 
 /* rules.c */
+void fw_rules_reset(struct rg_fw *fw);
 const struct rg_rule *fw_rule_match(struct rg_fw *fw, unsigned kind_mask, const struct fw_pkt *p);
 #define FW_RULE_BIT(kind) (1u << (kind))
 int fw_rule_reserves(struct rg_fw *fw, uint8_t proto, uint32_t addr, uint16_t port);

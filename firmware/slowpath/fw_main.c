@@ -15,7 +15,7 @@
 
 struct layout {
 	size_t fw, tz, sess, maps, map_in, map_out, filt, subs, sub_hash, paddr, paddr_sorted,
-		bitmaps, rules, neigh, neigh_hash, frags, frag_buf, frag_hash, held, tnodes, total;
+		bitmaps, rules, fwd_ports, neigh, neigh_hash, frags, frag_buf, frag_hash, held, tnodes, total;
 	uint32_t n_sess, n_maps, n_subs, n_rules, n_frags, n_neigh, n_paddr, n_held, n_filt;
 	uint32_t map_hash, sub_hash_n, neigh_hash_n, frag_hash_n, n_tnodes;
 };
@@ -76,6 +76,7 @@ static int layout_of(const struct rg_fw_params *p, const struct rg_fpdev *dev, s
 	l->paddr_sorted = take(&at, (size_t)l->n_paddr * 2u);
 	l->bitmaps = take(&at, (size_t)l->n_paddr * FW_PROTO_CLASSES * FW_BITMAP_WORDS * 8u);
 	l->rules = take(&at, (size_t)l->n_rules * sizeof(struct rg_rule));
+	l->fwd_ports = take(&at, (size_t)FW_PROTO_CLASSES * FW_BITMAP_WORDS * 8u);
 	l->neigh = take(&at, (size_t)l->n_neigh * sizeof(struct fw_neigh));
 	l->neigh_hash = take(&at, (size_t)l->neigh_hash_n * 4u);
 	l->frags = take(&at, (size_t)l->n_frags * sizeof(struct fw_frag));
@@ -376,7 +377,7 @@ static void tables_init(struct rg_fw *fw)
 	fw_map_init_free(fw);
 	fw_sub_init_free(fw);
 	fw_alloc_reset(fw);
-	fw->rules_used = 0;
+	fw_rules_reset(fw);
 	fw_neigh_reset(fw);
 	fw_frag_reset(fw);
 	for (uint32_t i = 0; i < fw->n_held; i++)
@@ -427,6 +428,7 @@ struct rg_fw *rg_fw_init(void *mem, size_t len, const struct rg_fw_params *p,
 	fw->paddr_sorted = (uint16_t *)(void *)(base + l.paddr_sorted);
 	fw->bitmaps = (uint64_t *)(void *)(base + l.bitmaps);
 	fw->rules = (struct rg_rule *)(void *)(base + l.rules);
+	fw->fwd_ports = (uint64_t *)(void *)(base + l.fwd_ports);
 	fw->neigh = (struct fw_neigh *)(void *)(base + l.neigh);
 	fw->neigh_hash = (uint32_t *)(void *)(base + l.neigh_hash);
 	fw->neigh_hash_mask = l.neigh_hash_n - 1u;

@@ -5,7 +5,11 @@
  * hosts by source), destination rewriting (twice-NAT), exclusions, to-host
  * punts and drops. They are consulted only for packets without a session,
  * so their cost is off the fast path; the most specific rule wins (longest
- * source prefix, then longest destination prefix, then lowest id).
+ * source prefix, then longest destination prefix, then lowest id). Each
+ * new flow asks for a few kinds and port allocation asks about every port
+ * it tries, so the rules are kept grouped by kind and the ports forwards
+ * may reserve are kept as a bitmap: a gateway with hundreds of forwards
+ * sets up flows as fast as one with none.
  */
 #include "fw_internal.h"
 
@@ -59,26 +63,45 @@ static int more_specific(const struct rg_rule *a, const struct rg_rule *b)
 	return a->id < b->id;
 }
 
+void fw_rules_reset(struct rg_fw *fw)
+{
+	fw->rules_used = 0;
+	for (unsigned k = 0; k <= RG_RULE_DROP; k++)
+		fw->rule_end[k] = 0;
+	__builtin_memset(fw->fwd_ports, 0, (size_t)FW_PROTO_CLASSES * FW_BITMAP_WORDS * 8u);
+}
+
 const struct rg_rule *fw_rule_match(struct rg_fw *fw, unsigned kind_mask, const struct fw_pkt *p)
 {
 	const struct rg_rule *best = NULL;
-	for (uint32_t i = 0; i < fw->rules_used; i++) {
-		const struct rg_rule *r = &fw->rules[i];
-		if (!(kind_mask & FW_RULE_BIT(r->kind)) || !rule_matches(r, p))
+	for (unsigned k = RG_RULE_FORWARD; k <= RG_RULE_DROP; k++) {
+		if (!(kind_mask & FW_RULE_BIT(k)))
 			continue;
-		if (!best || more_specific(r, best))
-			best = r;
+		for (uint32_t i = fw->rule_end[k - 1]; i < fw->rule_end[k]; i++) {
+			const struct rg_rule *r = &fw->rules[i];
+			if (!rule_matches(r, p))
+				continue;
+			if (!best || more_specific(r, best))
+				best = r;
+		}
 	}
 	return best;
 }
 
 /* Is (proto, addr, port) an outside endpoint a forward rule owns? Dynamic
- * allocation skips such ports so that a forward keeps working. */
+ * allocation skips such ports so that a forward keeps working. It is asked
+ * for every port allocation tries, so the bitmap answers "no" for ports no
+ * forward covers without looking at the rules. */
 int fw_rule_reserves(struct rg_fw *fw, uint8_t proto, uint32_t addr, uint16_t port)
 {
-	for (uint32_t i = 0; i < fw->rules_used; i++) {
+	unsigned cls = fw_proto_class(proto);
+	if (cls < FW_PROTO_CLASSES &&
+	    !((fw->fwd_ports[cls * FW_BITMAP_WORDS + port / 64u] >> (port % 64u)) & 1u))
+		return 0;
+	for (uint32_t i = fw->rule_end[RG_RULE_FORWARD - 1]; i < fw->rule_end[RG_RULE_FORWARD];
+	     i++) {
 		const struct rg_rule *r = &fw->rules[i];
-		if (r->kind != RG_RULE_FORWARD || (r->proto && r->proto != proto))
+		if (r->proto && r->proto != proto)
 			continue;
 		if (!prefix_match(addr, r->dst_addr, r->dst_plen))
 			continue;
@@ -87,6 +110,31 @@ int fw_rule_reserves(struct rg_fw *fw, uint8_t proto, uint32_t addr, uint16_t po
 			return 1;
 	}
 	return 0;
+}
+
+/* The forwards' ports, from scratch after every change of a forward (rules
+ * change rarely). A bit covers the port on every address: a set bit only
+ * means the rules are asked. */
+static void fwd_ports_rebuild(struct rg_fw *fw)
+{
+	__builtin_memset(fw->fwd_ports, 0, (size_t)FW_PROTO_CLASSES * FW_BITMAP_WORDS * 8u);
+	for (uint32_t i = fw->rule_end[RG_RULE_FORWARD - 1]; i < fw->rule_end[RG_RULE_FORWARD];
+	     i++) {
+		const struct rg_rule *r = &fw->rules[i];
+		uint32_t lo = rg_be16_val(r->dport_lo), hi = rg_be16_val(r->dport_hi);
+		if (!hi) /* the whole address */
+			lo = 0, hi = 65535;
+		for (unsigned cls = 0; cls < FW_PROTO_CLASSES; cls++) {
+			static const uint8_t class_proto[FW_PROTO_CLASSES] = { IPPROTO_UDP,
+									       IPPROTO_TCP,
+									       IPPROTO_ICMP };
+			if (r->proto && r->proto != class_proto[cls])
+				continue;
+			uint64_t *bm = &fw->fwd_ports[cls * FW_BITMAP_WORDS];
+			for (uint32_t port = lo; port <= hi; port++)
+				bm[port / 64u] |= 1ull << (port % 64u);
+		}
+	}
 }
 
 enum rg_status rg_fw_rule_add(struct rg_fw *fw, const struct rg_rule *r)
@@ -107,7 +155,16 @@ enum rg_status rg_fw_rule_add(struct rg_fw *fw, const struct rg_rule *r)
 			return RG_ST_EXISTS;
 	if (fw->rules_used == fw->n_rules)
 		return RG_ST_NO_RESOURCES;
-	fw->rules[fw->rules_used++] = *r;
+	/* at the end of its kind's group: the groups after it move up one */
+	uint32_t at = fw->rule_end[r->kind];
+	for (uint32_t i = fw->rules_used; i > at; i--)
+		fw->rules[i] = fw->rules[i - 1];
+	fw->rules[at] = *r;
+	for (unsigned k = r->kind; k <= RG_RULE_DROP; k++)
+		fw->rule_end[k]++;
+	fw->rules_used++;
+	if (r->kind == RG_RULE_FORWARD)
+		fwd_ports_rebuild(fw);
 	return RG_ST_OK;
 }
 
@@ -116,7 +173,14 @@ enum rg_status rg_fw_rule_del(struct rg_fw *fw, uint32_t id)
 	for (uint32_t i = 0; i < fw->rules_used; i++) {
 		if (fw->rules[i].id != id)
 			continue;
-		fw->rules[i] = fw->rules[--fw->rules_used];
+		unsigned kind = fw->rules[i].kind;
+		for (uint32_t j = i + 1; j < fw->rules_used; j++)
+			fw->rules[j - 1] = fw->rules[j];
+		for (unsigned k = kind; k <= RG_RULE_DROP; k++)
+			fw->rule_end[k]--;
+		fw->rules_used--;
+		if (kind == RG_RULE_FORWARD)
+			fwd_ports_rebuild(fw);
 		return RG_ST_OK;
 	}
 	return RG_ST_NOT_FOUND;
