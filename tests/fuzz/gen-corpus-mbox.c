@@ -16,6 +16,7 @@
 
 #include "../../firmware/lib/bytes.h"
 #include "../lib/fwenv.h"
+#include "seed_file.h"
 #include "realmgate/mailbox.h"
 
 #define OP_COMMAND 0
@@ -53,13 +54,7 @@ static void command(struct script *s, uint16_t opcode, const void *payload, uint
 
 static void save(const char *name, const struct script *s)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(s->b, 1, s->n, f) != s->n || fclose(f)) {
-		perror(path);
-		exit(1);
-	}
+	seed_write(dir, name, s->b, s->n);
 }
 
 static void one(const char *name, uint16_t opcode, const void *payload, uint16_t len,

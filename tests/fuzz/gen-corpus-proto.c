@@ -16,6 +16,7 @@
 #include "../../host-tools/libpcp/dpm_wire.h"
 #include "../../host-tools/libpcp/natpmp_wire.h"
 #include "../../host-tools/libpcp/pcp_wire.h"
+#include "seed_file.h"
 
 #define FROM_A 0
 #define FROM_PROXY 2
@@ -58,13 +59,7 @@ static void pcp(struct script *s, unsigned op, const struct pcp_msg *m)
 
 static void save(const char *name, struct script *s)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(s->b, 1, s->n, f) != s->n || fclose(f)) {
-		perror(path);
-		exit(1);
-	}
+	seed_write(dir, name, s->b, s->n);
 	s->n = 0;
 }
 

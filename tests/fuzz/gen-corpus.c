@@ -19,6 +19,7 @@
 
 #include "../../firmware/lib/bytes.h"
 #include "../lib/fwenv.h"
+#include "seed_file.h"
 #include "../lib/pktbuild.h"
 
 #define H1 PKT_IPV4(10, 0, 0, 5)
@@ -91,13 +92,7 @@ static void save(const char *name, struct script *s)
 		uint8_t op = OP_ADVANCE;
 		put(s, &op, 1);
 	}
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(s->b, 1, s->n, f) != s->n || fclose(f)) {
-		perror(path);
-		exit(1);
-	}
+	seed_write(dir, name, s->b, s->n);
 }
 
 static struct pkt_spec in_pkt(uint32_t src, const uint8_t *mac, uint32_t dst, uint8_t proto,
