@@ -15,7 +15,8 @@
 
 struct layout {
 	size_t fw, tz, sess, maps, map_in, map_out, filt, subs, sub_hash, paddr, paddr_sorted,
-		bitmaps, rules, fwd_ports, neigh, neigh_hash, frags, frag_buf, frag_hash, held, tnodes, total;
+		bitmaps, rules, fwd_ports, neigh, neigh_hash, frags, frag_buf, frag_hash, held,
+		tnodes, total;
 	uint32_t n_sess, n_maps, n_subs, n_rules, n_frags, n_neigh, n_paddr, n_held, n_filt;
 	uint32_t map_hash, sub_hash_n, neigh_hash_n, frag_hash_n, n_tnodes;
 };
