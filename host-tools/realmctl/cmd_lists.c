@@ -68,21 +68,97 @@ static const char *session_state(uint8_t st)
 	return st < sizeof(names) / sizeof(names[0]) ? names[st] : NULL;
 }
 
+/* An endpoint filter: ADDR or ADDR:PORT (port 0 = any). */
+struct ep_filter {
+	int on;
+	uint32_t addr; /* network order */
+	uint16_t port; /* network order, 0 = any */
+};
+
+static int parse_ep_filter(const char *s, struct ep_filter *f)
+{
+	f->on = 1;
+	f->port = 0;
+	if (strchr(s, ':'))
+		return parse_endpoint(s, &f->addr, &f->port);
+	return parse_ipv4(s, &f->addr);
+}
+
+static int ep_match(const struct ep_filter *f, rg_be32 addr, rg_be16 port)
+{
+	uint32_t a;
+	uint16_t p;
+	memcpy(&a, &addr, 4);
+	memcpy(&p, &port, 2);
+	return !f->on || (a == f->addr && (!f->port || p == f->port));
+}
+
+/* Which sessions to show: an operator asks "who had this outside port" or
+ * "what is this host doing" of a table of millions. */
+struct session_filter {
+	struct ep_filter in, out, rem;
+	int proto; /* -1 = any */
+};
+
+static int session_wanted(const struct session_filter *f, const struct rg_session_rec *s)
+{
+	return (f->proto < 0 || s->proto == f->proto) && ep_match(&f->in, s->in_addr, s->in_port) &&
+	       ep_match(&f->out, s->out_addr, s->out_port) &&
+	       ep_match(&f->rem, s->rem_addr, s->rem_port);
+}
+
+#define SESSIONS_USAGE                                                              \
+	"usage: realmctl sessions [--limit N] [--proto P] [--inside ADDR[:PORT]]\n" \
+	"                         [--outside ADDR[:PORT]] [--remote ADDR[:PORT]]\n"
+
+/* One option of `sessions` with its value; -1 when either is wrong. */
+static int session_option(struct session_filter *f, uint32_t *limit, const char *opt,
+			  const char *val)
+{
+	if (!strcmp(opt, "--limit")) {
+		char *end;
+		*limit = (uint32_t)strtoul(val, &end, 10);
+		return *val && !*end ? 0 : -1;
+	}
+	if (!strcmp(opt, "--proto"))
+		return (f->proto = parse_proto(val)) < 0 ? -1 : 0;
+	if (!strcmp(opt, "--inside"))
+		return parse_ep_filter(val, &f->in);
+	if (!strcmp(opt, "--outside"))
+		return parse_ep_filter(val, &f->out);
+	if (!strcmp(opt, "--remote"))
+		return parse_ep_filter(val, &f->rem);
+	return -1;
+}
+
 int cmd_sessions(struct ctl *c, int argc, char **argv)
 {
 	uint32_t limit = 0;
-	if (argc == 3 && !strcmp(argv[1], "--limit"))
-		limit = (uint32_t)strtoul(argv[2], NULL, 10);
-	else if (argc != 1) {
-		fprintf(stderr, "usage: realmctl sessions [--limit N]\n");
-		return CTL_USAGE;
+	struct session_filter f = { .proto = -1 };
+	int filtered = 0;
+	for (int i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc || session_option(&f, &limit, argv[i], argv[i + 1])) {
+			fprintf(stderr, "realmctl: sessions: bad option %s%s%s\n" SESSIONS_USAGE,
+				argv[i], i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
+			return CTL_USAGE;
+		}
+		filtered |= strcmp(argv[i], "--limit") != 0;
 	}
 	if (ctl_connect(c))
 		return CTL_FAIL;
 	struct rg_session_rec *s;
 	uint32_t n;
-	if (fetch_all(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), limit, (void **)&s, &n))
+	/* with a filter the whole table is read and the limit counts matches */
+	if (fetch_all(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), filtered ? 0 : limit,
+		      (void **)&s, &n))
 		return CTL_FAIL;
+	if (filtered) {
+		uint32_t kept = 0;
+		for (uint32_t i = 0; i < n && (!limit || kept < limit); i++)
+			if (session_wanted(&f, &s[i]))
+				s[kept++] = s[i];
+		n = kept;
+	}
 	struct json j;
 	if (c->json) {
 		json_init(&j, stdout);

@@ -46,7 +46,8 @@ echo "$OUT" | grep -q "badvlan.conf:2: outside-vlan: VLAN id is 0..4094 (0 = unt
 
 # ---- with a card ---------------------------------------------------------------
 python3 "$ROOT/tests/lib/pcap_check.py" write "$TMP/in.pcap" \
-	echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,203.0.113.2,99
+	echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,203.0.113.2,99 \
+	echo:02:00:0a:00:00:03,02:52:47:00:00:10,10.0.0.3,203.0.113.3,77
 "$BIN/nicsim" --name "$NAME" --inside "pcap:$TMP/in.pcap,,start=2500" --outside "pcap:," \
 	--pidfile "$TMP/pid" 2>"$TMP/nicsim.log" &
 PID=$!
@@ -100,6 +101,17 @@ esac
 n=$(ctl --json sessions | json 'j["count"] >= 1 and j["sessions"][0]["inside"] == "10.0.0.2"')
 [ "$n" = True ] && tap_ok "sessions --json" || tap_fail "sessions --json" "$n"
 expect "sessions" 0 ctl sessions
+n=$(ctl --json sessions --inside 10.0.0.3 | json '[(x["inside"], x["remote"]) for x in j["sessions"]]')
+[ "$n" = "[('10.0.0.3', '203.0.113.3')]" ] && tap_ok "sessions --inside ADDR: that host's only" || tap_fail "sessions --inside ADDR" "$n"
+out=$(ctl --json sessions --inside 10.0.0.2 | json '"%s:%d" % (j["sessions"][0]["outside"], j["sessions"][0]["outside_port"])')
+n=$(ctl --json sessions --outside "$out" | json '[x["inside"] for x in j["sessions"]]')
+[ "$n" = "['10.0.0.2']" ] && tap_ok "sessions --outside ADDR:PORT finds who had $out" || tap_fail "sessions --outside ADDR:PORT" "$out: $n"
+n=$(ctl --json sessions --remote 203.0.113.2 --proto icmp | json 'j["count"]')
+m=$(ctl --json sessions --proto udp | json 'j["count"]')
+[ "$n" = 1 ] && [ "$m" = 0 ] && tap_ok "sessions --remote and --proto" || tap_fail "sessions --remote and --proto" "$n $m"
+n=$(ctl --json sessions --limit 1 | json 'j["count"]')
+[ "$n" = 1 ] && tap_ok "sessions --limit" || tap_fail "sessions --limit" "$n"
+expect "sessions with a bad filter is a usage error" 2 ctl sessions --outside 203.0.113.1:99999
 n=$(ctl --json counters | json 'j["counters"]["commands-ok"] > 5 and j["counters"]["commands-failed"] >= 2 and j["counters"]["sessions-created"] >= 1')
 [ "$n" = True ] && tap_ok "counters --json (commands ok and failed, sessions created)" || tap_fail "counters --json" "$n"
 expect "counters" 0 ctl counters
