@@ -81,6 +81,11 @@ void fw_port_give(struct rg_fw *fw, uint16_t paddr, unsigned cls, uint16_t port)
 uint32_t fw_paddr_find(const struct rg_fw *fw, uint32_t addr)
 {
 	uint32_t lo = 0, hi = fw->paddr_used;
+	/* every new flow asks this of its remote address, which is almost
+	 * never in the pools' span: the ends of the sorted list answer first */
+	if (!hi || addr < fw->paddr[fw->paddr_sorted[0]].addr ||
+	    addr > fw->paddr[fw->paddr_sorted[hi - 1]].addr)
+		return FW_NONE;
 	while (lo < hi) {
 		uint32_t mid = (lo + hi) / 2;
 		uint32_t a = fw->paddr[fw->paddr_sorted[mid]].addr;
