@@ -112,29 +112,42 @@ int fw_rule_reserves(struct rg_fw *fw, uint8_t proto, uint32_t addr, uint16_t po
 	return 0;
 }
 
-/* The forwards' ports, from scratch after every change of a forward (rules
- * change rarely). A bit covers the port on every address: a set bit only
- * means the rules are asked. */
+/* Bits lo..hi of a port bitmap, a word at a time (a forward of a whole
+ * address covers 65536 ports). */
+static void ports_set(uint64_t *bm, uint32_t lo, uint32_t hi)
+{
+	for (uint32_t w = lo / 64u; w <= hi / 64u; w++) {
+		uint64_t m = ~0ull;
+		if (w == lo / 64u)
+			m &= ~0ull << (lo % 64u);
+		if (w == hi / 64u)
+			m &= ~0ull >> (63u - hi % 64u);
+		bm[w] |= m;
+	}
+}
+
+/* Mark the ports forward r may reserve, in each class its protocol covers.
+ * A bit covers the port on every address: a set bit only means the rules
+ * are asked. */
+static void fwd_ports_add(struct rg_fw *fw, const struct rg_rule *r)
+{
+	static const uint8_t class_proto[FW_PROTO_CLASSES] = { IPPROTO_UDP, IPPROTO_TCP,
+							       IPPROTO_ICMP };
+	uint32_t lo = rg_be16_val(r->dport_lo), hi = rg_be16_val(r->dport_hi);
+	if (!hi) /* the whole address */
+		lo = 0, hi = 65535;
+	for (unsigned cls = 0; cls < FW_PROTO_CLASSES; cls++)
+		if (!r->proto || r->proto == class_proto[cls])
+			ports_set(&fw->fwd_ports[cls * FW_BITMAP_WORDS], lo, hi);
+}
+
+/* After a forward is removed: from scratch (deletes are rare, and a bit
+ * cannot tell which forwards set it). */
 static void fwd_ports_rebuild(struct rg_fw *fw)
 {
 	__builtin_memset(fw->fwd_ports, 0, (size_t)FW_PROTO_CLASSES * FW_BITMAP_WORDS * 8u);
-	for (uint32_t i = fw->rule_end[RG_RULE_FORWARD - 1]; i < fw->rule_end[RG_RULE_FORWARD];
-	     i++) {
-		const struct rg_rule *r = &fw->rules[i];
-		uint32_t lo = rg_be16_val(r->dport_lo), hi = rg_be16_val(r->dport_hi);
-		if (!hi) /* the whole address */
-			lo = 0, hi = 65535;
-		for (unsigned cls = 0; cls < FW_PROTO_CLASSES; cls++) {
-			static const uint8_t class_proto[FW_PROTO_CLASSES] = { IPPROTO_UDP,
-									       IPPROTO_TCP,
-									       IPPROTO_ICMP };
-			if (r->proto && r->proto != class_proto[cls])
-				continue;
-			uint64_t *bm = &fw->fwd_ports[cls * FW_BITMAP_WORDS];
-			for (uint32_t port = lo; port <= hi; port++)
-				bm[port / 64u] |= 1ull << (port % 64u);
-		}
-	}
+	for (uint32_t i = fw->rule_end[RG_RULE_FORWARD - 1]; i < fw->rule_end[RG_RULE_FORWARD]; i++)
+		fwd_ports_add(fw, &fw->rules[i]);
 }
 
 enum rg_status rg_fw_rule_add(struct rg_fw *fw, const struct rg_rule *r)
@@ -164,7 +177,7 @@ enum rg_status rg_fw_rule_add(struct rg_fw *fw, const struct rg_rule *r)
 		fw->rule_end[k]++;
 	fw->rules_used++;
 	if (r->kind == RG_RULE_FORWARD)
-		fwd_ports_rebuild(fw);
+		fwd_ports_add(fw, r);
 	return RG_ST_OK;
 }
 
