@@ -200,8 +200,12 @@ static int known_status(uint16_t st)
 	}
 }
 
-/* Post one command and take its completion. Returns its status, or -1 when
- * the card did not complete it (a fault stopped the ring). */
+/* command()'s answer for a command that completed OK and may change state */
+#define MAY_HAVE_CHANGED 1000
+
+/* Post one command and take its completion. Returns its status (or
+ * MAY_HAVE_CHANGED), or -1 when the card did not complete it (a fault
+ * stopped the ring) or the indices are no longer the harness's. */
 static int command(const uint8_t *data, size_t n, int raw)
 {
 	struct rg_cmd c;
@@ -234,7 +238,7 @@ static int command(const uint8_t *data, size_t n, int raw)
 	if (p.len > RG_CPL_PAYLOAD || p.buf_used > c.buf_len)
 		abort(); /* the card claims more than fits */
 	if (p.status == RG_ST_OK && !read_only(c.opcode))
-		return 1000; /* may have changed state: the session check is off */
+		return MAY_HAVE_CHANGED; /* the session check is off */
 	return p.status;
 }
 
@@ -262,7 +266,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				size - i < sizeof(struct rg_cmd) ? size - i : sizeof(struct rg_cmd);
 			int st = command(data + i, n, raw);
 			i += n;
-			if (st == 1000 || st < 0)
+			if (st == MAY_HAVE_CHANGED || st < 0)
 				sessions_must_stay = 0;
 			if (st < 0)
 				raw = 1; /* not completed: the ring stopped (fault) */
