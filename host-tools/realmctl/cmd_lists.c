@@ -11,9 +11,14 @@
 
 #define PAGE_BYTES (64u << 10)
 
-/* Fetch every record of a paged listing into a growing array. */
-static int fetch_all(struct ctl *c, const char *what, uint16_t op, size_t rec, uint32_t limit,
-		     void **out, uint32_t *count)
+/* Which records of a page to keep: NULL keeps all. */
+typedef int (*record_wanted)(const void *filter, const void *record);
+
+/* Fetch the records of a paged listing that `wanted` keeps (at most limit,
+ * 0 = all) into a growing array; the rest are dropped page by page, so a
+ * filtered listing of a large table holds only its matches. */
+static int fetch_matching(struct ctl *c, const char *what, uint16_t op, size_t rec, uint32_t limit,
+			  record_wanted wanted, const void *filter, void **out, uint32_t *count)
 {
 	uint8_t *all = NULL, *page = malloc(PAGE_BYTES);
 	uint32_t n = 0, cursor = 0;
@@ -43,8 +48,9 @@ static int fetch_all(struct ctl *c, const char *what, uint16_t op, size_t rec, u
 			return CTL_FAIL;
 		}
 		all = grown;
-		memcpy(all + n * rec, page, rsp.count * rec);
-		n += rsp.count;
+		for (uint32_t i = 0; i < rsp.count; i++)
+			if (!wanted || wanted(filter, page + (size_t)i * rec))
+				memcpy(all + (size_t)n++ * rec, page + (size_t)i * rec, rec);
 		if (!rsp.next || rsp.next == cursor || (limit && n >= limit))
 			break;
 		cursor = rsp.next;
@@ -55,6 +61,13 @@ static int fetch_all(struct ctl *c, const char *what, uint16_t op, size_t rec, u
 	*out = all;
 	*count = n;
 	return CTL_OK;
+}
+
+/* Every record of a paged listing. */
+static int fetch_all(struct ctl *c, const char *what, uint16_t op, size_t rec, uint32_t limit,
+		     void **out, uint32_t *count)
+{
+	return fetch_matching(c, what, op, rec, limit, NULL, NULL, out, count);
 }
 
 /* The session record's state is the firmware's own enum (mailbox.h says
@@ -100,8 +113,10 @@ struct session_filter {
 	int proto; /* -1 = any */
 };
 
-static int session_wanted(const struct session_filter *f, const struct rg_session_rec *s)
+static int session_wanted(const void *filter, const void *record)
 {
+	const struct session_filter *f = filter;
+	const struct rg_session_rec *s = record;
 	return (f->proto < 0 || s->proto == f->proto) && ep_match(&f->in, s->in_addr, s->in_port) &&
 	       ep_match(&f->out, s->out_addr, s->out_port) &&
 	       ep_match(&f->rem, s->rem_addr, s->rem_port);
@@ -148,17 +163,10 @@ int cmd_sessions(struct ctl *c, int argc, char **argv)
 		return CTL_FAIL;
 	struct rg_session_rec *s;
 	uint32_t n;
-	/* with a filter the whole table is read and the limit counts matches */
-	if (fetch_all(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), filtered ? 0 : limit,
-		      (void **)&s, &n))
+	/* with a filter the table is read until the limit counts matches */
+	if (fetch_matching(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), limit,
+			   filtered ? session_wanted : NULL, &f, (void **)&s, &n))
 		return CTL_FAIL;
-	if (filtered) {
-		uint32_t kept = 0;
-		for (uint32_t i = 0; i < n && (!limit || kept < limit); i++)
-			if (session_wanted(&f, &s[i]))
-				s[kept++] = s[i];
-		n = kept;
-	}
 	struct json j;
 	if (c->json) {
 		json_init(&j, stdout);

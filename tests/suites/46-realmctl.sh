@@ -110,7 +110,8 @@ n=$(ctl --json sessions --remote 203.0.113.2 --proto icmp | json 'j["count"]')
 m=$(ctl --json sessions --proto udp | json 'j["count"]')
 [ "$n" = 1 ] && [ "$m" = 0 ] && tap_ok "sessions --remote and --proto" || tap_fail "sessions --remote and --proto" "$n $m"
 n=$(ctl --json sessions --limit 1 | json 'j["count"]')
-[ "$n" = 1 ] && tap_ok "sessions --limit" || tap_fail "sessions --limit" "$n"
+m=$(ctl --json sessions --proto icmp --limit 1 | json 'j["count"]')
+[ "$n" = 1 ] && [ "$m" = 1 ] && tap_ok "sessions --limit, alone and counting matches of a filter" || tap_fail "sessions --limit" "$n $m"
 expect "sessions with a bad filter is a usage error" 2 ctl sessions --outside 203.0.113.1:99999
 n=$(ctl --json counters | json 'j["counters"]["commands-ok"] > 5 and j["counters"]["commands-failed"] >= 2 and j["counters"]["sessions-created"] >= 1')
 [ "$n" = True ] && tap_ok "counters --json (commands ok and failed, sessions created)" || tap_fail "counters --json" "$n"
