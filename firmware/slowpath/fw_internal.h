@@ -324,9 +324,8 @@ struct rg_fw {
 	 * asks for; fwd_ports has a bit per (class, port) that some FORWARD
 	 * rule may reserve, so port allocation asks the rules only for those */
 	struct rg_rule *rules;
-	uint32_t rules_used;
-	uint32_t rule_end[RG_RULE_DROP + 1];
-	uint64_t *fwd_ports; /* FW_PROTO_CLASSES x FW_BITMAP_WORDS */
+	uint32_t rule_end[RG_RULE_DROP + 1]; /* rule_end[RG_RULE_DROP]: rules in use */
+	uint64_t *fwd_ports;		     /* FW_PROTO_CLASSES x FW_BITMAP_WORDS */
 
 	/* neighbours */
 	struct fw_neigh *neigh;

@@ -99,11 +99,7 @@ static int parse_ep_filter(const char *s, struct ep_filter *f)
 
 static int ep_match(const struct ep_filter *f, rg_be32 addr, rg_be16 port)
 {
-	uint32_t a;
-	uint16_t p;
-	memcpy(&a, &addr, 4);
-	memcpy(&p, &port, 2);
-	return !f->on || (a == f->addr && (!f->port || p == f->port));
+	return !f->on || (addr == f->addr && (!f->port || port == f->port));
 }
 
 /* Which sessions to show: an operator asks "who had this outside port" or

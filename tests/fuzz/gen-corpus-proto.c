@@ -3,10 +3,11 @@
  * Writes the seed corpus of realmgated's protocol fuzz target
  * (tests/fuzz/corpus-proto/, committed; `make fuzz-corpus` rewrites it):
  * scripts in fuzz_proto.c's input format, each a well-formed exchange from
- * the fixture's inside hosts (tests/lib/rgd_fixture.h) — PCP MAP with each
- * option, PEER, a renewal and a deletion, ANNOUNCE, a third-party request
- * from the allowed proxy, NAT-PMP address and mapping requests, DPM set-up
- * and release — so mutations start from requests the servers act on.
+ * the fixture's inside hosts, built with its helpers (tests/lib/rgd_fixture.h):
+ * PCP MAP with each option, PEER, a renewal and a deletion, ANNOUNCE, a
+ * third-party request from the allowed proxy, NAT-PMP address and mapping
+ * requests, DPM set-up and release — so mutations start from requests the
+ * servers act on.
  * usage: gen-corpus-proto DIR
  */
 #include <stdio.h>
@@ -16,15 +17,13 @@
 #include "../../host-tools/libpcp/dpm_wire.h"
 #include "../../host-tools/libpcp/natpmp_wire.h"
 #include "../../host-tools/libpcp/pcp_wire.h"
+#include "../lib/rgd_fixture.h"
 #include "seed_file.h"
 
 #define FROM_A 0
 #define FROM_PROXY 2
 #define DPM_FROM_A 4
 #define OP_CLOCK 6
-
-#define HOST_A 0xc0a8010au /* the fixture's inside host A */
-#define REMOTE 0xcb007102u
 
 struct script {
 	uint8_t b[4096];
@@ -63,20 +62,6 @@ static void save(const char *name, struct script *s)
 	s->n = 0;
 }
 
-static struct pcp_msg map(uint32_t client, uint8_t proto, uint16_t port, uint32_t lifetime)
-{
-	struct pcp_msg m;
-	memset(&m, 0, sizeof(m));
-	m.version = PCP_VERSION;
-	m.opcode = PCP_OP_MAP;
-	m.lifetime = lifetime;
-	pcp_addr_from_v4(&m.client, client);
-	memset(m.nonce, 0x5a, sizeof(m.nonce));
-	m.proto = proto;
-	m.int_port = port;
-	return m;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -86,7 +71,7 @@ int main(int argc, char **argv)
 	dir = argv[1];
 	struct script s = { .n = 0 };
 
-	struct pcp_msg m = map(HOST_A, 17, 4000, 600);
+	struct pcp_msg m = fx_map(FX_HOST_A, 17, 4000, 600);
 	pcp(&s, FROM_A, &m);
 	m.lifetime = 1200; /* renewal */
 	pcp(&s, FROM_A, &m);
@@ -96,34 +81,31 @@ int main(int argc, char **argv)
 	pcp(&s, FROM_A, &m);
 	save("pcp-map-renew-delete", &s);
 
-	m = map(HOST_A, 6, 8080, 3600);
+	m = fx_map(FX_HOST_A, 6, 8080, 3600);
 	m.ext_port = 8080;
 	pcp_addr_from_v4(&m.ext_addr, 0xcb007101u);
 	m.prefer_failure = true;
 	m.n_filters = 1;
 	m.filters[0].plen = 96 + 24;
-	pcp_addr_from_v4(&m.filters[0].addr, REMOTE & 0xffffff00u);
+	pcp_addr_from_v4(&m.filters[0].addr, FX_REMOTE & 0xffffff00u);
 	m.filters[0].port = 443;
 	pcp(&s, FROM_A, &m);
 	save("pcp-map-options", &s);
 
-	m = map(HOST_A, 17, 5000, 600);
-	m.opcode = PCP_OP_PEER;
-	pcp_addr_from_v4(&m.peer_addr, REMOTE);
-	m.peer_port = 3478;
+	m = fx_peer(FX_HOST_A, 17, 5000, FX_REMOTE, 3478, 600);
 	pcp(&s, FROM_A, &m);
 	save("pcp-peer", &s);
 
-	m = map(0xc0a80105u, 17, 6000, 600);
+	m = fx_map(FX_PROXY, 17, 6000, 600);
 	m.third_party = true;
-	pcp_addr_from_v4(&m.third_party_addr, HOST_A);
+	pcp_addr_from_v4(&m.third_party_addr, FX_HOST_A);
 	pcp(&s, FROM_PROXY, &m);
 	save("pcp-third-party", &s);
 
 	memset(&m, 0, sizeof(m));
 	m.version = PCP_VERSION;
 	m.opcode = PCP_OP_ANNOUNCE;
-	pcp_addr_from_v4(&m.client, HOST_A);
+	pcp_addr_from_v4(&m.client, FX_HOST_A);
 	pcp(&s, FROM_A, &m);
 	save("pcp-announce", &s);
 
@@ -145,7 +127,7 @@ int main(int argc, char **argv)
 			     .flags = DPM_F_REPLACEABLE,
 			     .proto = 17,
 			     .in_port = 7000,
-			     .addr = REMOTE,
+			     .addr = FX_REMOTE,
 			     .port = 5060,
 			     .lifetime = 600,
 			     .txid = 1 };
