@@ -3,13 +3,15 @@
  * Stable names of card-wide counter ids (counters.h), for CLIs and tests:
  * firmware counters by their contract names ("sessions-created"), fast path
  * counters as fp-rx-inside, fp-tx-outside, fp-hits, fp-punt-<reason>,
- * fp-drop-<reason> with the reason's contract name in lower case.
+ * fp-drop-<reason> with the reason's contract name in lower case; and the
+ * names of the card's feature bits (regmap.h, RG_FEAT_*).
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "realmgate/counters.h"
+#include "realmgate/regmap.h"
 #include "rgdev.h"
 
 static const char *const port_names[RG_PORT_COUNT] = { "inside", "outside", "host", "aux" };
@@ -48,4 +50,16 @@ const char *rg_counter_id_name(uint32_t id, char *buf, size_t len)
 	else
 		return NULL;
 	return buf;
+}
+
+/* in bit order: RG_FEAT_NAPT is bit 0 */
+static const char *const feature_names[] = {
+	"napt", "hairpin",   "twice-nat", "port-block", "deterministic", "ipip",
+	"spi",	"proxy-arp", "host-port", "frag",	"pending",	 "session-filter",
+};
+_Static_assert(RG_FEAT_SESSION_FILTER == 1ull << 11, "feature names follow the bits");
+
+const char *rg_feature_name(unsigned bit)
+{
+	return bit < sizeof(feature_names) / sizeof(feature_names[0]) ? feature_names[bit] : NULL;
 }

@@ -168,6 +168,7 @@ void *rg_dev_dma_alloc(struct rg_dev *d, size_t len, uint64_t *dma_addr);
 const char *rg_status_name(unsigned status); /* "ok", "unknown opcode", ... */
 const char *rg_opcode_name(unsigned opcode); /* "mapping-add", NULL if unknown */
 const char *rg_event_name(unsigned type);    /* "session-create", NULL if unknown */
+const char *rg_feature_name(unsigned bit);   /* "hairpin" for bit 1 of RG_FEAT_*, NULL if unknown */
 /* Name of a card-wide counter id (counters.h) into buf; NULL for an id the
  * contract does not define. */
 const char *rg_counter_id_name(uint32_t id, char *buf, size_t len);

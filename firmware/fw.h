@@ -114,6 +114,11 @@ uint32_t rg_fw_map_list(struct rg_fw *fw, uint32_t cursor, struct rg_map_rec *ou
 			uint32_t *next);
 uint32_t rg_fw_session_list(struct rg_fw *fw, uint32_t cursor, struct rg_session_rec *out,
 			    uint32_t max, uint32_t *next);
+/* The sessions filter f selects (NULL = all), with the page limits of
+ * RG_OP_SESSION_LIST (mailbox.h: RG_SESSION_SCAN_MAX); f must be valid. */
+uint32_t rg_fw_session_list_filter(struct rg_fw *fw, uint32_t cursor,
+				   const struct rg_session_filter *f, struct rg_session_rec *out,
+				   uint32_t max, uint32_t *next);
 uint32_t rg_fw_pool_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool *out, uint32_t max,
 			 uint32_t *next);
 /* Outside address ranges of every pool (consecutive addresses merged). */

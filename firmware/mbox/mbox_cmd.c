@@ -204,12 +204,22 @@ static enum rg_status op_map_list(struct cmd_ctx *c)
 	return finish_page(c, n > req.max ? req.max : n, next, sizeof(struct rg_map_rec));
 }
 
+/* The page part alone lists every session; with the filter after it, the
+ * matching ones (mailbox.h, struct rg_session_list_req). */
 static enum rg_status op_session_list(struct cmd_ctx *c)
 {
 	struct rg_page_req req = page_req(c);
+	struct rg_session_list_req full;
+	payload(c, &full, sizeof(full));
+	const struct rg_session_filter *f = 0;
+	if (c->cmd->len == sizeof(full)) {
+		if (!rg_session_filter_valid(&full.filter))
+			return RG_ST_INVALID;
+		f = &full.filter;
+	}
 	uint32_t next = 0;
-	uint32_t n = rg_fw_session_list(c->mb->fw, req.cursor,
-					(struct rg_session_rec *)c->mb->scratch, req.max, &next);
+	uint32_t n = rg_fw_session_list_filter(
+		c->mb->fw, req.cursor, f, (struct rg_session_rec *)c->mb->scratch, req.max, &next);
 	return finish_page(c, n > req.max ? req.max : n, next, sizeof(struct rg_session_rec));
 }
 
@@ -282,8 +292,9 @@ static const struct cmd_desc cmd_table[] = {
 	{ RG_OP_MAP_DEL, LEN(struct rg_map_id), 0, op_map_del },
 	{ RG_OP_MAP_GET, LEN(struct rg_map_id), 0, op_map_get },
 	{ RG_OP_MAP_LIST, LEN(struct rg_page_req), sizeof(struct rg_map_rec), op_map_list },
-	{ RG_OP_SESSION_LIST, LEN(struct rg_page_req), sizeof(struct rg_session_rec),
-	  op_session_list },
+	/* the page alone, or the page and a filter (len_ok) */
+	{ RG_OP_SESSION_LIST, sizeof(struct rg_page_req), sizeof(struct rg_session_list_req),
+	  sizeof(struct rg_session_rec), op_session_list },
 	{ RG_OP_SESSION_DEL, 4, 4, 0, op_session_del },
 	{ RG_OP_COUNTERS, LEN(struct rg_page_req), sizeof(struct rg_counter_rec), op_counters },
 	{ RG_OP_EVENT_MASK, 4, 4, 0, op_event_mask },
@@ -297,6 +308,16 @@ static const struct cmd_desc *find_cmd(uint16_t opcode)
 	return 0;
 }
 
+/* A session listing is its page request alone or followed by a whole
+ * filter, nothing in between; every other command takes its range. */
+static int len_ok(const struct cmd_desc *d, uint16_t len)
+{
+	if (d->opcode == RG_OP_SESSION_LIST)
+		return len == sizeof(struct rg_page_req) ||
+		       len == sizeof(struct rg_session_list_req);
+	return len >= d->len_min && len <= d->len_max;
+}
+
 /* Run one command; its completion is filled in (status, payload). */
 static void execute(struct rg_mbox *mb, const struct rg_cmd *cmd, struct rg_cpl *cpl)
 {
@@ -305,7 +326,7 @@ static void execute(struct rg_mbox *mb, const struct rg_cmd *cmd, struct rg_cpl 
 	enum rg_status st;
 	if (!d)
 		st = RG_ST_UNKNOWN_OP;
-	else if (cmd->len < d->len_min || cmd->len > d->len_max)
+	else if (!len_ok(d, cmd->len))
 		st = RG_ST_BAD_LENGTH;
 	else if (d->rec_size) {
 		uint32_t fit = cmd->buf_len / d->rec_size;

@@ -302,40 +302,56 @@ enum rg_status rg_fw_session_del(struct rg_fw *fw, uint32_t index)
 	return RG_ST_OK;
 }
 
+static void session_rec(struct rg_fw *fw, uint32_t i, const struct rg_session *s,
+			struct rg_session_rec *r)
+{
+	__builtin_memset(r, 0, sizeof(*r));
+	r->proto = s->proto;
+	r->state = fw->sess[i].state;
+	r->flags = fw->sess[i].flags;
+	r->in_addr = s->in_addr;
+	r->out_addr = s->out_addr;
+	r->rem_addr = s->rem_addr;
+	r->in_port = s->in_port;
+	r->out_port = s->out_port;
+	r->rem_port = s->rem_port;
+	r->idle_ms = s->last_seen ? fw_now_ms(fw) - s->last_seen : 0;
+	uint32_t when = fw_timer_when(fw, i);
+	r->expires_in_s =
+		fw_timer_armed(fw, i) && (int32_t)(when - fw->now_s) > 0 ? when - fw->now_s : 0;
+	r->pkts = (uint64_t)s->pkts_i2o + s->pkts_o2i;
+	r->bytes = (uint64_t)s->bytes_i2o + s->bytes_o2i;
+	r->index = i;
+}
+
 uint32_t rg_fw_session_list(struct rg_fw *fw, uint32_t cursor, struct rg_session_rec *out,
 			    uint32_t max, uint32_t *next)
 {
-	uint32_t n = 0;
+	return rg_fw_session_list_filter(fw, cursor, 0, out, max, next);
+}
+
+uint32_t rg_fw_session_list_filter(struct rg_fw *fw, uint32_t cursor,
+				   const struct rg_session_filter *f, struct rg_session_rec *out,
+				   uint32_t max, uint32_t *next)
+{
+	uint32_t n = 0, examined = 0;
 	*next = 0;
 	for (uint32_t i = cursor; i < fw->n_sess; i++) {
 		if (fw->sess[i].state == FW_SS_FREE)
 			continue;
-		if (n == max) {
+		/* a filtered page ends after a bounded number of sessions
+		 * (mailbox.h): the host continues from where it stopped */
+		if (n == max || (f && examined == RG_SESSION_SCAN_MAX)) {
 			*next = i;
 			break;
 		}
+		examined++;
 		struct rg_session s;
 		if (fw_sess_read(fw, i, &s))
 			continue;
-		struct rg_session_rec *r = &out[n++];
-		__builtin_memset(r, 0, sizeof(*r));
-		r->proto = s.proto;
-		r->state = fw->sess[i].state;
-		r->flags = fw->sess[i].flags;
-		r->in_addr = s.in_addr;
-		r->out_addr = s.out_addr;
-		r->rem_addr = s.rem_addr;
-		r->in_port = s.in_port;
-		r->out_port = s.out_port;
-		r->rem_port = s.rem_port;
-		r->idle_ms = s.last_seen ? fw_now_ms(fw) - s.last_seen : 0;
-		uint32_t when = fw_timer_when(fw, i);
-		r->expires_in_s = fw_timer_armed(fw, i) && (int32_t)(when - fw->now_s) > 0
-					  ? when - fw->now_s
-					  : 0;
-		r->pkts = (uint64_t)s.pkts_i2o + s.pkts_o2i;
-		r->bytes = (uint64_t)s.bytes_i2o + s.bytes_o2i;
-		r->index = i;
+		session_rec(fw, i, &s, &out[n]);
+		if (!f || rg_session_filter_match(f, &out[n]))
+			n++;
 	}
 	return n;
 }

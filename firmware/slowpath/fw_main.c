@@ -499,7 +499,8 @@ void rg_fw_info(struct rg_fw *fw, struct rg_info *info)
 	info->fw_version = RG_FW_VERSION_CODE;
 	info->fastpath = fw->dev.kind;
 	info->features = RG_FEAT_NAPT | RG_FEAT_HAIRPIN | RG_FEAT_TWICE_NAT | RG_FEAT_PORT_BLOCK |
-			 RG_FEAT_DETERMINISTIC | RG_FEAT_HOST_PORT | RG_FEAT_FRAG;
+			 RG_FEAT_DETERMINISTIC | RG_FEAT_HOST_PORT | RG_FEAT_FRAG |
+			 RG_FEAT_SESSION_FILTER;
 	info->sessions_max = fw->n_sess;
 	info->sessions_used = fw->sess_used;
 	info->mappings_max = fw->n_maps;

@@ -96,6 +96,15 @@ int cmd_info(struct ctl *c, int argc, char **argv)
 		json_str(&j, "rtl_version", in.rtl_version ? rtl : NULL);
 		json_str(&j, "fastpath", fastpath_name(in.fastpath));
 		json_u64(&j, "features", in.features);
+		json_arr_begin(&j, "feature_names");
+		for (unsigned b = 0; b < 64; b++)
+			if (in.features >> b & 1) {
+				char unknown[16];
+				const char *name = rg_feature_name(b);
+				snprintf(unknown, sizeof(unknown), "bit-%u", b);
+				json_str(&j, NULL, name ? name : unknown);
+			}
+		json_arr_end(&j);
 		json_u64(&j, "sessions_max", in.sessions_max);
 		json_u64(&j, "sessions_used", in.sessions_used);
 		json_u64(&j, "mappings_max", in.mappings_max);
@@ -116,6 +125,16 @@ int cmd_info(struct ctl *c, int argc, char **argv)
 	printf("firmware      %s%s%s, contract version %u, serial %u\n", fw,
 	       in.rtl_version ? ", rtl " : "", in.rtl_version ? rtl : "", in.contract_version,
 	       in.serial);
+	printf("features     ");
+	for (unsigned b = 0; b < 64; b++)
+		if (in.features >> b & 1) {
+			const char *name = rg_feature_name(b);
+			if (name)
+				printf(" %s", name);
+			else
+				printf(" bit-%u", b);
+		}
+	printf("\n");
 	printf("sessions      %u of %u\n", in.sessions_used, in.sessions_max);
 	printf("mappings      %u of %u\n", in.mappings_used, in.mappings_max);
 	printf("uptime        %u s\n", in.uptime_s);

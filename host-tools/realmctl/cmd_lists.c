@@ -14,22 +14,44 @@
 /* Which records of a page to keep: NULL keeps all. */
 typedef int (*record_wanted)(const void *filter, const void *record);
 
+/* A session listing's filter as the card takes it after the page request
+ * (mailbox.h), when there is one. */
+struct card_filter {
+	const void *bytes;
+	uint16_t len;
+};
+
 /* Fetch the records of a paged listing that `wanted` keeps (at most limit,
  * 0 = all) into a growing array; the rest are dropped page by page, so a
- * filtered listing of a large table holds only its matches. */
+ * filtered listing of a large table holds only its matches. With a card
+ * filter the card does the selecting; a card (or daemon) that does not
+ * know filters refuses the longer request on the first page, and the
+ * listing starts over unfiltered with `wanted` alone doing it. */
 static int fetch_matching(struct ctl *c, const char *what, uint16_t op, size_t rec, uint32_t limit,
-			  record_wanted wanted, const void *filter, void **out, uint32_t *count)
+			  record_wanted wanted, const void *filter, struct card_filter cf,
+			  void **out, uint32_t *count)
 {
 	uint8_t *all = NULL, *page = malloc(PAGE_BYTES);
 	uint32_t n = 0, cursor = 0;
 	if (!page)
 		return CTL_FAIL;
 	for (unsigned guard = 0; guard < 100000; guard++) {
-		struct rg_page_req req = { .cursor = cursor, .max = 0 };
+		uint8_t req[sizeof(struct rg_page_req) + 64];
+		struct rg_page_req pr = { .cursor = cursor, .max = 0 };
+		memcpy(req, &pr, sizeof(pr));
+		if (cf.len)
+			memcpy(req + sizeof(pr), cf.bytes, cf.len);
 		struct rg_page_rsp rsp = { 0 };
 		uint32_t used = 0;
-		if (ctl_cmd(c, what, op, &req, sizeof(req), &rsp, sizeof(rsp), page, PAGE_BYTES,
-			    &used)) {
+		enum rg_status st = c->be->cmd(c->be, op, req, (uint16_t)(sizeof(pr) + cf.len),
+					       &rsp, sizeof(rsp), NULL, page, PAGE_BYTES, &used);
+		if (st == RG_ST_BAD_LENGTH && cf.len && !cursor) {
+			cf.len = 0;
+			continue;
+		}
+		if (st != RG_ST_OK) {
+			fprintf(stderr, "realmctl: %s: %s\n", what,
+				st >= RG_ST_TIMEOUT ? c->be->error(c->be) : rg_status_name(st));
 			free(page);
 			free(all);
 			return CTL_FAIL;
@@ -67,7 +89,8 @@ static int fetch_matching(struct ctl *c, const char *what, uint16_t op, size_t r
 static int fetch_all(struct ctl *c, const char *what, uint16_t op, size_t rec, uint32_t limit,
 		     void **out, uint32_t *count)
 {
-	return fetch_matching(c, what, op, rec, limit, NULL, NULL, out, count);
+	struct card_filter none = { NULL, 0 };
+	return fetch_matching(c, what, op, rec, limit, NULL, NULL, none, out, count);
 }
 
 /* The session record's state is the firmware's own enum (mailbox.h says
@@ -81,41 +104,26 @@ static const char *session_state(uint8_t st)
 	return st < sizeof(names) / sizeof(names[0]) ? names[st] : NULL;
 }
 
-/* An endpoint filter: ADDR or ADDR:PORT (port 0 = any). */
-struct ep_filter {
-	int on;
-	uint32_t addr; /* network order */
-	uint16_t port; /* network order, 0 = any */
-};
-
-static int parse_ep_filter(const char *s, struct ep_filter *f)
+/* An endpoint option, ADDR or ADDR:PORT (port 0 = any), into the filter's
+ * fields for that end. */
+static int parse_ep_filter(const char *s, struct rg_session_filter *f, unsigned addr_bit,
+			   rg_be32 *addr, rg_be16 *port)
 {
-	f->on = 1;
-	f->port = 0;
-	if (strchr(s, ':'))
-		return parse_endpoint(s, &f->addr, &f->port);
-	return parse_ipv4(s, &f->addr);
-}
-
-static int ep_match(const struct ep_filter *f, rg_be32 addr, rg_be16 port)
-{
-	return !f->on || (addr == f->addr && (!f->port || port == f->port));
+	*port = 0;
+	if (strchr(s, ':') ? parse_endpoint(s, addr, port) : parse_ipv4(s, addr))
+		return -1;
+	f->match |= (uint8_t)(addr_bit | (*port ? addr_bit << 1 : 0));
+	return 0;
 }
 
 /* Which sessions to show: an operator asks "who had this outside port" or
- * "what is this host doing" of a table of millions. */
-struct session_filter {
-	struct ep_filter in, out, rem;
-	int proto; /* -1 = any */
-};
-
+ * "what is this host doing" of a table of millions; the card selects them
+ * (RG_FEAT_SESSION_FILTER) and realmctl checks each record again with the
+ * contract's match, which is also how cards without the feature are
+ * filtered. */
 static int session_wanted(const void *filter, const void *record)
 {
-	const struct session_filter *f = filter;
-	const struct rg_session_rec *s = record;
-	return (f->proto < 0 || s->proto == f->proto) && ep_match(&f->in, s->in_addr, s->in_port) &&
-	       ep_match(&f->out, s->out_addr, s->out_port) &&
-	       ep_match(&f->rem, s->rem_addr, s->rem_port);
+	return rg_session_filter_match(filter, record);
 }
 
 #define SESSIONS_USAGE                                                              \
@@ -123,7 +131,7 @@ static int session_wanted(const void *filter, const void *record)
 	"                         [--outside ADDR[:PORT]] [--remote ADDR[:PORT]]\n"
 
 /* One option of `sessions` with its value; -1 when either is wrong. */
-static int session_option(struct session_filter *f, uint32_t *limit, const char *opt,
+static int session_option(struct rg_session_filter *f, uint32_t *limit, const char *opt,
 			  const char *val)
 {
 	if (!strcmp(opt, "--limit")) {
@@ -131,37 +139,43 @@ static int session_option(struct session_filter *f, uint32_t *limit, const char 
 		*limit = (uint32_t)strtoul(val, &end, 10);
 		return *val && !*end ? 0 : -1;
 	}
-	if (!strcmp(opt, "--proto"))
-		return (f->proto = parse_proto(val)) < 0 ? -1 : 0;
+	if (!strcmp(opt, "--proto")) {
+		int p = parse_proto(val);
+		if (p < 0)
+			return -1;
+		f->proto = (uint8_t)p;
+		f->match |= RG_SF_PROTO;
+		return 0;
+	}
 	if (!strcmp(opt, "--inside"))
-		return parse_ep_filter(val, &f->in);
+		return parse_ep_filter(val, f, RG_SF_IN_ADDR, &f->in_addr, &f->in_port);
 	if (!strcmp(opt, "--outside"))
-		return parse_ep_filter(val, &f->out);
+		return parse_ep_filter(val, f, RG_SF_OUT_ADDR, &f->out_addr, &f->out_port);
 	if (!strcmp(opt, "--remote"))
-		return parse_ep_filter(val, &f->rem);
+		return parse_ep_filter(val, f, RG_SF_REM_ADDR, &f->rem_addr, &f->rem_port);
 	return -1;
 }
 
 int cmd_sessions(struct ctl *c, int argc, char **argv)
 {
 	uint32_t limit = 0;
-	struct session_filter f = { .proto = -1 };
-	int filtered = 0;
+	struct rg_session_filter f;
+	memset(&f, 0, sizeof(f));
 	for (int i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc || session_option(&f, &limit, argv[i], argv[i + 1])) {
 			fprintf(stderr, "realmctl: sessions: bad option %s%s%s\n" SESSIONS_USAGE,
 				argv[i], i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
 			return CTL_USAGE;
 		}
-		filtered |= strcmp(argv[i], "--limit") != 0;
 	}
 	if (ctl_connect(c))
 		return CTL_FAIL;
 	struct rg_session_rec *s;
 	uint32_t n;
 	/* with a filter the table is read until the limit counts matches */
+	struct card_filter cf = { &f, f.match ? (uint16_t)sizeof(f) : 0 };
 	if (fetch_matching(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), limit,
-			   filtered ? session_wanted : NULL, &f, (void **)&s, &n))
+			   f.match ? session_wanted : NULL, &f, cf, (void **)&s, &n))
 		return CTL_FAIL;
 	struct json j;
 	if (c->json) {

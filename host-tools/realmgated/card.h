@@ -33,8 +33,12 @@ struct rgd_card_ops {
 	 * *next = 0 when done. */
 	enum rg_status (*map_list)(void *ctx, uint32_t cursor, struct rg_map_rec *out, uint32_t max,
 				   uint32_t *count, uint32_t *next);
-	enum rg_status (*session_list)(void *ctx, uint32_t cursor, struct rg_session_rec *out,
-				       uint32_t max, uint32_t *count, uint32_t *next);
+	/* filter NULL: every session; else the card's filter (mailbox.h,
+	 * RG_OP_SESSION_LIST), whose pages may be short before the end */
+	enum rg_status (*session_list)(void *ctx, uint32_t cursor,
+				       const struct rg_session_filter *filter,
+				       struct rg_session_rec *out, uint32_t max, uint32_t *count,
+				       uint32_t *next);
 	enum rg_status (*pool_list)(void *ctx, uint32_t cursor, struct rg_pool *out, uint32_t max,
 				    uint32_t *count, uint32_t *next);
 	enum rg_status (*rule_list)(void *ctx, uint32_t cursor, struct rg_rule *out, uint32_t max,

@@ -87,26 +87,36 @@ static enum rg_status d_map_get(void *ctx, const struct rg_map_id *id, struct rg
 	return cmd(ctx, RG_OP_MAP_GET, id, sizeof(*id), rec, sizeof(*rec), NULL, 0, NULL);
 }
 
-/* One page of a listing of records of `size` bytes. */
-static enum rg_status page(struct drv *d, uint16_t op, uint32_t cursor, void *out, size_t size,
-			   uint32_t max, uint32_t *count, uint32_t *next)
+/* One page of a listing of records of `size` bytes; a session listing's
+ * filter follows the page request when there is one. */
+static enum rg_status page_filtered(struct drv *d, uint16_t op, uint32_t cursor,
+				    const struct rg_session_filter *filter, void *out, size_t size,
+				    uint32_t max, uint32_t *count, uint32_t *next)
 {
 	uint32_t cap = (uint32_t)(sizeof(d->bulk) / size);
-	struct rg_page_req req = { cursor, max && max < cap ? max : cap };
+	struct rg_session_list_req req = { .page = { cursor, max && max < cap ? max : cap } };
+	if (filter)
+		req.filter = *filter;
 	struct rg_page_rsp rsp = { 0, 0 };
 	uint32_t used = 0;
-	enum rg_status st = cmd(d, op, &req, sizeof(req), &rsp, sizeof(rsp), d->bulk,
-				(uint32_t)(req.max * size), &used);
+	enum rg_status st = cmd(d, op, &req, filter ? sizeof(req) : sizeof(req.page), &rsp,
+				sizeof(rsp), d->bulk, (uint32_t)(req.page.max * size), &used);
 	*count = *next = 0;
 	if (st != RG_ST_OK)
 		return st;
 	uint32_t n = rsp.count;
-	if ((uint64_t)n * size > used || n > req.max)
+	if ((uint64_t)n * size > used || n > req.page.max)
 		return RG_ST_IO; /* the card says more than it wrote */
 	memcpy(out, d->bulk, n * size);
 	*count = n;
 	*next = rsp.next;
 	return RG_ST_OK;
+}
+
+static enum rg_status page(struct drv *d, uint16_t op, uint32_t cursor, void *out, size_t size,
+			   uint32_t max, uint32_t *count, uint32_t *next)
+{
+	return page_filtered(d, op, cursor, NULL, out, size, max, count, next);
 }
 
 static enum rg_status d_map_list(void *ctx, uint32_t cursor, struct rg_map_rec *out, uint32_t max,
@@ -115,10 +125,13 @@ static enum rg_status d_map_list(void *ctx, uint32_t cursor, struct rg_map_rec *
 	return page(ctx, RG_OP_MAP_LIST, cursor, out, sizeof(*out), max, count, next);
 }
 
-static enum rg_status d_session_list(void *ctx, uint32_t cursor, struct rg_session_rec *out,
-				     uint32_t max, uint32_t *count, uint32_t *next)
+static enum rg_status d_session_list(void *ctx, uint32_t cursor,
+				     const struct rg_session_filter *filter,
+				     struct rg_session_rec *out, uint32_t max, uint32_t *count,
+				     uint32_t *next)
 {
-	return page(ctx, RG_OP_SESSION_LIST, cursor, out, sizeof(*out), max, count, next);
+	return page_filtered(ctx, RG_OP_SESSION_LIST, cursor, filter, out, sizeof(*out), max, count,
+			     next);
 }
 
 static enum rg_status d_pool_list(void *ctx, uint32_t cursor, struct rg_pool *out, uint32_t max,

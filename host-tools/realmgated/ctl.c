@@ -430,8 +430,8 @@ static int cmd_sessions(struct rgd_daemon *d, bool json, struct out *o)
 	if (json)
 		put(o, "[");
 	do {
-		enum rg_status st =
-			d->card->ops->session_list(d->card->ctx, cursor, recs, 256, &count, &next);
+		enum rg_status st = d->card->ops->session_list(d->card->ctx, cursor, NULL, recs,
+							       256, &count, &next);
 		if (st != RG_ST_OK) {
 			put(o, "%scard: %s\n", json ? "]\n" : "", rgd_card_status_name(st));
 			return EXIT_FAIL;

@@ -199,6 +199,14 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 	const struct rgd_card_ops *o = d->card->ops;
 	void *c = d->card->ctx;
 	struct rg_page_req pr = { 0, 0 };
+	struct rg_session_filter filter;
+	const struct rg_session_filter *sf = NULL;
+	if (op == RG_OP_SESSION_LIST && len == sizeof(struct rg_session_list_req)) {
+		/* a filtered listing: the filter goes to the card as it came */
+		memcpy(&filter, req + sizeof(pr), sizeof(filter));
+		sf = &filter;
+		len = sizeof(pr);
+	}
 	if (op == RG_OP_MAP_LIST || op == RG_OP_SESSION_LIST || op == RG_OP_POOL_LIST ||
 	    op == RG_OP_RULE_LIST || op == RG_OP_COUNTERS) {
 		if (len != sizeof(pr))
@@ -237,20 +245,24 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 	case RG_OP_EVENT_MASK:
 		/* the daemon subscribes to every event and relays them all */
 		return len == sizeof(uint32_t) ? RG_ST_OK : RG_ST_BAD_LENGTH;
-#define LIST(opc, fn, type)                                                                      \
-	case opc:                                                                                \
-		st = o->fn(c, pr.cursor, (type *)bulk,                                           \
-			   pr.max < bulk_cap / sizeof(type) ? pr.max                             \
-							    : bulk_cap / (uint32_t)sizeof(type), \
-			   &count, &next);                                                       \
-		*bulk_used = count * (uint32_t)sizeof(type);                                     \
+#define PAGE_MAX(type) \
+	(pr.max < bulk_cap / sizeof(type) ? pr.max : bulk_cap / (uint32_t)sizeof(type))
+#define LIST(opc, fn, type)                                                            \
+	case opc:                                                                      \
+		st = o->fn(c, pr.cursor, (type *)bulk, PAGE_MAX(type), &count, &next); \
+		*bulk_used = count * (uint32_t)sizeof(type);                           \
+		break;
+	case RG_OP_SESSION_LIST:
+		st = o->session_list(c, pr.cursor, sf, (struct rg_session_rec *)bulk,
+				     PAGE_MAX(struct rg_session_rec), &count, &next);
+		*bulk_used = count * (uint32_t)sizeof(struct rg_session_rec);
 		break;
 		LIST(RG_OP_MAP_LIST, map_list, struct rg_map_rec)
-		LIST(RG_OP_SESSION_LIST, session_list, struct rg_session_rec)
 		LIST(RG_OP_POOL_LIST, pool_list, struct rg_pool)
 		LIST(RG_OP_RULE_LIST, rule_list, struct rg_rule)
 		LIST(RG_OP_COUNTERS, counters, struct rg_counter_rec)
 #undef LIST
+#undef PAGE_MAX
 	default:
 		/* configuration belongs to the file: refuse, do not run */
 		return RG_ST_NOT_AUTHORIZED;

@@ -461,6 +461,69 @@ struct rg_session_rec {
 };
 RG_ASSERT_SIZE(struct rg_session_rec, 56);
 
+/*
+ * RG_OP_SESSION_LIST with a filter (cards with RG_FEAT_SESSION_FILTER):
+ * the request payload is struct rg_session_list_req, of which the page part
+ * alone (8 bytes) still asks for every session. A session is listed when
+ * each field that `match` selects equals its record's; addresses and ports
+ * in network order. Unknown match bits or non-zero reserved fields are
+ * RG_ST_INVALID.
+ *
+ * A filtered page examines at most RG_SESSION_SCAN_MAX sessions, so that
+ * one command never holds the card's control core for a whole table of
+ * millions: a page may carry fewer records than asked, even none, with a
+ * non-zero next. As for every listing, it is over only when next is 0.
+ */
+#define RG_SF_PROTO 0x01u
+#define RG_SF_IN_ADDR 0x02u
+#define RG_SF_IN_PORT 0x04u
+#define RG_SF_OUT_ADDR 0x08u
+#define RG_SF_OUT_PORT 0x10u
+#define RG_SF_REM_ADDR 0x20u
+#define RG_SF_REM_PORT 0x40u
+#define RG_SF_ALL 0x7fu
+#define RG_SESSION_SCAN_MAX 65536u
+
+struct rg_session_filter {
+	uint8_t match; /* RG_SF_* */
+	uint8_t proto;
+	uint16_t rsvd;
+	rg_be32 in_addr;
+	rg_be32 out_addr;
+	rg_be32 rem_addr;
+	rg_be16 in_port;
+	rg_be16 out_port;
+	rg_be16 rem_port;
+	uint16_t rsvd2;
+};
+RG_ASSERT_SIZE(struct rg_session_filter, 24);
+
+struct rg_session_list_req {
+	struct rg_page_req page;
+	struct rg_session_filter filter;
+};
+RG_ASSERT_SIZE(struct rg_session_list_req, 32);
+
+static inline int rg_session_filter_valid(const struct rg_session_filter *f)
+{
+	return !(f->match & ~RG_SF_ALL) && !f->rsvd && !f->rsvd2;
+}
+
+/* The one definition of a match, shared by the card and by hosts that
+ * filter listings of cards without RG_FEAT_SESSION_FILTER. */
+static inline int rg_session_filter_match(const struct rg_session_filter *f,
+					  const struct rg_session_rec *r)
+{
+	unsigned m = f->match;
+	return (!(m & RG_SF_PROTO) || r->proto == f->proto) &&
+	       (!(m & RG_SF_IN_ADDR) || r->in_addr == f->in_addr) &&
+	       (!(m & RG_SF_IN_PORT) || r->in_port == f->in_port) &&
+	       (!(m & RG_SF_OUT_ADDR) || r->out_addr == f->out_addr) &&
+	       (!(m & RG_SF_OUT_PORT) || r->out_port == f->out_port) &&
+	       (!(m & RG_SF_REM_ADDR) || r->rem_addr == f->rem_addr) &&
+	       (!(m & RG_SF_REM_PORT) || r->rem_port == f->rem_port);
+}
+
 /* RG_OP_SESSION_DEL: payload uint32_t session index. */
 
 /* Record of RG_OP_COUNTERS: 64-bit value per counter id (counters.h);

@@ -29,7 +29,7 @@
 #include "realmgate/types.h"
 
 /* Version of all contract headers together; bump on any layout change. */
-#define RG_CONTRACT_VERSION 3u
+#define RG_CONTRACT_VERSION 4u
 
 /* PCI identity. 0x1234 is the prototype vendor ID also used by QEMU's
  * emulated devices; a production card gets its own. */
@@ -82,7 +82,8 @@ enum rg_fastpath_kind {
 #define RG_FEAT_PROXY_ARP (1ull << 7)
 #define RG_FEAT_HOST_PORT (1ull << 8)
 #define RG_FEAT_FRAG (1ull << 9)
-#define RG_FEAT_PENDING (1ull << 10) /* CAPA pending states */
+#define RG_FEAT_PENDING (1ull << 10)	    /* CAPA pending states */
+#define RG_FEAT_SESSION_FILTER (1ull << 11) /* SESSION_LIST takes a filter */
 
 /* ---- control block (BAR0 0x0100) --------------------------------------- */
 /*

@@ -162,6 +162,13 @@ int main(int argc, char **argv)
 	command(&s, RG_OP_SESSION_DEL, &sess, sizeof(sess), 0);
 	save("sessions", &s);
 
+	/* a filtered listing: the traffic's UDP sessions of one inside host */
+	struct rg_session_list_req filtered = { .page = page };
+	filtered.filter.match = RG_SF_PROTO | RG_SF_IN_ADDR;
+	filtered.filter.proto = 17;
+	filtered.filter.in_addr = rg_be32_field(0x0a000002u);
+	one("sessions-filtered", RG_OP_SESSION_LIST, &filtered, sizeof(filtered), 4096);
+
 	struct rg_page_req counters = { .cursor = 0, .max = 64 };
 	one("counters", RG_OP_COUNTERS, &counters, sizeof(counters), 4096);
 

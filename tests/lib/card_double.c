@@ -392,13 +392,18 @@ static enum rg_status cd_pool_list(void *ctx, uint32_t cursor, struct rg_pool *o
 	return RG_ST_OK;
 }
 
-static enum rg_status cd_session_list(void *ctx, uint32_t cursor, struct rg_session_rec *out,
-				      uint32_t max, uint32_t *count, uint32_t *next)
+static enum rg_status cd_session_list(void *ctx, uint32_t cursor,
+				      const struct rg_session_filter *filter,
+				      struct rg_session_rec *out, uint32_t max, uint32_t *count,
+				      uint32_t *next)
 {
 	struct card_double *d = ctx;
 	(void)out;
 	(void)max;
-	record(d, RG_OP_SESSION_LIST, &cursor, sizeof(cursor));
+	struct rg_session_list_req req = { .page = { cursor, max } };
+	if (filter)
+		req.filter = *filter;
+	record(d, RG_OP_SESSION_LIST, &req, filter ? sizeof(req) : sizeof(req.page));
 	*count = 0;
 	*next = 0;
 	return RG_ST_OK;

@@ -113,6 +113,9 @@ n=$(ctl --json sessions --limit 1 | json 'j["count"]')
 m=$(ctl --json sessions --proto icmp --limit 1 | json 'j["count"]')
 [ "$n" = 1 ] && [ "$m" = 1 ] && tap_ok "sessions --limit, alone and counting matches of a filter" || tap_fail "sessions --limit" "$n $m"
 expect "sessions with a bad filter is a usage error" 2 ctl sessions --outside 203.0.113.1:99999
+n=$(ctl --json info | json '"session-filter" in j["feature_names"] and "napt" in j["feature_names"]')
+[ "$n" = True ] && tap_ok "info names the card's features (the card filters session listings)" || tap_fail "info feature_names" "$n"
+ctl info | grep -q "^features .* session-filter" && tap_ok "info: features line" || tap_fail "info: features line" "$(ctl info)"
 n=$(ctl --json counters | json 'j["counters"]["commands-ok"] > 5 and j["counters"]["commands-failed"] >= 2 and j["counters"]["sessions-created"] >= 1')
 [ "$n" = True ] && tap_ok "counters --json (commands ok and failed, sessions created)" || tap_fail "counters --json" "$n"
 expect "counters" 0 ctl counters

@@ -155,15 +155,29 @@ uint32_t rg_fw_map_list(struct rg_fw *fw, uint32_t cursor, struct rg_map_rec *ou
 uint32_t rg_fw_session_list(struct rg_fw *fw, uint32_t cursor, struct rg_session_rec *out,
 			    uint32_t max, uint32_t *next)
 {
-	uint32_t n = 0;
-	while (cursor + n < fw->n_sessions && n < max) {
+	return rg_fw_session_list_filter(fw, cursor, NULL, out, max, next);
+}
+
+/* Sessions are UDP, index = position, out_port = position; the filter is
+ * remembered for the tests and applied with the contract's match. */
+uint32_t rg_fw_session_list_filter(struct rg_fw *fw, uint32_t cursor,
+				   const struct rg_session_filter *f, struct rg_session_rec *out,
+				   uint32_t max, uint32_t *next)
+{
+	fw->filtered = f != NULL;
+	if (f)
+		fw->last_filter = *f;
+	uint32_t n = 0, i = cursor;
+	for (; i < fw->n_sessions && n < max; i++) {
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].proto = 17;
-		out[n].index = cursor + n;
-		out[n].pkts = cursor + n;
-		n++;
+		out[n].index = i;
+		out[n].pkts = i;
+		out[n].out_port = (uint16_t)i;
+		if (!f || rg_session_filter_match(f, &out[n]))
+			n++;
 	}
-	*next = cursor + n < fw->n_sessions ? cursor + n : 0;
+	*next = i < fw->n_sessions ? i : 0;
 	return n;
 }
 

@@ -20,6 +20,8 @@ struct rg_fw {
 	uint32_t n_sessions; /* sessions the listing reports (index = position) */
 	unsigned resets;
 	uint32_t next_id;
+	int filtered; /* the last session listing had a filter, last_filter */
+	struct rg_session_filter last_filter;
 };
 
 void fake_fw_init(struct rg_fw *fw);

@@ -307,6 +307,56 @@ static void test_malformed_commands(void **state)
 	assert_int_equal(rg_mbox_counter(&c->mb, RG_FWC_CMD_ERROR), errors_before + 12);
 }
 
+/* A filter after the page request reaches the firmware as sent; other
+ * lengths and filters with unknown bits are refused without a listing. */
+static void test_filtered_session_listing(void **state)
+{
+	struct card *c = *state;
+	c->fw.n_sessions = 300;
+	struct rg_session_rec recs[64];
+	struct rg_session_list_req q;
+	memset(&q, 0, sizeof(q));
+	q.filter.match = RG_SF_PROTO | RG_SF_OUT_PORT;
+	q.filter.proto = 17;
+	q.filter.out_port = 257;
+	struct rg_page_rsp rsp = { 0, 0 };
+	uint32_t used = 0;
+	assert_int_equal(rg_dev_cmd(c->dev, RG_OP_SESSION_LIST, &q, sizeof(q), &rsp, sizeof(rsp),
+				    NULL, recs, sizeof(recs), &used),
+			 RG_ST_OK);
+	assert_true(c->fw.filtered);
+	assert_memory_equal(&c->fw.last_filter, &q.filter, sizeof(q.filter));
+	/* the fake lists what the contract's match selects */
+	assert_int_equal(rsp.count, 1);
+	assert_int_equal(used, sizeof(recs[0]));
+	assert_int_equal(recs[0].index, 257);
+	assert_int_equal(rsp.next, 0);
+
+	/* the page part alone: no filter */
+	assert_int_equal(rg_dev_cmd(c->dev, RG_OP_SESSION_LIST, &q.page, sizeof(q.page), &rsp,
+				    sizeof(rsp), NULL, recs, sizeof(recs), &used),
+			 RG_ST_OK);
+	assert_false(c->fw.filtered);
+	assert_int_equal(rsp.count, 64);
+
+	uint64_t errors = rg_mbox_counter(&c->mb, RG_FWC_CMD_ERROR);
+	for (uint16_t len = sizeof(q.page) + 1; len < sizeof(q); len++)
+		assert_int_equal(rg_dev_cmd(c->dev, RG_OP_SESSION_LIST, &q, len, &rsp, sizeof(rsp),
+					    NULL, recs, sizeof(recs), &used),
+				 RG_ST_BAD_LENGTH);
+	q.filter.match = 0x80;
+	assert_int_equal(rg_dev_cmd(c->dev, RG_OP_SESSION_LIST, &q, sizeof(q), &rsp, sizeof(rsp),
+				    NULL, recs, sizeof(recs), &used),
+			 RG_ST_INVALID);
+	q.filter.match = RG_SF_PROTO;
+	q.filter.rsvd2 = 1;
+	assert_int_equal(rg_dev_cmd(c->dev, RG_OP_SESSION_LIST, &q, sizeof(q), &rsp, sizeof(rsp),
+				    NULL, recs, sizeof(recs), &used),
+			 RG_ST_INVALID);
+	assert_int_equal(rg_mbox_counter(&c->mb, RG_FWC_CMD_ERROR),
+			 errors + sizeof(q) - sizeof(q.page) - 1 + 2);
+}
+
 static void test_paged_listing(void **state)
 {
 	struct card *c = *state;
@@ -811,6 +861,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_ring_backpressure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paged_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filtered_session_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stalled_card_times_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ring_fault_and_recovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconfigure_rejects_bad_rings, setup,
