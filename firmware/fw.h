@@ -107,6 +107,10 @@ enum rg_status rg_fw_map_add(struct rg_fw *fw, const struct rg_map_req *r, struc
 enum rg_status rg_fw_map_del(struct rg_fw *fw, const struct rg_map_id *id);
 enum rg_status rg_fw_map_get(struct rg_fw *fw, const struct rg_map_id *id, struct rg_map_rec *rec);
 enum rg_status rg_fw_session_del(struct rg_fw *fw, uint32_t index);
+/* The same, only if the session still matches expect (NULL: any); expect
+ * must be valid (rg_session_filter_valid). */
+enum rg_status rg_fw_session_del_if(struct rg_fw *fw, uint32_t index,
+				    const struct rg_session_filter *expect);
 
 /* Paged listings: fill up to max records starting at cursor (0 = first),
  * return the count and set *next (0 = no more). */

@@ -158,9 +158,16 @@ static enum rg_status op_map_get(struct cmd_ctx *c)
 	return st;
 }
 
+/* An index alone, or an index with what the session must still be. */
 static enum rg_status op_session_del(struct cmd_ctx *c)
 {
-	return rg_fw_session_del(c->mb->fw, payload_u32(c));
+	if (c->cmd->len == sizeof(uint32_t))
+		return rg_fw_session_del(c->mb->fw, payload_u32(c));
+	struct rg_session_del_req req;
+	payload(c, &req, sizeof(req));
+	if (req.rsvd || !rg_session_filter_valid(&req.expect))
+		return RG_ST_INVALID;
+	return rg_fw_session_del_if(c->mb->fw, req.index, &req.expect);
 }
 
 static enum rg_status op_event_mask(struct cmd_ctx *c)
@@ -295,7 +302,8 @@ static const struct cmd_desc cmd_table[] = {
 	/* the page alone, or the page and a filter (len_ok) */
 	{ RG_OP_SESSION_LIST, sizeof(struct rg_page_req), sizeof(struct rg_session_list_req),
 	  sizeof(struct rg_session_rec), op_session_list },
-	{ RG_OP_SESSION_DEL, 4, 4, 0, op_session_del },
+	/* an index, or an index and its expected session (len_ok) */
+	{ RG_OP_SESSION_DEL, 4, sizeof(struct rg_session_del_req), 0, op_session_del },
 	{ RG_OP_COUNTERS, LEN(struct rg_page_req), sizeof(struct rg_counter_rec), op_counters },
 	{ RG_OP_EVENT_MASK, 4, 4, 0, op_event_mask },
 };
@@ -309,12 +317,12 @@ static const struct cmd_desc *find_cmd(uint16_t opcode)
 }
 
 /* A session listing is its page request alone or followed by a whole
- * filter, nothing in between; every other command takes its range. */
+ * filter, a session deletion an index alone or with its whole expected
+ * session, nothing in between; every other command takes its range. */
 static int len_ok(const struct cmd_desc *d, uint16_t len)
 {
-	if (d->opcode == RG_OP_SESSION_LIST)
-		return len == sizeof(struct rg_page_req) ||
-		       len == sizeof(struct rg_session_list_req);
+	if (d->opcode == RG_OP_SESSION_LIST || d->opcode == RG_OP_SESSION_DEL)
+		return len == d->len_min || len == d->len_max;
 	return len >= d->len_min && len <= d->len_max;
 }
 

@@ -292,16 +292,7 @@ uint32_t rg_fw_map_list(struct rg_fw *fw, uint32_t cursor, struct rg_map_rec *ou
 	return n;
 }
 
-enum rg_status rg_fw_session_del(struct rg_fw *fw, uint32_t index)
-{
-	if (index >= fw->n_sess)
-		return RG_ST_INVALID;
-	if (fw->sess[index].state == FW_SS_FREE)
-		return RG_ST_NOT_FOUND;
-	fw_sess_delete(fw, index, RG_CLOSE_DELETED);
-	return RG_ST_OK;
-}
-
+/* The listing record of live session i (body s). */
 static void session_rec(struct rg_fw *fw, uint32_t i, const struct rg_session *s,
 			struct rg_session_rec *r)
 {
@@ -322,6 +313,31 @@ static void session_rec(struct rg_fw *fw, uint32_t i, const struct rg_session *s
 	r->pkts = (uint64_t)s->pkts_i2o + s->pkts_o2i;
 	r->bytes = (uint64_t)s->bytes_i2o + s->bytes_o2i;
 	r->index = i;
+}
+
+enum rg_status rg_fw_session_del(struct rg_fw *fw, uint32_t index)
+{
+	return rg_fw_session_del_if(fw, index, 0);
+}
+
+enum rg_status rg_fw_session_del_if(struct rg_fw *fw, uint32_t index,
+				    const struct rg_session_filter *expect)
+{
+	if (index >= fw->n_sess)
+		return RG_ST_INVALID;
+	if (fw->sess[index].state == FW_SS_FREE)
+		return RG_ST_NOT_FOUND;
+	if (expect) {
+		struct rg_session s;
+		struct rg_session_rec r;
+		if (fw_sess_read(fw, index, &s))
+			return RG_ST_IO;
+		session_rec(fw, index, &s, &r);
+		if (!rg_session_filter_match(expect, &r))
+			return RG_ST_NOT_FOUND;
+	}
+	fw_sess_delete(fw, index, RG_CLOSE_DELETED);
+	return RG_ST_OK;
 }
 
 uint32_t rg_fw_session_list(struct rg_fw *fw, uint32_t cursor, struct rg_session_rec *out,

@@ -128,7 +128,9 @@ static int session_wanted(const void *filter, const void *record)
 
 #define SESSIONS_USAGE                                                              \
 	"usage: realmctl sessions [--limit N] [--proto P] [--inside ADDR[:PORT]]\n" \
-	"                         [--outside ADDR[:PORT]] [--remote ADDR[:PORT]]\n"
+	"                         [--outside ADDR[:PORT]] [--remote ADDR[:PORT]]\n" \
+	"       realmctl sessions clear [--proto P] [--inside ADDR[:PORT]]\n"       \
+	"                         [--outside ADDR[:PORT]] [--remote ADDR[:PORT]] | --all\n"
 
 /* One option of `sessions` with its value; -1 when either is wrong. */
 static int session_option(struct rg_session_filter *f, uint32_t *limit, const char *opt,
@@ -156,24 +158,96 @@ static int session_option(struct rg_session_filter *f, uint32_t *limit, const ch
 	return -1;
 }
 
+/*
+ * `sessions clear`: delete the sessions the filter selects. Each deletion
+ * names the session as it was listed (struct rg_session_del_req), so one
+ * that ended in the meantime, and whatever session took its index since,
+ * is left alone and counted as ended.
+ */
+static int sessions_clear(struct ctl *c, const struct rg_session_filter *f, struct card_filter cf)
+{
+	struct rg_session_rec *s;
+	uint32_t n, cleared = 0, ended = 0;
+	if (fetch_matching(c, "sessions clear", RG_OP_SESSION_LIST, sizeof(*s), 0,
+			   f->match ? session_wanted : NULL, f, cf, (void **)&s, &n))
+		return CTL_FAIL;
+	for (uint32_t i = 0; i < n; i++) {
+		struct rg_session_del_req q;
+		memset(&q, 0, sizeof(q));
+		q.index = s[i].index;
+		q.expect.match = RG_SF_ALL;
+		q.expect.proto = s[i].proto;
+		q.expect.in_addr = s[i].in_addr;
+		q.expect.in_port = s[i].in_port;
+		q.expect.out_addr = s[i].out_addr;
+		q.expect.out_port = s[i].out_port;
+		q.expect.rem_addr = s[i].rem_addr;
+		q.expect.rem_port = s[i].rem_port;
+		enum rg_status st = c->be->cmd(c->be, RG_OP_SESSION_DEL, &q, sizeof(q), NULL, 0,
+					       NULL, NULL, 0, NULL);
+		if (st == RG_ST_OK) {
+			cleared++;
+		} else if (st == RG_ST_NOT_FOUND) {
+			ended++;
+		} else {
+			fprintf(stderr, "realmctl: sessions clear: %s (%u cleared)\n",
+				st >= RG_ST_TIMEOUT ? c->be->error(c->be) : rg_status_name(st),
+				cleared);
+			free(s);
+			return CTL_FAIL;
+		}
+	}
+	free(s);
+	if (c->json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_u64(&j, "cleared", cleared);
+		json_u64(&j, "ended", ended);
+		json_obj_end(&j);
+		json_end(&j);
+	} else if (ended) {
+		printf("%u session(s) cleared, %u ended before they could be\n", cleared, ended);
+	} else {
+		printf("%u session(s) cleared\n", cleared);
+	}
+	return CTL_OK;
+}
+
 int cmd_sessions(struct ctl *c, int argc, char **argv)
 {
 	uint32_t limit = 0;
 	struct rg_session_filter f;
 	memset(&f, 0, sizeof(f));
-	for (int i = 1; i < argc; i += 2) {
-		if (i + 1 >= argc || session_option(&f, &limit, argv[i], argv[i + 1])) {
+	int clear = argc > 1 && !strcmp(argv[1], "clear"), all = 0;
+	for (int i = 1 + clear; i < argc; i += 2) {
+		if (clear && !strcmp(argv[i], "--all")) {
+			all = 1;
+			i--; /* a flag without a value */
+			continue;
+		}
+		if (i + 1 >= argc || (clear && !strcmp(argv[i], "--limit")) ||
+		    session_option(&f, &limit, argv[i], argv[i + 1])) {
 			fprintf(stderr, "realmctl: sessions: bad option %s%s%s\n" SESSIONS_USAGE,
 				argv[i], i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
 			return CTL_USAGE;
 		}
 	}
+	/* clearing a CGN's whole table is never what a missing filter meant */
+	if (clear && !all == !f.match) {
+		fprintf(stderr, "realmctl: sessions clear: %s\n" SESSIONS_USAGE,
+			all ? "--all or filters, not both"
+			    : "give filters, or --all for every session");
+		return CTL_USAGE;
+	}
 	if (ctl_connect(c))
 		return CTL_FAIL;
+	struct card_filter cf = { &f, f.match ? (uint16_t)sizeof(f) : 0 };
+	if (clear)
+		return sessions_clear(c, &f, cf);
 	struct rg_session_rec *s;
 	uint32_t n;
 	/* with a filter the table is read until the limit counts matches */
-	struct card_filter cf = { &f, f.match ? (uint16_t)sizeof(f) : 0 };
 	if (fetch_matching(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), limit,
 			   f.match ? session_wanted : NULL, &f, cf, (void **)&s, &n))
 		return CTL_FAIL;

@@ -33,6 +33,9 @@ struct rgd_card_ops {
 	 * *next = 0 when done. */
 	enum rg_status (*map_list)(void *ctx, uint32_t cursor, struct rg_map_rec *out, uint32_t max,
 				   uint32_t *count, uint32_t *next);
+	/* An operator's deletion of one session, as RG_OP_SESSION_DEL with
+	 * the session it must still be (mailbox.h). */
+	enum rg_status (*session_del)(void *ctx, const struct rg_session_del_req *req);
 	/* filter NULL: every session; else the card's filter (mailbox.h,
 	 * RG_OP_SESSION_LIST), whose pages may be short before the end */
 	enum rg_status (*session_list)(void *ctx, uint32_t cursor,

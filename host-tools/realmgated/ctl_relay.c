@@ -240,8 +240,19 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 		return relay_rule_add(d, req, len);
 	case RG_OP_RULE_DEL:
 		return relay_rule_del(d, req, len);
-	case RG_OP_SESSION_DEL:
-		return RG_ST_NOT_SUPPORTED;
+	case RG_OP_SESSION_DEL: {
+		/* an operator clearing sessions: the daemon's leases keep their
+		 * mappings, only the sessions go */
+		struct rg_session_del_req q;
+		memset(&q, 0, sizeof(q));
+		if (len == sizeof(q))
+			memcpy(&q, req, sizeof(q));
+		else if (len == sizeof(q.index))
+			memcpy(&q.index, req, sizeof(q.index)); /* no expectation: any */
+		else
+			return RG_ST_BAD_LENGTH;
+		return o->session_del(c, &q);
+	}
 	case RG_OP_EVENT_MASK:
 		/* the daemon subscribes to every event and relays them all */
 		return len == sizeof(uint32_t) ? RG_ST_OK : RG_ST_BAD_LENGTH;

@@ -524,7 +524,16 @@ static inline int rg_session_filter_match(const struct rg_session_filter *f,
 	       (!(m & RG_SF_REM_PORT) || r->rem_port == f->rem_port);
 }
 
-/* RG_OP_SESSION_DEL: payload uint32_t session index. */
+/* RG_OP_SESSION_DEL: payload uint32_t session index, or struct
+ * rg_session_del_req: the session at index is deleted only if it still
+ * matches `expect` (RG_ST_NOT_FOUND if not), so a host that deletes what it
+ * listed never deletes a session that has since taken the same index. */
+struct rg_session_del_req {
+	uint32_t index;
+	uint32_t rsvd;
+	struct rg_session_filter expect;
+};
+RG_ASSERT_SIZE(struct rg_session_del_req, 32);
 
 /* Record of RG_OP_COUNTERS: 64-bit value per counter id (counters.h);
  * cursor/max select the id range. */

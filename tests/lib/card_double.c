@@ -409,6 +409,14 @@ static enum rg_status cd_session_list(void *ctx, uint32_t cursor,
 	return RG_ST_OK;
 }
 
+/* The double holds no sessions: a deletion is recorded and finds none. */
+static enum rg_status cd_session_del(void *ctx, const struct rg_session_del_req *req)
+{
+	struct card_double *d = ctx;
+	record(d, RG_OP_SESSION_DEL, req, sizeof(*req));
+	return RG_ST_NOT_FOUND;
+}
+
 static enum rg_status cd_counters(void *ctx, uint32_t first, struct rg_counter_rec *out,
 				  uint32_t max, uint32_t *count, uint32_t *next)
 {
@@ -464,6 +472,7 @@ static const struct rgd_card_ops cd_ops = {
 	.map_get = cd_map_get,
 	.map_list = cd_map_list,
 	.session_list = cd_session_list,
+	.session_del = cd_session_del,
 	.pool_list = cd_pool_list,
 	.rule_list = cd_rule_list,
 	.counters = cd_counters,

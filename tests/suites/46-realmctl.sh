@@ -113,6 +113,18 @@ n=$(ctl --json sessions --limit 1 | json 'j["count"]')
 m=$(ctl --json sessions --proto icmp --limit 1 | json 'j["count"]')
 [ "$n" = 1 ] && [ "$m" = 1 ] && tap_ok "sessions --limit, alone and counting matches of a filter" || tap_fail "sessions --limit" "$n $m"
 expect "sessions with a bad filter is a usage error" 2 ctl sessions --outside 203.0.113.1:99999
+expect "sessions clear without a filter is a usage error" 2 ctl sessions clear
+expect "sessions clear with filters and --all is a usage error" 2 ctl sessions clear --all --proto icmp
+expect "sessions clear --limit is a usage error" 2 ctl sessions clear --limit 1 --proto icmp
+n=$(ctl --json sessions clear --inside 10.0.0.3 --proto udp | json '(j["cleared"], j["ended"])')
+m=$(ctl --json sessions | json 'j["count"]')
+[ "$n" = "(0, 0)" ] && [ "$m" = 2 ] && tap_ok "sessions clear of nothing clears nothing" || tap_fail "sessions clear of nothing" "$n $m"
+expect "sessions clear --inside ADDR" 0 ctl sessions clear --inside 10.0.0.3
+[ "$OUT" = "1 session(s) cleared" ] && tap_ok "... says how many" || tap_fail "... says how many" "$OUT"
+n=$(ctl --json sessions | json '[x["inside"] for x in j["sessions"]]')
+[ "$n" = "['10.0.0.2']" ] && tap_ok "... and only that host's session is gone" || tap_fail "... and only that host's session is gone" "$n"
+n=$(ctl --json counters | json 'j["counters"]["sessions-deleted"]')
+[ "$n" = 1 ] && tap_ok "... counted as deleted by the operator" || tap_fail "... counted as deleted" "$n"
 n=$(ctl --json info | json '"session-filter" in j["feature_names"] and "napt" in j["feature_names"]')
 [ "$n" = True ] && tap_ok "info names the card's features (the card filters session listings)" || tap_fail "info feature_names" "$n"
 ctl info | grep -q "^features .* session-filter" && tap_ok "info: features line" || tap_fail "info: features line" "$(ctl info)"

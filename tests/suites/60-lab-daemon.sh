@@ -206,6 +206,18 @@ out=$(lab exec lan -- "$B/pcp-client" -T 500 -f 203.0.113.2 map udp 6100)
 
 # ---- realmctl through the daemon -----------------------------------------------------------
 lab ctl --json status | grep -q '"card":"sim:' && tap_ok "realmctl status (daemon)" || tap_fail "realmctl status (daemon)"
+# an operator clears the sessions toward one remote: they go, the lease's
+# mapping stays, and the next packet through it makes a new session
+n=$(lab ctl --json sessions clear --remote 203.0.113.2:41002 | python3 -c 'import json,sys; print(json.load(sys.stdin)["cleared"])')
+m=$(lab ctl --json sessions --remote 203.0.113.2:41002 | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+[ "${n:-0}" -ge 1 ] && [ "$m" = 0 ] && lab ctl mappings | grep -q "natpmp udp  *10.0.0.2:5000 " &&
+	tap_ok "realmctl sessions clear through the daemon ($n cleared; the lease stays)" ||
+	tap_fail "realmctl sessions clear through the daemon" "cleared $n, left $m"
+udp_listen lan 10.0.0.2 5000 "$LAB_TMP/u4"
+udp_send wan 41002 203.0.113.1 5000 cleared
+wait "${LAB_PIDS[-1]}"
+[ "$(cat "$LAB_TMP/u4")" = "cleared 203.0.113.2:41002" ] && tap_ok "... and the mapping still admits its remote" ||
+	tap_fail "... and the mapping still admits its remote" "$(cat "$LAB_TMP/u4")"
 lab ctl mapping list | grep -q "10.0.0.2:5000" && tap_ok "realmctl card listings through the daemon" || tap_fail "realmctl card listings through the daemon"
 lab ctl reset >/dev/null 2>&1
 [ $? -eq 1 ] && lab ctl mappings | grep -q ":5000 " && tap_ok "realmctl reset is refused while the daemon owns the card" ||

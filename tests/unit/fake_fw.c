@@ -137,7 +137,21 @@ enum rg_status rg_fw_map_get(struct rg_fw *fw, const struct rg_map_id *id, struc
 
 enum rg_status rg_fw_session_del(struct rg_fw *fw, uint32_t index)
 {
-	return index < fw->n_sessions ? RG_ST_OK : RG_ST_NOT_FOUND;
+	return rg_fw_session_del_if(fw, index, NULL);
+}
+
+/* Session i's out_port is i (the listing below): that is all a filter
+ * can tell apart here. */
+enum rg_status rg_fw_session_del_if(struct rg_fw *fw, uint32_t index,
+				    const struct rg_session_filter *expect)
+{
+	if (index >= fw->n_sessions)
+		return RG_ST_NOT_FOUND;
+	struct rg_session_rec r;
+	memset(&r, 0, sizeof(r));
+	r.proto = 17;
+	r.out_port = (uint16_t)index;
+	return !expect || rg_session_filter_match(expect, &r) ? RG_ST_OK : RG_ST_NOT_FOUND;
 }
 
 uint32_t rg_fw_map_list(struct rg_fw *fw, uint32_t cursor, struct rg_map_rec *out, uint32_t max,

@@ -4,7 +4,8 @@
  * rg_session_filter, mailbox.h): each field narrows the listing to the
  * sessions that carry it, pages of a filtered listing cover the table, and
  * a page stops after RG_SESSION_SCAN_MAX sessions so that one command never
- * walks a whole large table.
+ * walks a whole large table; and the deletion that names the session it
+ * expects (struct rg_session_del_req).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -130,6 +131,44 @@ static void test_each_field_narrows_the_listing(void **state)
 		assert_int_equal(got[i].index, all[i].index);
 }
 
+/* A deletion with the session it expects removes exactly that session;
+ * once another session has taken the index, the same request finds none. */
+static void test_delete_only_what_was_listed(void **state)
+{
+	struct fwenv *e = *state;
+	struct pkt_spec s1 = fwenv_pkt_in(H1, MAC_H[0], R1, 17, 4000, 53);
+	struct pkt_spec s2 = fwenv_pkt_in(H2, MAC_H[1], R1, 17, 4000, 53);
+	assert_non_null(fwenv_out_of(e, &s1));
+	assert_non_null(fwenv_out_of(e, &s2));
+	struct rg_session_rec rec[4];
+	uint32_t next;
+	assert_int_equal(rg_fw_session_list(e->fw, 0, rec, 4, &next), 2);
+	struct rg_session_filter was = filter(RG_SF_ALL);
+	was.proto = rec[0].proto;
+	was.in_addr = rec[0].in_addr;
+	was.in_port = rec[0].in_port;
+	was.out_addr = rec[0].out_addr;
+	was.out_port = rec[0].out_port;
+	was.rem_addr = rec[0].rem_addr;
+	was.rem_port = rec[0].rem_port;
+	struct rg_session_filter other = was;
+	other.rem_port = rg_be16_field(54);
+	assert_int_equal(rg_fw_session_del_if(e->fw, rec[0].index, &other), RG_ST_NOT_FOUND);
+	assert_int_equal(rg_fw_session_list(e->fw, 0, rec + 2, 2, &next), 2);
+	assert_int_equal(rg_fw_session_del_if(e->fw, rec[0].index, &was), RG_ST_OK);
+	assert_int_equal(rg_fw_session_list(e->fw, 0, rec + 2, 2, &next), 1);
+	assert_int_equal(rec[2].index, rec[1].index);
+
+	/* a new flow of H1 takes the freed index: the old request leaves it */
+	struct pkt_spec s3 = fwenv_pkt_in(H1, MAC_H[0], R2, 17, 4001, 53);
+	assert_non_null(fwenv_out_of(e, &s3));
+	assert_int_equal(rg_fw_session_list(e->fw, 0, rec + 2, 2, &next), 2);
+	assert_int_equal(rec[2].index, rec[0].index);
+	assert_int_equal(rg_fw_session_del_if(e->fw, rec[0].index, &was), RG_ST_NOT_FOUND);
+	assert_int_equal(rg_fw_session_list(e->fw, 0, rec + 2, 2, &next), 2);
+	assert_int_equal(rg_fw_session_del_if(e->fw, e->dev.sessions + 1, &was), RG_ST_INVALID);
+}
+
 /* A filter that matches one session of more than RG_SESSION_SCAN_MAX: the
  * first page ends empty where the scan stopped, the next one finds it. */
 static void test_a_page_examines_a_bounded_number_of_sessions(void **state)
@@ -183,6 +222,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_each_field_narrows_the_listing, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_delete_only_what_was_listed, setup, teardown),
 		cmocka_unit_test(test_a_page_examines_a_bounded_number_of_sessions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -357,6 +357,33 @@ static void test_filtered_session_listing(void **state)
 			 errors + sizeof(q) - sizeof(q.page) - 1 + 2);
 }
 
+/* A deletion names an index, or an index and the session it must still be
+ * (the fake's session i has out_port i). */
+static void test_session_delete_with_expectation(void **state)
+{
+	struct card *c = *state;
+	c->fw.n_sessions = 10;
+	uint32_t idx = 7;
+	assert_int_equal(cmd(c, RG_OP_SESSION_DEL, &idx, sizeof(idx), NULL, 0), RG_ST_OK);
+	struct rg_session_del_req q;
+	memset(&q, 0, sizeof(q));
+	q.index = 7;
+	q.expect.match = RG_SF_OUT_PORT | RG_SF_PROTO;
+	q.expect.proto = 17;
+	q.expect.out_port = 7;
+	assert_int_equal(cmd(c, RG_OP_SESSION_DEL, &q, sizeof(q), NULL, 0), RG_ST_OK);
+	q.expect.out_port = 8; /* another session took the index */
+	assert_int_equal(cmd(c, RG_OP_SESSION_DEL, &q, sizeof(q), NULL, 0), RG_ST_NOT_FOUND);
+	q.expect.out_port = 7;
+	q.rsvd = 1;
+	assert_int_equal(cmd(c, RG_OP_SESSION_DEL, &q, sizeof(q), NULL, 0), RG_ST_INVALID);
+	q.rsvd = 0;
+	q.expect.match = 0xff;
+	assert_int_equal(cmd(c, RG_OP_SESSION_DEL, &q, sizeof(q), NULL, 0), RG_ST_INVALID);
+	for (uint16_t len = 5; len < sizeof(q); len++)
+		assert_int_equal(cmd(c, RG_OP_SESSION_DEL, &q, len, NULL, 0), RG_ST_BAD_LENGTH);
+}
+
 static void test_paged_listing(void **state)
 {
 	struct card *c = *state;
@@ -862,6 +889,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paged_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filtered_session_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_delete_with_expectation, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_stalled_card_times_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ring_fault_and_recovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconfigure_rejects_bad_rings, setup,

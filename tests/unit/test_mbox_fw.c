@@ -134,10 +134,12 @@ struct op_len {
 };
 
 /* Lengths outside an opcode's range that are valid too: a session listing
- * with its filter (mailbox.h, struct rg_session_list_req). */
+ * with its filter, a session deletion with its expected session (mailbox.h,
+ * struct rg_session_list_req and rg_session_del_req). */
 static int also_valid(uint16_t op, uint16_t len)
 {
-	return op == RG_OP_SESSION_LIST && len == sizeof(struct rg_session_list_req);
+	return (op == RG_OP_SESSION_LIST && len == sizeof(struct rg_session_list_req)) ||
+	       (op == RG_OP_SESSION_DEL && len == sizeof(struct rg_session_del_req));
 }
 static const struct op_len ops[] = {
 	{ RG_OP_INFO, 0, 0 },
