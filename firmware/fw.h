@@ -123,6 +123,8 @@ uint32_t rg_fw_session_list(struct rg_fw *fw, uint32_t cursor, struct rg_session
 uint32_t rg_fw_session_list_filter(struct rg_fw *fw, uint32_t cursor,
 				   const struct rg_session_filter *f, struct rg_session_rec *out,
 				   uint32_t max, uint32_t *next);
+uint32_t rg_fw_sub_list(struct rg_fw *fw, uint32_t cursor, struct rg_sub_rec *out, uint32_t max,
+			uint32_t *next);
 uint32_t rg_fw_pool_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool *out, uint32_t max,
 			 uint32_t *next);
 /* Outside address ranges of every pool (consecutive addresses merged). */

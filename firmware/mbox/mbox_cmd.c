@@ -230,6 +230,15 @@ static enum rg_status op_session_list(struct cmd_ctx *c)
 	return finish_page(c, n > req.max ? req.max : n, next, sizeof(struct rg_session_rec));
 }
 
+static enum rg_status op_sub_list(struct cmd_ctx *c)
+{
+	struct rg_page_req req = page_req(c);
+	uint32_t next = 0;
+	uint32_t n = rg_fw_sub_list(c->mb->fw, req.cursor, (struct rg_sub_rec *)c->mb->scratch,
+				    req.max, &next);
+	return finish_page(c, n > req.max ? req.max : n, next, sizeof(struct rg_sub_rec));
+}
+
 static enum rg_status op_pool_list(struct cmd_ctx *c)
 {
 	struct rg_page_req req = page_req(c);
@@ -304,6 +313,7 @@ static const struct cmd_desc cmd_table[] = {
 	  sizeof(struct rg_session_rec), op_session_list },
 	/* an index, or an index and its expected session (len_ok) */
 	{ RG_OP_SESSION_DEL, 4, sizeof(struct rg_session_del_req), 0, op_session_del },
+	{ RG_OP_SUBSCRIBER_LIST, LEN(struct rg_page_req), sizeof(struct rg_sub_rec), op_sub_list },
 	{ RG_OP_COUNTERS, LEN(struct rg_page_req), sizeof(struct rg_counter_rec), op_counters },
 	{ RG_OP_EVENT_MASK, 4, 4, 0, op_event_mask },
 };

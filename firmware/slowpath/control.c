@@ -292,6 +292,37 @@ uint32_t rg_fw_map_list(struct rg_fw *fw, uint32_t cursor, struct rg_map_rec *ou
 	return n;
 }
 
+uint32_t rg_fw_sub_list(struct rg_fw *fw, uint32_t cursor, struct rg_sub_rec *out, uint32_t max,
+			uint32_t *next)
+{
+	_Static_assert(RG_SUB_BLOCKS == FW_SUB_BLOCKS, "every block a subscriber holds is listed");
+	uint32_t n = 0;
+	*next = 0;
+	for (uint32_t i = cursor; i < fw->n_subs; i++) {
+		const struct fw_sub *s = &fw->subs[i];
+		if (s->pool == 0xff)
+			continue; /* free */
+		if (n == max) {
+			*next = i;
+			break;
+		}
+		struct rg_sub_rec *r = &out[n++];
+		__builtin_memset(r, 0, sizeof(*r));
+		r->in_addr = rg_be32_field(s->in_addr);
+		r->out_addr = rg_be32_field(fw->paddr[s->paddr].addr);
+		r->sessions = s->n_sess;
+		r->ports = s->n_maps;
+		r->pool = s->pool;
+		r->n_blocks = s->n_blocks;
+		if (fw->pools[s->pool].mode != RG_POOL_DYNAMIC)
+			r->block_size = fw->pools[s->pool].block_size;
+		for (unsigned b = 0; b < s->n_blocks && b < RG_SUB_BLOCKS; b++)
+			r->block[b] = s->block[b];
+		r->index = i;
+	}
+	return n;
+}
+
 /* The listing record of live session i (body s). */
 static void session_rec(struct rg_fw *fw, uint32_t i, const struct rg_session *s,
 			struct rg_session_rec *r)

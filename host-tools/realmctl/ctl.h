@@ -38,6 +38,7 @@ enum rg_status ctl_cmd(struct ctl *c, const char *what, uint16_t opcode, const v
 int cmd_devices(struct ctl *c, int argc, char **argv);
 int cmd_info(struct ctl *c, int argc, char **argv);
 int cmd_sessions(struct ctl *c, int argc, char **argv);
+int cmd_subscribers(struct ctl *c, int argc, char **argv);
 int cmd_counters(struct ctl *c, int argc, char **argv);
 int cmd_mapping(struct ctl *c, int argc, char **argv);
 int cmd_rule(struct ctl *c, int argc, char **argv);

@@ -36,6 +36,11 @@ static void usage(FILE *f)
 		"  info                            identity, capacities and usage of the card\n"
 		"  sessions [--limit N] [--proto P] [--inside|--outside|--remote ADDR[:PORT]]\n"
 		"                                  active sessions, or those matching\n"
+		"  sessions clear FILTERS... | --all  delete the sessions matching (mappings "
+		"stay)\n"
+		"  subscribers [--inside ADDR] [--outside ADDR[:PORT]]\n"
+		"                                  inside hosts: paired address, quota use, "
+		"blocks\n"
 		"  counters [--all]                counters (non-zero ones unless --all)\n"
 		"  mapping list                    endpoint-independent mappings\n"
 		"  mapping add tcp|udp INSIDE:PORT [OUTSIDE:PORT] [--lifetime S] [--exact]\n"
@@ -167,12 +172,12 @@ int main(int argc, char **argv)
 		int (*fn)(struct ctl *, int, char **);
 	} cmds[] = {
 		{ "devices", cmd_devices },   { "info", cmd_info },
-		{ "sessions", cmd_sessions }, { "counters", cmd_counters },
-		{ "mapping", cmd_mapping },   { "config", cmd_config },
-		{ "reset", cmd_reset },	      { "events", cmd_events },
-		{ "rule", cmd_rule },	      { "status", cmd_daemon },
-		{ "pools", cmd_daemon },      { "mappings", cmd_daemon },
-		{ "reload", cmd_daemon },
+		{ "sessions", cmd_sessions }, { "subscribers", cmd_subscribers },
+		{ "counters", cmd_counters }, { "mapping", cmd_mapping },
+		{ "config", cmd_config },     { "reset", cmd_reset },
+		{ "events", cmd_events },     { "rule", cmd_rule },
+		{ "status", cmd_daemon },     { "pools", cmd_daemon },
+		{ "mappings", cmd_daemon },   { "reload", cmd_daemon },
 	};
 	const char *name = argv[optind];
 	int rc = -1;

@@ -42,6 +42,8 @@ struct rgd_card_ops {
 				       const struct rg_session_filter *filter,
 				       struct rg_session_rec *out, uint32_t max, uint32_t *count,
 				       uint32_t *next);
+	enum rg_status (*sub_list)(void *ctx, uint32_t cursor, struct rg_sub_rec *out, uint32_t max,
+				   uint32_t *count, uint32_t *next);
 	enum rg_status (*pool_list)(void *ctx, uint32_t cursor, struct rg_pool *out, uint32_t max,
 				    uint32_t *count, uint32_t *next);
 	enum rg_status (*rule_list)(void *ctx, uint32_t cursor, struct rg_rule *out, uint32_t max,

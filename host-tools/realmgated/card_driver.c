@@ -139,6 +139,12 @@ static enum rg_status d_session_del(void *ctx, const struct rg_session_del_req *
 	return cmd(ctx, RG_OP_SESSION_DEL, req, sizeof(*req), NULL, 0, NULL, 0, NULL);
 }
 
+static enum rg_status d_sub_list(void *ctx, uint32_t cursor, struct rg_sub_rec *out, uint32_t max,
+				 uint32_t *count, uint32_t *next)
+{
+	return page(ctx, RG_OP_SUBSCRIBER_LIST, cursor, out, sizeof(*out), max, count, next);
+}
+
 static enum rg_status d_pool_list(void *ctx, uint32_t cursor, struct rg_pool *out, uint32_t max,
 				  uint32_t *count, uint32_t *next)
 {
@@ -212,6 +218,7 @@ static const struct rgd_card_ops drv_ops = {
 	.map_list = d_map_list,
 	.session_list = d_session_list,
 	.session_del = d_session_del,
+	.sub_list = d_sub_list,
 	.pool_list = d_pool_list,
 	.rule_list = d_rule_list,
 	.counters = d_counters,

@@ -207,8 +207,8 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 		sf = &filter;
 		len = sizeof(pr);
 	}
-	if (op == RG_OP_MAP_LIST || op == RG_OP_SESSION_LIST || op == RG_OP_POOL_LIST ||
-	    op == RG_OP_RULE_LIST || op == RG_OP_COUNTERS) {
+	if (op == RG_OP_MAP_LIST || op == RG_OP_SESSION_LIST || op == RG_OP_SUBSCRIBER_LIST ||
+	    op == RG_OP_POOL_LIST || op == RG_OP_RULE_LIST || op == RG_OP_COUNTERS) {
 		if (len != sizeof(pr))
 			return RG_ST_BAD_LENGTH;
 		memcpy(&pr, req, sizeof(pr));
@@ -269,6 +269,7 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 		*bulk_used = count * (uint32_t)sizeof(struct rg_session_rec);
 		break;
 		LIST(RG_OP_MAP_LIST, map_list, struct rg_map_rec)
+		LIST(RG_OP_SUBSCRIBER_LIST, sub_list, struct rg_sub_rec)
 		LIST(RG_OP_POOL_LIST, pool_list, struct rg_pool)
 		LIST(RG_OP_RULE_LIST, rule_list, struct rg_rule)
 		LIST(RG_OP_COUNTERS, counters, struct rg_counter_rec)

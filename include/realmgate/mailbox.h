@@ -183,26 +183,27 @@ enum rg_status { RG_STATUS_CODES(RG_STATUS_ENUM) RG_ST__COUNT };
  *   0x0200-0x02ff  proxy mode: random-device learning, proxy ARP (seed 002)
  *   0x0300-0x03ff  CAPA pending states (seed 004)
  */
-#define RG_OPCODES(X)                               \
-	X(NOP, 0x0000, "nop")                       \
-	X(INFO, 0x0001, "info")                     \
-	X(RESET, 0x0002, "reset")                   \
-	X(SET_CONFIG, 0x0003, "set-config")         \
-	X(GET_CONFIG, 0x0004, "get-config")         \
-	X(POOL_SET, 0x0010, "pool-set")             \
-	X(POOL_ADD_RANGE, 0x0011, "pool-add-range") \
-	X(POOL_DEL, 0x0012, "pool-del")             \
-	X(POOL_LIST, 0x0013, "pool-list")           \
-	X(RULE_ADD, 0x0020, "rule-add")             \
-	X(RULE_DEL, 0x0021, "rule-del")             \
-	X(RULE_LIST, 0x0022, "rule-list")           \
-	X(MAP_ADD, 0x0030, "mapping-add")           \
-	X(MAP_DEL, 0x0031, "mapping-del")           \
-	X(MAP_GET, 0x0032, "mapping-get")           \
-	X(MAP_LIST, 0x0033, "mapping-list")         \
-	X(SESSION_LIST, 0x0040, "session-list")     \
-	X(SESSION_DEL, 0x0041, "session-del")       \
-	X(COUNTERS, 0x0050, "counters")             \
+#define RG_OPCODES(X)                                 \
+	X(NOP, 0x0000, "nop")                         \
+	X(INFO, 0x0001, "info")                       \
+	X(RESET, 0x0002, "reset")                     \
+	X(SET_CONFIG, 0x0003, "set-config")           \
+	X(GET_CONFIG, 0x0004, "get-config")           \
+	X(POOL_SET, 0x0010, "pool-set")               \
+	X(POOL_ADD_RANGE, 0x0011, "pool-add-range")   \
+	X(POOL_DEL, 0x0012, "pool-del")               \
+	X(POOL_LIST, 0x0013, "pool-list")             \
+	X(RULE_ADD, 0x0020, "rule-add")               \
+	X(RULE_DEL, 0x0021, "rule-del")               \
+	X(RULE_LIST, 0x0022, "rule-list")             \
+	X(MAP_ADD, 0x0030, "mapping-add")             \
+	X(MAP_DEL, 0x0031, "mapping-del")             \
+	X(MAP_GET, 0x0032, "mapping-get")             \
+	X(MAP_LIST, 0x0033, "mapping-list")           \
+	X(SESSION_LIST, 0x0040, "session-list")       \
+	X(SESSION_DEL, 0x0041, "session-del")         \
+	X(SUBSCRIBER_LIST, 0x0044, "subscriber-list") \
+	X(COUNTERS, 0x0050, "counters")               \
 	X(EVENT_MASK, 0x0060, "event-mask")
 
 #define RG_OPCODE_ENUM(name, val, text) RG_OP_##name = val,
@@ -409,7 +410,8 @@ struct rg_map_id {
 };
 RG_ASSERT_SIZE(struct rg_map_id, 16);
 
-/* Paged listings (MAP_LIST, SESSION_LIST, RULE_LIST, POOL_LIST, COUNTERS):
+/* Paged listings (MAP_LIST, SESSION_LIST, SUBSCRIBER_LIST, RULE_LIST,
+ * POOL_LIST, COUNTERS):
  * request payload struct rg_page_req, records written to the command's
  * buffer, completion payload struct rg_page_rsp. */
 struct rg_page_req {
@@ -534,6 +536,27 @@ struct rg_session_del_req {
 	struct rg_session_filter expect;
 };
 RG_ASSERT_SIZE(struct rg_session_del_req, 32);
+
+/* Record of RG_OP_SUBSCRIBER_LIST: one inside host with per-subscriber
+ * state (RFC 6888) — from its first mapping until its last one, held-down
+ * ones included, is gone: the outside address it is paired with, what it
+ * holds against the quotas (rg_config.max_sessions_per_sub and
+ * max_ports_per_sub) and the port blocks it holds (port-block pools; the
+ * computed block of a deterministic pool). Ports in host order, as in
+ * struct rg_evt_block. */
+#define RG_SUB_BLOCKS 8u
+struct rg_sub_rec {
+	rg_be32 in_addr;
+	rg_be32 out_addr;
+	uint32_t sessions;
+	uint32_t ports; /* mappings, held-down ones included */
+	uint8_t pool;
+	uint8_t n_blocks;
+	uint16_t block_size;	       /* ports per block, 0 = the pool has none */
+	uint16_t block[RG_SUB_BLOCKS]; /* first port of each block held */
+	uint32_t index;
+};
+RG_ASSERT_SIZE(struct rg_sub_rec, 40);
 
 /* Record of RG_OP_COUNTERS: 64-bit value per counter id (counters.h);
  * cursor/max select the id range. */

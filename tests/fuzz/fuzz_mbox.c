@@ -180,6 +180,7 @@ static int read_only(uint16_t opcode)
 	case RG_OP_MAP_GET:
 	case RG_OP_MAP_LIST:
 	case RG_OP_SESSION_LIST:
+	case RG_OP_SUBSCRIBER_LIST:
 	case RG_OP_COUNTERS:
 	case RG_OP_EVENT_MASK:
 		return 1;

@@ -169,6 +169,8 @@ int main(int argc, char **argv)
 	filtered.filter.in_addr = rg_be32_field(0x0a000002u);
 	one("sessions-filtered", RG_OP_SESSION_LIST, &filtered, sizeof(filtered), 4096);
 
+	one("subscribers", RG_OP_SUBSCRIBER_LIST, &page, sizeof(page), 4096);
+
 	/* an operator's clear: the first session, if it is still that host's */
 	struct rg_session_del_req del = { .index = 0 };
 	del.expect = filtered.filter;

@@ -409,6 +409,19 @@ static enum rg_status cd_session_list(void *ctx, uint32_t cursor,
 	return RG_ST_OK;
 }
 
+/* ... nor subscribers. */
+static enum rg_status cd_sub_list(void *ctx, uint32_t cursor, struct rg_sub_rec *out, uint32_t max,
+				  uint32_t *count, uint32_t *next)
+{
+	struct card_double *d = ctx;
+	(void)out;
+	(void)max;
+	record(d, RG_OP_SUBSCRIBER_LIST, &cursor, sizeof(cursor));
+	*count = 0;
+	*next = 0;
+	return RG_ST_OK;
+}
+
 /* The double holds no sessions: a deletion is recorded and finds none. */
 static enum rg_status cd_session_del(void *ctx, const struct rg_session_del_req *req)
 {
@@ -473,6 +486,7 @@ static const struct rgd_card_ops cd_ops = {
 	.map_list = cd_map_list,
 	.session_list = cd_session_list,
 	.session_del = cd_session_del,
+	.sub_list = cd_sub_list,
 	.pool_list = cd_pool_list,
 	.rule_list = cd_rule_list,
 	.counters = cd_counters,

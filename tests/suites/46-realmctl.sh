@@ -113,6 +113,20 @@ n=$(ctl --json sessions --limit 1 | json 'j["count"]')
 m=$(ctl --json sessions --proto icmp --limit 1 | json 'j["count"]')
 [ "$n" = 1 ] && [ "$m" = 1 ] && tap_ok "sessions --limit, alone and counting matches of a filter" || tap_fail "sessions --limit" "$n $m"
 expect "sessions with a bad filter is a usage error" 2 ctl sessions --outside 203.0.113.1:99999
+# ports held = the host's mappings (dynamic ones and those added above),
+# and for 10.0.0.2 the port of its deleted 8080 mapping, held down 120 s
+ctl --json mapping list >"$TMP/maps.json"
+n=$(ctl --json subscribers | json 'sorted((x["inside"], x["outside"], x["sessions"],
+	x["ports"] == (x["inside"] == "10.0.0.2") + sum(1 for m in json.load(open("'"$TMP"'/maps.json"))["mappings"] if m["inside"] == x["inside"]))
+	for x in j["subscribers"])')
+[ "$n" = "[('10.0.0.2', '203.0.113.1', 1, True), ('10.0.0.3', '203.0.113.1', 1, True)]" ] &&
+	tap_ok "subscribers --json: both hosts, paired address, sessions and ports held" || tap_fail "subscribers --json" "$n"
+n=$(ctl --json subscribers --inside 10.0.0.3 | json '[x["inside"] for x in j["subscribers"]], j["max_sessions_per_subscriber"]')
+[ "$n" = "['10.0.0.3'] 0" ] && tap_ok "subscribers --inside ADDR (and the quotas)" || tap_fail "subscribers --inside" "$n"
+expect "subscribers" 0 ctl subscribers --outside 203.0.113.1:4000
+echo "$OUT" | grep -q "^quotas per subscriber: unlimited sessions, unlimited ports" && echo "$OUT" | grep -q "^2 subscriber(s)" &&
+	tap_ok "... a table with the quotas (--outside: no blocks, so both)" || tap_fail "... a table with the quotas" "$OUT"
+expect "subscribers with a bad option is a usage error" 2 ctl subscribers --inside 10.0.0.300
 expect "sessions clear without a filter is a usage error" 2 ctl sessions clear
 expect "sessions clear with filters and --all is a usage error" 2 ctl sessions clear --all --proto icmp
 expect "sessions clear --limit is a usage error" 2 ctl sessions clear --limit 1 --proto icmp

@@ -195,6 +195,17 @@ uint32_t rg_fw_session_list_filter(struct rg_fw *fw, uint32_t cursor,
 	return n;
 }
 
+uint32_t rg_fw_sub_list(struct rg_fw *fw, uint32_t cursor, struct rg_sub_rec *out, uint32_t max,
+			uint32_t *next)
+{
+	(void)fw;
+	(void)cursor;
+	(void)out;
+	(void)max;
+	*next = 0;
+	return 0;
+}
+
 uint32_t rg_fw_pool_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool *out, uint32_t max,
 			 uint32_t *next)
 {

@@ -159,6 +159,7 @@ static const struct op_len ops[] = {
 	{ RG_OP_MAP_LIST, 8, 8 },
 	{ RG_OP_SESSION_LIST, 8, 8 },
 	{ RG_OP_SESSION_DEL, 4, 4 },
+	{ RG_OP_SUBSCRIBER_LIST, 8, 8 },
 	{ RG_OP_COUNTERS, 8, 8 },
 	{ RG_OP_EVENT_MASK, 4, 4 },
 };
@@ -204,8 +205,10 @@ static void test_malformed_commands_leave_sessions_alone(void **state)
 		}
 	}
 	/* listings with buffers the card may not write */
-	static const uint16_t lists[] = { RG_OP_POOL_LIST, RG_OP_RULE_LIST, RG_OP_MAP_LIST,
-					  RG_OP_SESSION_LIST, RG_OP_COUNTERS };
+	static const uint16_t lists[] = {
+		RG_OP_POOL_LIST,    RG_OP_RULE_LIST,	   RG_OP_MAP_LIST,
+		RG_OP_SESSION_LIST, RG_OP_SUBSCRIBER_LIST, RG_OP_COUNTERS
+	};
 	static const struct {
 		uint64_t addr;
 		uint32_t len;
