@@ -15,6 +15,7 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install missing Debian packages (nothing if all present)
 #   make format     clang-format every C file
+#   make coverage   line coverage of the C sources by the tests (gcov)
 #   V=1             show full commands
 
 BUILD ?= build
@@ -138,7 +139,7 @@ ASAN_PROGS := $(foreach p,$(PROGS),$(BUILD)/asan/bin/$(p))
 ASAN_TESTS := $(foreach t,$(TESTS),$(BUILD)/asan/test-bin/$(t))
 
 # ---- top-level targets -----------------------------------------------------
-.PHONY: all asan check demo bench install deps format clean verify-long fuzz
+.PHONY: all asan check demo bench install deps format clean verify-long fuzz coverage
 
 all: $(HOST_PROGS) $(HOST_TESTS) $(HOST_BENCHES) $(GEN)/rg_contract.vh $(EXTRA_ALL)
 
@@ -150,6 +151,11 @@ deps:
 check: deps
 	$(Q)$(MAKE) --no-print-directory all asan
 	$(Q)BUILD=$(BUILD) tests/run-tests
+
+# line coverage of firmware/, driver/ and host-tools/ by the unit tests
+# (COVERAGE_SUITES=1: by every suite too), built apart in build-cov/
+coverage: deps
+	$(Q)tools/coverage.sh
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -140,7 +140,7 @@ $(RTL_COV)/rg_rtl.o: rtl-model/sim/rg_rtl.cpp $(RTL_COV)/obj/V$(RTL_TOP).mk | $(
 $(RTL_COV)/test_rtl_diff_cov: $(RTL_COV)/rg_rtl.o $(RTL_COV)/obj/V$(RTL_TOP)__ALL.a $(RTL_COV_HOSTOBJS) \
 		$(BUILD)/host/lib/librtltestlib.a $(BUILD)/host/lib/libfwfast.a $(BUILD)/host/lib/libtestlib.a
 	@echo "  LD      $@"
-	$(Q)$(CXX) -o $@ $(RTL_COV_HOSTOBJS) $(RTL_COV)/rg_rtl.o $(BUILD)/host/lib/librtltestlib.a \
+	$(Q)$(CXX) $(LDFLAGS_host) -o $@ $(RTL_COV_HOSTOBJS) $(RTL_COV)/rg_rtl.o $(BUILD)/host/lib/librtltestlib.a \
 		$(RTL_COV)/obj/V$(RTL_TOP)__ALL.a $(addprefix $(RTL_COV)/obj/,verilated.o verilated_threads.o \
 		verilated_cov.o) $(BUILD)/host/lib/libfwfast.a $(BUILD)/host/lib/libtestlib.a -lcmocka -pthread
 EXTRA_ALL += $(RTL_COV)/test_rtl_diff_cov
