@@ -129,6 +129,7 @@ static void first_fragment(struct rg_fw *fw, struct fw_pkt *p)
 		track = frag_alloc(fw, p, FRAG_TRACK);
 	if (track == FW_NONE) {
 		FWC(fw, DROP_FRAG_TABLE_FULL);
+		fw_quota_event(fw, p->src, FW_EXH_FRAG_TABLE, p->proto, fw->n_frags);
 		return;
 	}
 	fw->frags[track].sess = sidx;
@@ -157,6 +158,7 @@ void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
 	uint32_t i = frag_alloc(fw, p, FRAG_WAIT);
 	if (i == FW_NONE) {
 		FWC(fw, DROP_FRAG_TABLE_FULL);
+		fw_quota_event(fw, p->src, FW_EXH_FRAG_TABLE, p->proto, fw->n_frags);
 		return;
 	}
 	fw->frags[i].buf_len = (uint16_t)p->len;

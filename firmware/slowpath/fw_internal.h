@@ -488,6 +488,8 @@ int fw_forward(struct rg_fw *fw, struct fw_pkt *p, uint32_t sidx, unsigned dir);
 #define FW_EXH_POOL RG_EXH_POOL
 #define FW_EXH_MAP_TABLE RG_EXH_MAP_TABLE
 #define FW_EXH_SESS_TABLE RG_EXH_SESS_TABLE
+#define FW_EXH_SUB_TABLE RG_EXH_SUB_TABLE
+#define FW_EXH_FRAG_TABLE RG_EXH_FRAG_TABLE
 void fw_quota_event(struct rg_fw *fw, uint32_t in_addr, unsigned kind, uint8_t proto,
 		    uint32_t limit);
 

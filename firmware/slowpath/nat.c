@@ -80,7 +80,10 @@ static uint32_t source_mapping(struct rg_fw *fw, const struct fw_pkt *p, uint32_
 	*created = 0;
 	uint32_t sub = fw_sub_get(fw, p->src, 1, &st);
 	if (sub == FW_NONE) {
-		if (st == RG_ST_NO_RESOURCES)
+		/* no free subscriber entry, or no outside address for it */
+		if (st == RG_ST_NO_RESOURCES && fw->sub_free == FW_NONE)
+			fw_quota_event(fw, p->src, FW_EXH_SUB_TABLE, p->proto, fw->n_subs);
+		else if (st == RG_ST_NO_RESOURCES)
 			fw_quota_event(fw, p->src, FW_EXH_POOL, p->proto, 0);
 		exhausted(fw, p);
 		return FW_NONE;

@@ -36,6 +36,8 @@ enum {
 	IE_MAX_SESSIONS = 471,
 	IE_MAX_BIB = 472,
 	IE_MAX_PER_USER = 473,
+	IE_MAX_SUBSCRIBERS = 474,
+	IE_MAX_FRAGMENTS = 475,
 };
 
 struct field {
@@ -59,7 +61,17 @@ struct tmpl {
 		IE_POST_SPORT, 2                                             \
 	}
 
-enum { T_NAT = 256, T_NAT_DST, T_BLOCK, T_ADDR_EXH, T_QUOTA_USER, T_QUOTA_SESS, T_QUOTA_BIB };
+enum {
+	T_NAT = 256,
+	T_NAT_DST,
+	T_BLOCK,
+	T_ADDR_EXH,
+	T_QUOTA_USER,
+	T_QUOTA_SESS,
+	T_QUOTA_BIB,
+	T_QUOTA_SUBS,
+	T_QUOTA_FRAGS
+};
 
 static const struct tmpl templates[] = {
 	{ T_NAT, 7, { F_HEAD, F_NAPT } },
@@ -77,6 +89,11 @@ static const struct tmpl templates[] = {
 	    { IE_PROTO, 1 } } },
 	{ T_QUOTA_SESS, 4, { F_HEAD, { IE_QUOTA_EVENT, 4 }, { IE_MAX_SESSIONS, 4 } } },
 	{ T_QUOTA_BIB, 4, { F_HEAD, { IE_QUOTA_EVENT, 4 }, { IE_MAX_BIB, 4 } } },
+	{ T_QUOTA_SUBS, 4, { F_HEAD, { IE_QUOTA_EVENT, 4 }, { IE_MAX_SUBSCRIBERS, 4 } } },
+	/* as RFC 8158's fragment event: with the sender's address */
+	{ T_QUOTA_FRAGS,
+	  5,
+	  { F_HEAD, { IE_QUOTA_EVENT, 4 }, { IE_MAX_FRAGMENTS, 4 }, { IE_SRC, 4 } } },
 };
 #define N_TEMPLATES (sizeof(templates) / sizeof(templates[0]))
 
@@ -98,9 +115,22 @@ static const struct tmpl *template_for(const struct rgd_ipfix_rec *r)
 		id = T_ADDR_EXH;
 		break;
 	case RGD_NATEV_QUOTA_EXCEEDED:
-		id = r->quota_event == RGD_NATQ_MAX_PER_USER ? T_QUOTA_USER
-		     : r->quota_event == RGD_NATQ_MAX_BIB    ? T_QUOTA_BIB
-							     : T_QUOTA_SESS;
+		switch (r->quota_event) {
+		case RGD_NATQ_MAX_PER_USER:
+			id = T_QUOTA_USER;
+			break;
+		case RGD_NATQ_MAX_BIB:
+			id = T_QUOTA_BIB;
+			break;
+		case RGD_NATQ_MAX_SUBSCRIBERS:
+			id = T_QUOTA_SUBS;
+			break;
+		case RGD_NATQ_MAX_FRAGMENTS:
+			id = T_QUOTA_FRAGS;
+			break;
+		default:
+			id = T_QUOTA_SESS;
+		}
 		break;
 	default:
 		return NULL;

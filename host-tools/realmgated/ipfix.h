@@ -45,6 +45,8 @@ enum {
 	RGD_NATQ_MAX_SESSIONS = 1,
 	RGD_NATQ_MAX_BIB = 2,
 	RGD_NATQ_MAX_PER_USER = 3,
+	RGD_NATQ_MAX_SUBSCRIBERS = 4, /* maximum active hosts or subscribers */
+	RGD_NATQ_MAX_FRAGMENTS = 5,   /* maximum fragments pending reassembly */
 };
 
 #define RGD_IPFIX_PORT 4739    /* IANA */

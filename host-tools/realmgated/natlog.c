@@ -11,7 +11,15 @@
 #include "log.h"
 
 /* what ran out (struct rg_evt_quota.kind, the firmware's FW_EXH_*) */
-enum { KIND_SESSIONS, KIND_PORTS, KIND_POOL, KIND_MAP_TABLE, KIND_SESS_TABLE };
+enum {
+	KIND_SESSIONS,
+	KIND_PORTS,
+	KIND_POOL,
+	KIND_MAP_TABLE,
+	KIND_SESS_TABLE,
+	KIND_SUB_TABLE,
+	KIND_FRAG_TABLE
+};
 
 uint64_t rgd_natlog_now_ms(void)
 {
@@ -47,8 +55,10 @@ static const char *reason_name(uint8_t r)
 
 static const char *kind_name(uint8_t k)
 {
-	static const char *const names[] = { "sessions-per-subscriber", "ports-per-subscriber",
-					     "pool", "mapping-table", "session-table" };
+	static const char *const names[] = {
+		"sessions-per-subscriber", "ports-per-subscriber", "pool",	    "mapping-table",
+		"session-table",	   "subscriber-table",	   "fragment-table"
+	};
 	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "other";
 }
 
@@ -174,6 +184,14 @@ static bool to_ipfix(const struct rg_evt *e, const struct rgd_cfg *cfg, struct r
 		case KIND_SESS_TABLE:
 			r->nat_event = RGD_NATEV_QUOTA_EXCEEDED;
 			r->quota_event = RGD_NATQ_MAX_SESSIONS;
+			break;
+		case KIND_SUB_TABLE:
+			r->nat_event = RGD_NATEV_QUOTA_EXCEEDED;
+			r->quota_event = RGD_NATQ_MAX_SUBSCRIBERS;
+			break;
+		case KIND_FRAG_TABLE:
+			r->nat_event = RGD_NATEV_QUOTA_EXCEEDED;
+			r->quota_event = RGD_NATQ_MAX_FRAGMENTS;
 			break;
 		default: /* a subscriber's session or port quota */
 			r->nat_event = RGD_NATEV_QUOTA_EXCEEDED;

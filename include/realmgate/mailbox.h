@@ -632,9 +632,11 @@ RG_ASSERT_SIZE(struct rg_evt_block, 12);
 enum rg_exhaustion_kind {
 	RG_EXH_SESSIONS = 0,   /* sessions per subscriber */
 	RG_EXH_PORTS = 1,      /* ports per subscriber, or its block's ports */
-	RG_EXH_POOL = 2,       /* the pool's addresses or ports, the subscriber table */
+	RG_EXH_POOL = 2,       /* the pool's addresses or ports */
 	RG_EXH_MAP_TABLE = 3,  /* the card's mapping table */
 	RG_EXH_SESS_TABLE = 4, /* the card's session table or its index */
+	RG_EXH_SUB_TABLE = 5,  /* the card's subscriber table (a new inside host) */
+	RG_EXH_FRAG_TABLE = 6, /* the fragment tracking table */
 };
 
 struct rg_evt_quota {

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 
 #include "../../firmware/lib/bytes.h"
 #include "../lib/fwenv.h"
+#include "realmgate/counters.h"
 #include "../lib/pktbuild.h"
 
 static const uint8_t MAC_H1[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
@@ -269,6 +271,73 @@ static void test_icmp_error_translation(void **state)
 	assert_int_equal(rg_get_be32(emb + 12), R1);
 	assert_int_equal(rg_get_be32(emb + 16), vo.src);
 	assert_int_equal(rg_get_be16(emb + 22), vo.sport);
+}
+
+/* traceroute -I / mtr through the NAT: a router's time exceeded about our
+ * translated echo request reaches the inside host with the echo's own
+ * identifier and checksum restored in the quote, for the RFC 792 quote (IP
+ * header + 8 bytes) and for a router that quotes the whole packet. */
+static void test_icmp_error_about_an_echo(void **state)
+{
+	struct fwenv *e = *state;
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 1, 0x4242, 0);
+	s.icmp_seq = 3;
+	uint8_t data[24];
+	memset(data, 0x5a, sizeof(data));
+	s.payload = data;
+	s.payload_len = sizeof(data);
+	s.ttl = 3;
+	uint8_t sent[256];
+	uint32_t sent_len = pkt_build(&s, sent, sizeof(sent));
+	struct pkt_view vs;
+	assert_int_equal(pkt_parse(sent, sent_len, &vs), 0);
+	/* no port preservation: the echo leaves with another identifier,
+	 * which the quote must undo */
+	struct rg_pool p;
+	memset(&p, 0, sizeof(p));
+	p.filtering[0] = p.filtering[1] = p.filtering[2] = RG_FILTER_APDF;
+	p.port_lo = 1024;
+	p.port_hi = 65535;
+	p.sub_addr = rg_be32_field(0x0a000000u);
+	p.sub_plen = 8;
+	assert_int_equal(rg_fw_pool_set(e->fw, &p), RG_ST_OK);
+	const struct fwenv_frame *o = fwenv_out_of(e, &s);
+	assert_non_null(o);
+	uint8_t out[256]; /* fwenv reuses its frame store */
+	uint32_t out_len = o->len;
+	memcpy(out, o->data, out_len);
+	struct pkt_view vo;
+	assert_int_equal(pkt_parse(out, out_len, &vo), 0);
+	assert_int_not_equal(rg_get_be16(out + vo.l4 + 4), 0x4242);
+
+	for (unsigned full = 0; full < 2; full++) {
+		uint8_t quote[128];
+		uint32_t qlen = full ? vo.ip_end - vo.l3 : 28;
+		memcpy(quote, out + vo.l3, qlen);
+		uint8_t f[2048];
+		uint32_t n = icmp_error(f, FWENV_MAC[1], FWENV_GW_MAC, PKT_IPV4(198, 18, 0, 9),
+					vo.src, 11, 0, quote, qlen);
+		fwenv_clear(e);
+		fwenv_rx(e, 1, f, n);
+		const struct fwenv_frame *in = fwenv_first_ipv4(e, 0);
+		assert_non_null(in);
+		struct pkt_view v;
+		assert_int_equal(pkt_parse(in->data, in->len, &v), 0);
+		assert_int_equal(v.dst, H1);
+		assert_int_equal(v.src, PKT_IPV4(198, 18, 0, 9));
+		assert_int_equal(in->data[v.l4], 11);
+		assert_true(pkt_checksums_ok(in->data, in->len));
+		const uint8_t *emb = in->data + v.l4 + 8;
+		assert_int_equal(rg_get_be32(emb + 12), H1);
+		assert_int_equal(rg_get_be32(emb + 16), R1);
+		assert_int_equal(pkt_csum(emb, 20, 0), 0);
+		/* the quoted echo header is the one H1 sent, byte for byte:
+		 * type, code, checksum, identifier, sequence */
+		assert_memory_equal(emb + 20, sent + vs.l4, 8);
+		if (full)
+			assert_int_equal(pkt_csum(emb + 20, qlen - 20, 0), 0);
+	}
+	assert_int_equal(fwenv_counter(e, "icmp-errors-translated"), 2);
 }
 
 /* DF set and larger than the egress MTU: fragmentation needed, with the
@@ -562,6 +631,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hairpin_tcp_open_mapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin_tcp_filtered_without_permission, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_error_about_an_echo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_error_translation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_df_mtu_and_fragmentation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragments_out_of_order, setup, teardown),

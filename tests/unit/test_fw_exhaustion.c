@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Exhaustion behaves alike whatever runs out (RFC 6888, nat-behaviour.md
- * carrier-grade): the pool's ports, the mapping table or the session table.
+ * carrier-grade): the pool's ports, the mapping table, the session table or
+ * its index, the subscriber table, the fragment tracking table.
  * The packet is dropped under its counter, the host gets a POOL_EXHAUSTED
  * event naming the inside host and what ran out, the inside host gets ICMP
  * destination unreachable code 13 when the configuration asks for it (and
@@ -233,12 +234,125 @@ static void test_session_table_exhausted(void **state)
 	fwenv_free(e);
 }
 
+/* The session index has no slot for a new flow's keys (here a 16-slot
+ * index in front of 32 session entries): the same refusal as a full
+ * session table, counted as an index insert failure too, the session entry
+ * it had taken given back, nothing live touched. */
+static void test_session_index_full(void **state)
+{
+	(void)state;
+	struct fwenv_opts o;
+	memset(&o, 0, sizeof(o));
+	o.sessions = 32;
+	o.buckets_log2 = 1; /* 2 banks x 2 buckets x 4 slots, 2 slots per session */
+	struct fwenv *e = fwenv_new(&o);
+	assert_non_null(e);
+	fwenv_std_config(e, RG_MAP_EIM, RG_FILTER_EIF);
+	unreach_on_exhaustion(e, 1);
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R(1), 17, 1111, 53);
+	uint16_t port = passes(e, &s);
+	unsigned made = 1, n = 2;
+	for (; n <= 9; n++) {
+		s.dst = R(n);
+		fwenv_clear(e);
+		fwenv_send(e, 0, &s);
+		if (!fwenv_first_ipv4(e, 1))
+			break;
+		made++;
+	}
+	assert_true(made >= 6 && made <= 8); /* cuckoo fills 75 % at least */
+	assert_int_equal(fwenv_counter(e, "sessions-active"), made);
+	assert_int_equal(fwenv_counter(e, "drop-session-table-full"), 1);
+	assert_int_equal(fwenv_counter(e, "session-insert-failures"), 1);
+	/* the refused flow again: refused again, with ICMP 3/13 and the event */
+	refused(e, &s, 1);
+	check_event(e, KIND_SESS_TABLE, H1, 32);
+	assert_int_equal(fwenv_counter(e, "session-insert-failures"), 2);
+	assert_int_equal(fwenv_counter(e, "sessions-active"), made);
+	assert_int_equal(fwenv_counter(e, "mappings-active"), 1);
+	/* every session made still answers */
+	first_flow_alive(e, R(1), port);
+	for (unsigned i = 2; i < n; i++)
+		first_flow_alive(e, R(i), port);
+	fwenv_free(e);
+}
+
+/* The subscriber table is full: a further inside host is refused (counted
+ * and reported); the hosts that have state keep it and keep working. */
+static void test_subscriber_table_full(void **state)
+{
+	(void)state;
+	struct fwenv_opts o;
+	memset(&o, 0, sizeof(o));
+	o.params.subscribers = 2;
+	struct fwenv *e = fwenv_new(&o);
+	assert_non_null(e);
+	fwenv_std_config(e, RG_MAP_EIM, RG_FILTER_EIF);
+	struct pkt_spec a = fwenv_pkt_in(H1, MAC_H1, R(1), 17, 1111, 53);
+	struct pkt_spec b = fwenv_pkt_in(H2, MAC_H2, R(1), 17, 2222, 53);
+	static const uint8_t MAC_H3[6] = { 0x02, 0, 0, 0, 0x01, 0x03 };
+	struct pkt_spec c = fwenv_pkt_in(PKT_IPV4(10, 0, 0, 7), MAC_H3, R(1), 17, 3333, 53);
+	uint16_t port = passes(e, &a);
+	passes(e, &b);
+	fwenv_clear(e);
+	fwenv_send(e, 0, &c);
+	assert_null(fwenv_first_ipv4(e, 1));
+	assert_int_equal(fwenv_counter(e, "drop-subscriber-table-full"), 1);
+	assert_int_equal(fwenv_counter(e, "subscribers-active"), 2);
+	struct rg_evt_quota q = exhaustion_event(e);
+	assert_int_equal(q.kind, RG_EXH_SUB_TABLE);
+	assert_int_equal(rg_be32_val(q.in_addr), PKT_IPV4(10, 0, 0, 7));
+	assert_int_equal(q.limit, 2);
+	/* the known hosts still open new flows */
+	a.dst = R(2);
+	assert_int_equal(passes(e, &a), port);
+	first_flow_alive(e, R(1), port);
+	fwenv_free(e);
+}
+
+/* Early fragments fill the tracking table (32 entries in fwenv): the next
+ * one is dropped, counted and reported with the sender; once the held ones
+ * time out there is room again. */
+static void test_fragment_table_full(void **state)
+{
+	(void)state;
+	struct fwenv *e = env_with(0, 0, RG_FILTER_EIF);
+	uint8_t payload[64];
+	memset(payload, 0x33, sizeof(payload));
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R(1), 17, 41000, 53);
+	s.payload = payload;
+	s.payload_len = sizeof(payload);
+	s.proto = 254; /* no L4 header: the bytes are a later fragment's */
+	s.frag = 100;  /* offset 800, last fragment: its first is still to come */
+	for (uint16_t id = 1; id <= 32; id++) {
+		s.ip_id = id;
+		fwenv_send(e, 0, &s);
+	}
+	assert_int_equal(fwenv_counter(e, "drop-fragment-table-full"), 0);
+	fwenv_clear(e);
+	s.ip_id = 33;
+	fwenv_send(e, 0, &s);
+	assert_int_equal(fwenv_counter(e, "drop-fragment-table-full"), 1);
+	struct rg_evt_quota q = exhaustion_event(e);
+	assert_int_equal(q.kind, RG_EXH_FRAG_TABLE);
+	assert_int_equal(rg_be32_val(q.in_addr), H1);
+	assert_int_equal(q.limit, 32);
+	fwenv_advance(e, 12000);
+	assert_int_equal(fwenv_counter(e, "drop-fragment-timeout"), 32);
+	fwenv_send(e, 0, &s);
+	assert_int_equal(fwenv_counter(e, "drop-fragment-table-full"), 1);
+	fwenv_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool_ports_exhausted),
 		cmocka_unit_test(test_mapping_table_exhausted),
 		cmocka_unit_test(test_session_table_exhausted),
+		cmocka_unit_test(test_session_index_full),
+		cmocka_unit_test(test_subscriber_table_full),
+		cmocka_unit_test(test_fragment_table_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,6 +127,12 @@ static void test_lines(void **state)
 		  "limit=1000" },
 		{ quota_evt(RG_EVT_POOL_EXHAUSTED, IN_B, 2, 17, 0), false,
 		  "NAT pool-exhausted inside=192.168.1.130 what=pool proto=udp limit=0" },
+		{ quota_evt(RG_EVT_POOL_EXHAUSTED, IN_B, RG_EXH_SUB_TABLE, 17, 64), false,
+		  "NAT pool-exhausted inside=192.168.1.130 what=subscriber-table proto=udp "
+		  "limit=64" },
+		{ quota_evt(RG_EVT_POOL_EXHAUSTED, IN_B, RG_EXH_FRAG_TABLE, 17, 32), false,
+		  "NAT pool-exhausted inside=192.168.1.130 what=fragment-table proto=udp "
+		  "limit=32" },
 	};
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t n = rgd_natlog_line(&cases[i].e, cases[i].dest, buf, sizeof(buf));
@@ -325,7 +331,7 @@ static void test_session_record_without_destination(void **state)
 	struct msg m;
 	/* the templates first, in a message of their own */
 	assert_true(collect(&f->col, &m, NULL));
-	assert_int_equal(m.n_templates, 7);
+	assert_int_equal(m.n_templates, 9);
 	assert_int_equal(m.n_recs, 0);
 	assert_int_equal(m.domain, 7);
 	assert_true(collect(&f->col, &m, NULL));
@@ -383,6 +389,8 @@ static void test_mapping_block_and_exhaustion_records(void **state)
 		quota_evt(RG_EVT_QUOTA, IN_A, 1, 6, 512),
 		quota_evt(RG_EVT_POOL_EXHAUSTED, IN_A, 4, 17, 65536),
 		quota_evt(RG_EVT_POOL_EXHAUSTED, IN_A, 3, 17, 4096),
+		quota_evt(RG_EVT_POOL_EXHAUSTED, IN_B, RG_EXH_SUB_TABLE, 6, 8192),
+		quota_evt(RG_EVT_POOL_EXHAUSTED, IN_B, RG_EXH_FRAG_TABLE, 17, 256),
 		quota_evt(RG_EVT_CARD_RESET, 0, 0, 0, 0), /* not a NAT event */
 	};
 	for (unsigned i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
@@ -391,7 +399,7 @@ static void test_mapping_block_and_exhaustion_records(void **state)
 	struct msg m;
 	assert_true(collect(&f->col, &m, NULL)); /* templates */
 	assert_true(collect(&f->col, &m, NULL));
-	assert_int_equal(m.n_recs, 8);
+	assert_int_equal(m.n_recs, 10);
 	const struct rec *r = m.recs;
 	assert_int_equal(val(&r[0], 230), 8); /* NAT44 BIB create */
 	assert_int_equal(val(&r[0], 227), 5000);
@@ -413,11 +421,17 @@ static void test_mapping_block_and_exhaustion_records(void **state)
 	assert_int_equal(val(&r[6], 471), 65536); /* maxSessionEntries */
 	assert_int_equal(val(&r[7], 466), 2);	  /* maximum BIB entries */
 	assert_int_equal(val(&r[7], 472), 4096);  /* maxBIBEntries */
+	assert_int_equal(val(&r[8], 230), 13);	  /* a new host, the subscriber table full: */
+	assert_int_equal(val(&r[8], 466), 4);	  /* maximum active hosts or subscribers */
+	assert_int_equal(val(&r[8], 474), 8192);  /* maxSubscribers */
+	assert_int_equal(val(&r[9], 466), 5);	  /* maximum fragments pending reassembly */
+	assert_int_equal(val(&r[9], 475), 256);	  /* maxFragmentsPendingReassembly */
+	assert_int_equal(val(&r[9], 8), IN_B);	  /* whose fragment it was */
 	/* the next message's sequence number counts the records before it */
 	rgd_natlog_event(&f->nl, &ev[0], T0 + 200);
 	rgd_natlog_flush(&f->nl, T0 + 200);
 	assert_true(collect(&f->col, &m, NULL));
-	assert_int_equal(m.seq, 8);
+	assert_int_equal(m.seq, 10);
 	assert_int_equal(m.n_recs, 1);
 	fx_free(f);
 }
@@ -461,13 +475,13 @@ static void test_templates_are_sent_again(void **state)
 	rgd_natlog_event(&f->nl, &e, T0);
 	rgd_natlog_flush(&f->nl, T0);
 	assert_true(collect(&f->col, &m, NULL));
-	assert_int_equal(m.n_templates, 7);
+	assert_int_equal(m.n_templates, 9);
 	assert_true(collect(&f->col, &m, NULL));
 	rgd_natlog_tick(&f->nl, T0 + 59999);
 	assert_false(collect(&f->col, &m, NULL));
 	rgd_natlog_tick(&f->nl, T0 + 60000);
 	assert_true(collect(&f->col, &m, NULL));
-	assert_int_equal(m.n_templates, 7);
+	assert_int_equal(m.n_templates, 9);
 	assert_int_equal(m.seq, 1);
 	rgd_natlog_tick(&f->nl, T0 + 61000);
 	assert_false(collect(&f->col, &m, NULL));
