@@ -5,7 +5,8 @@
  * opcodes, every wrong payload length of every opcode, lengths beyond the
  * command, listings with bad buffers, garbage payloads for look-ups and
  * deletions. Each gets an error status, the card keeps serving, the
- * sessions stay, and their packets still cross the fast path.
+ * sessions stay, and their packets still cross the fast path. And every
+ * command with a valid payload doing what it says.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -295,11 +296,123 @@ static void test_malformed_commands_leave_sessions_alone(void **state)
 	fprintf(stderr, "# %u malformed commands refused, %u sessions intact\n", sent, FLOWS);
 }
 
+/* One listing page through the driver: the record count, records in buf. */
+static uint32_t list(struct rig *r, uint16_t op, const void *req, uint16_t len, void *buf,
+		     uint32_t cap)
+{
+	struct rg_page_rsp rsp = { 0, 0 };
+	assert_int_equal(rg_dev_cmd(r->dev, op, req, len, &rsp, sizeof(rsp), NULL, buf, cap, NULL),
+			 RG_ST_OK);
+	assert_int_equal(rsp.next, 0); /* the tables here fit a page */
+	return rsp.count;
+}
+
+static enum rg_status run(struct rig *r, uint16_t op, const void *req, uint16_t len)
+{
+	return rg_dev_cmd(r->dev, op, req, len, NULL, 0, NULL, NULL, 0, NULL);
+}
+
+/* Every command with a valid payload, through the driver and the mailbox,
+ * does to the real firmware what it says and lists what it did. */
+static void test_valid_commands_round_trip(void **state)
+{
+	struct rig *r = *state;
+	struct rg_page_req pg = { 0, 0 };
+
+	/* configuration */
+	struct rg_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(rg_dev_cmd(r->dev, RG_OP_GET_CONFIG, NULL, 0, &cfg, sizeof(cfg), NULL,
+				    NULL, 0, NULL),
+			 RG_ST_OK);
+	assert_int_equal(cfg.inside_addr, rg_be32_field(FWENV_IN_ADDR));
+	cfg.udp_timeout_s = 600;
+	assert_int_equal(run(r, RG_OP_SET_CONFIG, &cfg, sizeof(cfg)), RG_ST_OK);
+	struct rg_config back;
+	assert_int_equal(rg_dev_cmd(r->dev, RG_OP_GET_CONFIG, NULL, 0, &back, sizeof(back), NULL,
+				    NULL, 0, NULL),
+			 RG_ST_OK);
+	assert_int_equal(back.udp_timeout_s, 600);
+
+	/* pools: a second one, its range, listed, deleted */
+	struct rg_pool pools[8];
+	uint32_t n_pools = list(r, RG_OP_POOL_LIST, &pg, sizeof(pg), pools, sizeof(pools));
+	struct rg_pool p;
+	memset(&p, 0, sizeof(p));
+	p.id = 5;
+	p.port_lo = 1024;
+	p.port_hi = 65535;
+	p.sub_addr = rg_be32_field(0xac100000u); /* 172.16.0.0/16 */
+	p.sub_plen = 16;
+	assert_int_equal(run(r, RG_OP_POOL_SET, &p, sizeof(p)), RG_ST_OK);
+	struct rg_pool_range pr = { .id = 5,
+				    .lo = rg_be32_field(0xc6336420u),
+				    .hi = rg_be32_field(0xc6336421u) };
+	assert_int_equal(run(r, RG_OP_POOL_ADD_RANGE, &pr, sizeof(pr)), RG_ST_OK);
+	assert_int_equal(list(r, RG_OP_POOL_LIST, &pg, sizeof(pg), pools, sizeof(pools)),
+			 n_pools + 1);
+	uint8_t id = 5;
+	assert_int_equal(run(r, RG_OP_POOL_DEL, &id, 1), RG_ST_OK);
+	assert_int_equal(list(r, RG_OP_POOL_LIST, &pg, sizeof(pg), pools, sizeof(pools)), n_pools);
+
+	/* a static forward: added, listed, deleted */
+	struct rg_rule rules[8], fwd;
+	uint32_t n_rules = list(r, RG_OP_RULE_LIST, &pg, sizeof(pg), rules, sizeof(rules));
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.id = 77;
+	fwd.kind = RG_RULE_FORWARD;
+	fwd.proto = 6;
+	fwd.dst_addr = rg_be32_field(FWENV_POOL_LO);
+	fwd.dst_plen = 32;
+	fwd.dport_lo = fwd.dport_hi = rg_be16_field(8443);
+	fwd.to_addr = rg_be32_field(0x0a000063u);
+	fwd.to_port = rg_be16_field(443);
+	assert_int_equal(run(r, RG_OP_RULE_ADD, &fwd, sizeof(fwd)), RG_ST_OK);
+	assert_int_equal(list(r, RG_OP_RULE_LIST, &pg, sizeof(pg), rules, sizeof(rules)),
+			 n_rules + 1);
+	uint32_t rid = 77;
+	assert_int_equal(run(r, RG_OP_RULE_DEL, &rid, sizeof(rid)), RG_ST_OK);
+	assert_int_equal(list(r, RG_OP_RULE_LIST, &pg, sizeof(pg), rules, sizeof(rules)), n_rules);
+
+	/* what the traffic made: a mapping and a subscriber per inside host */
+	struct rg_map_rec maps[16];
+	assert_int_equal(list(r, RG_OP_MAP_LIST, &pg, sizeof(pg), maps, sizeof(maps)), FLOWS);
+	struct rg_sub_rec subs[16];
+	assert_int_equal(list(r, RG_OP_SUBSCRIBER_LIST, &pg, sizeof(pg), subs, sizeof(subs)),
+			 FLOWS);
+	for (unsigned i = 0; i < FLOWS; i++)
+		assert_int_equal(subs[i].sessions, 1);
+
+	/* one host's session: found by the card's filter, deleted as listed */
+	struct rg_session_list_req q;
+	memset(&q, 0, sizeof(q));
+	q.filter.match = RG_SF_IN_ADDR | RG_SF_PROTO;
+	q.filter.proto = 17;
+	q.filter.in_addr = rg_be32_field(0x0a000002u + 3);
+	struct rg_session_rec recs[16];
+	assert_int_equal(list(r, RG_OP_SESSION_LIST, &q, sizeof(q), recs, sizeof(recs)), 1);
+	assert_int_equal(rg_be16_val(recs[0].out_port), r->out_port[3]);
+	struct rg_session_del_req del;
+	memset(&del, 0, sizeof(del));
+	del.index = recs[0].index;
+	del.expect = q.filter;
+	assert_int_equal(run(r, RG_OP_SESSION_DEL, &del, sizeof(del)), RG_ST_OK);
+	assert_int_equal(run(r, RG_OP_SESSION_DEL, &del, sizeof(del)), RG_ST_NOT_FOUND);
+	assert_int_equal(session_count(r), FLOWS - 1);
+
+	/* reset: nothing left */
+	assert_int_equal(run(r, RG_OP_RESET, NULL, 0), RG_ST_OK);
+	assert_int_equal(session_count(r), 0);
+	assert_int_equal(list(r, RG_OP_MAP_LIST, &pg, sizeof(pg), maps, sizeof(maps)), 0);
+	assert_int_equal(list(r, RG_OP_SUBSCRIBER_LIST, &pg, sizeof(pg), subs, sizeof(subs)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_malformed_commands_leave_sessions_alone, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_valid_commands_round_trip, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
