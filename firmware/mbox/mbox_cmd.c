@@ -202,14 +202,21 @@ static struct rg_page_req page_req(const struct cmd_ctx *c)
 	return req;
 }
 
-static enum rg_status op_map_list(struct cmd_ctx *c)
-{
-	struct rg_page_req req = page_req(c);
-	uint32_t next = 0;
-	uint32_t n = rg_fw_map_list(c->mb->fw, req.cursor, (struct rg_map_rec *)c->mb->scratch,
-				    req.max, &next);
-	return finish_page(c, n > req.max ? req.max : n, next, sizeof(struct rg_map_rec));
-}
+/* A listing whose page request is all its payload: the firmware's fn
+ * fills the staging buffer with records of type. */
+#define PLAIN_LISTING(name, fn, type)                                                           \
+	static enum rg_status name(struct cmd_ctx *c)                                           \
+	{                                                                                       \
+		struct rg_page_req req = page_req(c);                                           \
+		uint32_t next = 0;                                                              \
+		uint32_t n = fn(c->mb->fw, req.cursor, (type *)c->mb->scratch, req.max, &next); \
+		return finish_page(c, n > req.max ? req.max : n, next, sizeof(type));           \
+	}
+PLAIN_LISTING(op_map_list, rg_fw_map_list, struct rg_map_rec)
+PLAIN_LISTING(op_sub_list, rg_fw_sub_list, struct rg_sub_rec)
+PLAIN_LISTING(op_pool_list, rg_fw_pool_list, struct rg_pool)
+PLAIN_LISTING(op_rule_list, rg_fw_rule_list, struct rg_rule)
+#undef PLAIN_LISTING
 
 /* The page part alone lists every session; with the filter after it, the
  * matching ones (mailbox.h, struct rg_session_list_req). */
@@ -228,33 +235,6 @@ static enum rg_status op_session_list(struct cmd_ctx *c)
 	uint32_t n = rg_fw_session_list_filter(
 		c->mb->fw, req.cursor, f, (struct rg_session_rec *)c->mb->scratch, req.max, &next);
 	return finish_page(c, n > req.max ? req.max : n, next, sizeof(struct rg_session_rec));
-}
-
-static enum rg_status op_sub_list(struct cmd_ctx *c)
-{
-	struct rg_page_req req = page_req(c);
-	uint32_t next = 0;
-	uint32_t n = rg_fw_sub_list(c->mb->fw, req.cursor, (struct rg_sub_rec *)c->mb->scratch,
-				    req.max, &next);
-	return finish_page(c, n > req.max ? req.max : n, next, sizeof(struct rg_sub_rec));
-}
-
-static enum rg_status op_pool_list(struct cmd_ctx *c)
-{
-	struct rg_page_req req = page_req(c);
-	uint32_t next = 0;
-	uint32_t n = rg_fw_pool_list(c->mb->fw, req.cursor, (struct rg_pool *)c->mb->scratch,
-				     req.max, &next);
-	return finish_page(c, n > req.max ? req.max : n, next, sizeof(struct rg_pool));
-}
-
-static enum rg_status op_rule_list(struct cmd_ctx *c)
-{
-	struct rg_page_req req = page_req(c);
-	uint32_t next = 0;
-	uint32_t n = rg_fw_rule_list(c->mb->fw, req.cursor, (struct rg_rule *)c->mb->scratch,
-				     req.max, &next);
-	return finish_page(c, n > req.max ? req.max : n, next, sizeof(struct rg_rule));
 }
 
 /* The counter id space has two ranges (counters.h); the cursor is an id. */

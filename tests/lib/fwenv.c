@@ -222,6 +222,21 @@ void fwenv_std_config(struct fwenv *e, uint8_t mapping, uint8_t filtering)
 	rg_fw_pool_add_range(e->fw, &r);
 }
 
+enum rg_status fwenv_port_block_pool(struct fwenv *e, uint16_t block_size)
+{
+	struct rg_pool p;
+	memset(&p, 0, sizeof(p));
+	p.id = 0;
+	p.mode = RG_POOL_PORT_BLOCK;
+	p.filtering[0] = p.filtering[1] = p.filtering[2] = RG_FILTER_APDF;
+	p.port_lo = 1024;
+	p.port_hi = 65535;
+	p.block_size = block_size;
+	p.sub_addr = rg_be32_field(0x0a000000u);
+	p.sub_plen = 8;
+	return rg_fw_pool_set(e->fw, &p);
+}
+
 int fwenv_fixture(void **state, uint8_t mapping, uint8_t filtering)
 {
 	struct fwenv *e = fwenv_new(NULL);

@@ -70,6 +70,9 @@ uint64_t fwenv_counter(struct fwenv *e, const char *name);
  * 203.0.113.254, pool 0 = 198.51.100.10-11 for 10.0.0.0/8 with the given
  * mapping/filtering, neighbours for the test hosts resolved. */
 void fwenv_std_config(struct fwenv *e, uint8_t mapping, uint8_t filtering);
+/* Pool 0 of the standard configuration in port-block mode: blocks of
+ * block_size ports per subscriber, APDF; RG_ST_OK or the firmware's no. */
+enum rg_status fwenv_port_block_pool(struct fwenv *e, uint16_t block_size);
 /* cmocka fixtures: *state = a new card with the standard configuration,
  * and its teardown (0, or -1 when the card cannot be made). */
 int fwenv_fixture(void **state, uint8_t mapping, uint8_t filtering);

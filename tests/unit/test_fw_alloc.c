@@ -129,17 +129,7 @@ static void test_port_holddown(void **state)
 static void test_port_block_pool(void **state)
 {
 	struct fwenv *e = *state;
-	struct rg_pool p;
-	memset(&p, 0, sizeof(p));
-	p.id = 0;
-	p.mode = RG_POOL_PORT_BLOCK;
-	p.filtering[0] = p.filtering[1] = p.filtering[2] = RG_FILTER_APDF;
-	p.port_lo = 1024;
-	p.port_hi = 65535;
-	p.block_size = 64;
-	p.sub_addr = rg_be32_field(0x0a000000u);
-	p.sub_plen = 8;
-	assert_int_equal(rg_fw_pool_set(e->fw, &p), RG_ST_OK);
+	assert_int_equal(fwenv_port_block_pool(e, 64), RG_ST_OK);
 	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 17, 3000, 53);
 	struct pkt_view v1 = outside_view(e, &s);
 	struct rg_evt_block blk;

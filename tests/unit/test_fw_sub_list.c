@@ -106,17 +106,7 @@ static void test_hosts_with_their_quota_use(void **state)
 static void test_port_blocks_are_listed(void **state)
 {
 	struct fwenv *e = *state;
-	struct rg_pool p;
-	memset(&p, 0, sizeof(p));
-	p.id = 0;
-	p.mode = RG_POOL_PORT_BLOCK;
-	p.filtering[0] = p.filtering[1] = p.filtering[2] = RG_FILTER_APDF;
-	p.port_lo = 1024;
-	p.port_hi = 65535;
-	p.block_size = 64;
-	p.sub_addr = rg_be32_field(0x0a000000u);
-	p.sub_plen = 8;
-	assert_int_equal(rg_fw_pool_set(e->fw, &p), RG_ST_OK);
+	assert_int_equal(fwenv_port_block_pool(e, 64), RG_ST_OK);
 	/* 70 flows: more than one block's worth of ports */
 	assert_int_equal(flows(e, 0, 70, 3000), 70);
 
