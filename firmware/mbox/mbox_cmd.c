@@ -193,13 +193,19 @@ static enum rg_status finish_page(struct cmd_ctx *c, uint32_t count, uint32_t ne
 	return RG_ST_OK;
 }
 
+/* A page request with its record count bounded by the result buffer. */
+static struct rg_page_req page_bounded(const struct cmd_ctx *c, struct rg_page_req req)
+{
+	if (req.max == 0 || req.max > c->max_records)
+		req.max = c->max_records;
+	return req;
+}
+
 static struct rg_page_req page_req(const struct cmd_ctx *c)
 {
 	struct rg_page_req req;
 	payload(c, &req, sizeof(req));
-	if (req.max == 0 || req.max > c->max_records)
-		req.max = c->max_records;
-	return req;
+	return page_bounded(c, req);
 }
 
 /* A listing whose page request is all its payload: the firmware's fn
@@ -222,9 +228,9 @@ PLAIN_LISTING(op_rule_list, rg_fw_rule_list, struct rg_rule)
  * matching ones (mailbox.h, struct rg_session_list_req). */
 static enum rg_status op_session_list(struct cmd_ctx *c)
 {
-	struct rg_page_req req = page_req(c);
 	struct rg_session_list_req full;
 	payload(c, &full, sizeof(full));
+	struct rg_page_req req = page_bounded(c, full.page);
 	const struct rg_session_filter *f = 0;
 	if (c->cmd->len == sizeof(full)) {
 		if (!rg_session_filter_valid(&full.filter))

@@ -64,6 +64,16 @@ static void version_str(uint32_t v, char *buf, size_t len)
 	snprintf(buf, len, "%u.%u.%u", v >> 16, (v >> 8) & 0xffu, v & 0xffu);
 }
 
+/* A feature bit's name, or bit-N for one this realmctl does not know. */
+static const char *feature_label(unsigned bit, char buf[16])
+{
+	const char *name = rg_feature_name(bit);
+	if (name)
+		return name;
+	snprintf(buf, 16, "bit-%u", bit);
+	return buf;
+}
+
 int cmd_info(struct ctl *c, int argc, char **argv)
 {
 	(void)argv;
@@ -77,7 +87,7 @@ int cmd_info(struct ctl *c, int argc, char **argv)
 	memset(&in, 0, sizeof(in));
 	if (ctl_cmd(c, "info", RG_OP_INFO, NULL, 0, &in, sizeof(in), NULL, 0, NULL))
 		return CTL_FAIL;
-	char fw[32], rtl[32], mac[RG_PORT_COUNT][24];
+	char fw[32], rtl[32], mac[RG_PORT_COUNT][24], label[16];
 	version_str(in.fw_version, fw, sizeof(fw));
 	version_str(in.rtl_version, rtl, sizeof(rtl));
 	for (unsigned p = 0; p < RG_PORT_COUNT; p++) {
@@ -98,12 +108,8 @@ int cmd_info(struct ctl *c, int argc, char **argv)
 		json_u64(&j, "features", in.features);
 		json_arr_begin(&j, "feature_names");
 		for (unsigned b = 0; b < 64; b++)
-			if (in.features >> b & 1) {
-				char unknown[16];
-				const char *name = rg_feature_name(b);
-				snprintf(unknown, sizeof(unknown), "bit-%u", b);
-				json_str(&j, NULL, name ? name : unknown);
-			}
+			if (in.features >> b & 1)
+				json_str(&j, NULL, feature_label(b, label));
 		json_arr_end(&j);
 		json_u64(&j, "sessions_max", in.sessions_max);
 		json_u64(&j, "sessions_used", in.sessions_used);
@@ -127,13 +133,8 @@ int cmd_info(struct ctl *c, int argc, char **argv)
 	       in.serial);
 	printf("features     ");
 	for (unsigned b = 0; b < 64; b++)
-		if (in.features >> b & 1) {
-			const char *name = rg_feature_name(b);
-			if (name)
-				printf(" %s", name);
-			else
-				printf(" bit-%u", b);
-		}
+		if (in.features >> b & 1)
+			printf(" %s", feature_label(b, label));
 	printf("\n");
 	printf("sessions      %u of %u\n", in.sessions_used, in.sessions_max);
 	printf("mappings      %u of %u\n", in.mappings_used, in.mappings_max);

@@ -80,12 +80,13 @@ static int session_option(struct rg_session_filter *f, uint32_t *limit, const ch
  * that ended in the meantime, and whatever session took its index since,
  * is left alone and counted as ended.
  */
-static int sessions_clear(struct ctl *c, const struct rg_session_filter *f, struct card_filter cf)
+static int sessions_clear(struct ctl *c, const struct rg_session_filter *f)
 {
 	struct rg_session_rec *s;
 	uint32_t n, cleared = 0, ended = 0;
 	if (fetch_matching(c, "sessions clear", RG_OP_SESSION_LIST, sizeof(*s), 0,
-			   f->match ? session_wanted : NULL, f, cf, (void **)&s, &n))
+			   f->match ? session_wanted : NULL, f, f->match ? f : NULL, (void **)&s,
+			   &n))
 		return CTL_FAIL;
 	for (uint32_t i = 0; i < n; i++) {
 		struct rg_session_del_req q;
@@ -158,14 +159,14 @@ int cmd_sessions(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_connect(c))
 		return CTL_FAIL;
-	struct card_filter cf = { &f, f.match ? (uint16_t)sizeof(f) : 0 };
 	if (clear)
-		return sessions_clear(c, &f, cf);
+		return sessions_clear(c, &f);
 	struct rg_session_rec *s;
 	uint32_t n;
 	/* with a filter the table is read until the limit counts matches */
 	if (fetch_matching(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), limit,
-			   f.match ? session_wanted : NULL, &f, cf, (void **)&s, &n))
+			   f.match ? session_wanted : NULL, &f, f.match ? &f : NULL, (void **)&s,
+			   &n))
 		return CTL_FAIL;
 	struct json j;
 	if (c->json) {

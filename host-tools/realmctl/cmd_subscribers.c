@@ -98,9 +98,8 @@ int cmd_subscribers(struct ctl *c, int argc, char **argv)
 		return CTL_FAIL;
 	struct rg_sub_rec *r;
 	uint32_t n;
-	struct card_filter none = { NULL, 0 };
 	if (fetch_matching(c, "subscribers", RG_OP_SUBSCRIBER_LIST, sizeof(*r), 0,
-			   f.inside || f.outside ? sub_wanted : NULL, &f, none, (void **)&r, &n))
+			   f.inside || f.outside ? sub_wanted : NULL, &f, NULL, (void **)&r, &n))
 		return CTL_FAIL;
 	struct json j;
 	if (c->json) {

@@ -17,25 +17,24 @@
  * know filters refuses the longer request on the first page, and the
  * listing starts over unfiltered with `wanted` alone doing it. */
 int fetch_matching(struct ctl *c, const char *what, uint16_t op, size_t rec, uint32_t limit,
-		   record_wanted wanted, const void *filter, struct card_filter cf, void **out,
-		   uint32_t *count)
+		   record_wanted wanted, const void *filter,
+		   const struct rg_session_filter *card_filter, void **out, uint32_t *count)
 {
 	uint8_t *all = NULL, *page = malloc(PAGE_BYTES);
 	uint32_t n = 0, cursor = 0;
 	if (!page)
 		return CTL_FAIL;
 	for (unsigned guard = 0; guard < 100000; guard++) {
-		uint8_t req[sizeof(struct rg_page_req) + 64];
-		struct rg_page_req pr = { .cursor = cursor, .max = 0 };
-		memcpy(req, &pr, sizeof(pr));
-		if (cf.len)
-			memcpy(req + sizeof(pr), cf.bytes, cf.len);
+		struct rg_session_list_req req = { .page = { .cursor = cursor, .max = 0 } };
+		if (card_filter)
+			req.filter = *card_filter;
 		struct rg_page_rsp rsp = { 0 };
 		uint32_t used = 0;
-		enum rg_status st = c->be->cmd(c->be, op, req, (uint16_t)(sizeof(pr) + cf.len),
-					       &rsp, sizeof(rsp), NULL, page, PAGE_BYTES, &used);
-		if (st == RG_ST_BAD_LENGTH && cf.len && !cursor) {
-			cf.len = 0;
+		enum rg_status st =
+			c->be->cmd(c->be, op, &req, card_filter ? sizeof(req) : sizeof(req.page),
+				   &rsp, sizeof(rsp), NULL, page, PAGE_BYTES, &used);
+		if (st == RG_ST_BAD_LENGTH && card_filter && !cursor) {
+			card_filter = NULL;
 			continue;
 		}
 		if (st != RG_ST_OK) {
@@ -78,6 +77,5 @@ int fetch_matching(struct ctl *c, const char *what, uint16_t op, size_t rec, uin
 int fetch_all(struct ctl *c, const char *what, uint16_t op, size_t rec, uint32_t limit, void **out,
 	      uint32_t *count)
 {
-	struct card_filter none = { NULL, 0 };
-	return fetch_matching(c, what, op, rec, limit, NULL, NULL, none, out, count);
+	return fetch_matching(c, what, op, rec, limit, NULL, NULL, NULL, out, count);
 }

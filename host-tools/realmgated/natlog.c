@@ -10,17 +10,6 @@
 #include "lease.h"
 #include "log.h"
 
-/* what ran out (struct rg_evt_quota.kind, the firmware's FW_EXH_*) */
-enum {
-	KIND_SESSIONS,
-	KIND_PORTS,
-	KIND_POOL,
-	KIND_MAP_TABLE,
-	KIND_SESS_TABLE,
-	KIND_SUB_TABLE,
-	KIND_FRAG_TABLE
-};
-
 uint64_t rgd_natlog_now_ms(void)
 {
 	struct timespec ts;
@@ -53,6 +42,7 @@ static const char *reason_name(uint8_t r)
 	return r < sizeof(names) / sizeof(names[0]) ? names[r] : "other";
 }
 
+/* enum rg_exhaustion_kind, in order */
 static const char *kind_name(uint8_t k)
 {
 	static const char *const names[] = {
@@ -173,23 +163,23 @@ static bool to_ipfix(const struct rg_evt *e, const struct rgd_cfg *cfg, struct r
 		r->proto = v.proto;
 		r->limit = v.limit;
 		switch (v.kind) {
-		case KIND_POOL:
+		case RG_EXH_POOL:
 			r->nat_event = RGD_NATEV_ADDRESSES_EXHAUSTED;
 			r->pool_id = pool_of(cfg, r->src);
 			break;
-		case KIND_MAP_TABLE:
+		case RG_EXH_MAP_TABLE:
 			r->nat_event = RGD_NATEV_QUOTA_EXCEEDED;
 			r->quota_event = RGD_NATQ_MAX_BIB;
 			break;
-		case KIND_SESS_TABLE:
+		case RG_EXH_SESS_TABLE:
 			r->nat_event = RGD_NATEV_QUOTA_EXCEEDED;
 			r->quota_event = RGD_NATQ_MAX_SESSIONS;
 			break;
-		case KIND_SUB_TABLE:
+		case RG_EXH_SUB_TABLE:
 			r->nat_event = RGD_NATEV_QUOTA_EXCEEDED;
 			r->quota_event = RGD_NATQ_MAX_SUBSCRIBERS;
 			break;
-		case KIND_FRAG_TABLE:
+		case RG_EXH_FRAG_TABLE:
 			r->nat_event = RGD_NATEV_QUOTA_EXCEEDED;
 			r->quota_event = RGD_NATQ_MAX_FRAGMENTS;
 			break;
