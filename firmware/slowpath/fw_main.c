@@ -276,11 +276,17 @@ enum rg_status rg_fw_set_config(struct rg_fw *fw, const struct rg_config *c)
 			  RG_CFG_INBOUND_REFRESH | RG_CFG_SYN_UNREACH)))
 		return RG_ST_INVALID;
 	/* 0 = default; anything else must meet the RFC minimums */
-	if ((c->udp_timeout_s && c->udp_timeout_s < 120) ||
-	    (c->tcp_est_timeout_s && c->tcp_est_timeout_s < 7440) ||
-	    (c->tcp_trans_timeout_s && c->tcp_trans_timeout_s < 240) ||
-	    (c->icmp_timeout_s && c->icmp_timeout_s < 60) || (c->syn_hold_s && c->syn_hold_s < 6) ||
-	    (c->port_holddown_s && c->port_holddown_s < 120))
+	if ((c->udp_timeout_s && c->udp_timeout_s < RG_MIN_UDP_TIMEOUT_S) ||
+	    (c->tcp_est_timeout_s && c->tcp_est_timeout_s < RG_MIN_TCP_EST_TIMEOUT_S) ||
+	    (c->tcp_trans_timeout_s && c->tcp_trans_timeout_s < RG_MIN_TCP_TRANS_TIMEOUT_S) ||
+	    (c->icmp_timeout_s && c->icmp_timeout_s < RG_MIN_ICMP_TIMEOUT_S) ||
+	    (c->syn_hold_s && c->syn_hold_s < RG_MIN_SYN_HOLD_S) ||
+	    (c->port_holddown_s && c->port_holddown_s < RG_MIN_PORT_HOLDDOWN_S))
+		return RG_ST_INVALID;
+	if (c->udp_timeout_s > RG_MAX_TIMEOUT_S || c->tcp_est_timeout_s > RG_MAX_TIMEOUT_S ||
+	    c->tcp_trans_timeout_s > RG_MAX_TIMEOUT_S || c->icmp_timeout_s > RG_MAX_TIMEOUT_S ||
+	    c->syn_hold_s > RG_MAX_TIMEOUT_S || c->frag_timeout_s > RG_MAX_TIMEOUT_S ||
+	    c->port_holddown_s > RG_MAX_TIMEOUT_S)
 		return RG_ST_INVALID;
 	for (unsigned i = 0; i < RG_PORT_COUNT; i++)
 		if (c->mtu[i] && (c->mtu[i] < 68 || c->mtu[i] > 9000))

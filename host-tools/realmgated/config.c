@@ -326,13 +326,16 @@ static int read_nat(struct cfgctx *x, const config_setting_t *root, struct rgd_c
 				       : -1;
 		/* minimums: RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-1,
 		 * RFC 7857 (SYN hold), RFC 6888 REQ-8 */
-		if (get_uint(x, t, "udp", &k->udp_timeout_s, 120, 86400) < 0 ||
-		    get_uint(x, t, "tcp_established", &k->tcp_est_timeout_s, 7440, 604800) < 0 ||
-		    get_uint(x, t, "tcp_transitory", &k->tcp_trans_timeout_s, 240, 86400) < 0 ||
-		    get_uint(x, t, "icmp", &k->icmp_timeout_s, 60, 86400) < 0 ||
-		    get_uint(x, t, "syn_hold", &k->syn_hold_s, 6, 600) < 0 ||
+		if (get_uint(x, t, "udp", &k->udp_timeout_s, RG_MIN_UDP_TIMEOUT_S, 86400) < 0 ||
+		    get_uint(x, t, "tcp_established", &k->tcp_est_timeout_s,
+			     RG_MIN_TCP_EST_TIMEOUT_S, RG_MAX_TIMEOUT_S) < 0 ||
+		    get_uint(x, t, "tcp_transitory", &k->tcp_trans_timeout_s,
+			     RG_MIN_TCP_TRANS_TIMEOUT_S, 86400) < 0 ||
+		    get_uint(x, t, "icmp", &k->icmp_timeout_s, RG_MIN_ICMP_TIMEOUT_S, 86400) < 0 ||
+		    get_uint(x, t, "syn_hold", &k->syn_hold_s, RG_MIN_SYN_HOLD_S, 600) < 0 ||
 		    get_uint(x, t, "fragment", &k->frag_timeout_s, 1, 120) < 0 ||
-		    get_uint(x, t, "port_holddown", &k->port_holddown_s, 120, 86400) < 0)
+		    get_uint(x, t, "port_holddown", &k->port_holddown_s, RG_MIN_PORT_HOLDDOWN_S,
+			     86400) < 0)
 			return -1;
 	}
 	const config_setting_t *q = config_setting_get_member(g, "quotas");

@@ -266,6 +266,18 @@ RG_ASSERT_SIZE(struct rg_config, 72);
 RG_ASSERT_OFFSET(struct rg_config, vlan, 66);
 #define RG_VLAN_VID_MAX 4094u
 
+/* The least a timer of struct rg_config may be (0 selects the card's
+ * default); SET_CONFIG refuses less with INVALID. */
+#define RG_MIN_UDP_TIMEOUT_S 120u	/* RFC 4787 REQ-5 */
+#define RG_MIN_TCP_EST_TIMEOUT_S 7440u	/* RFC 5382 REQ-5: 2 h 4 min */
+#define RG_MIN_TCP_TRANS_TIMEOUT_S 240u /* RFC 5382 REQ-5: 4 min */
+#define RG_MIN_ICMP_TIMEOUT_S 60u	/* RFC 5508 REQ-1 */
+#define RG_MIN_SYN_HOLD_S 6u		/* RFC 5382 REQ-4 */
+#define RG_MIN_PORT_HOLDDOWN_S 120u	/* RFC 6888 REQ-8 (hold-down before reuse) */
+/* and the most any of them may be: 7 days, so that the card's timers
+ * (milliseconds in 32 bits) never overflow */
+#define RG_MAX_TIMEOUT_S 604800u
+
 #define RG_CFG_HAIRPIN 0x0001u		/* hairpinning on */
 #define RG_CFG_UNREACH_ON_QUOTA 0x0002u /* ICMP type 3 code 13 on exhaustion */
 #define RG_CFG_LOG_DEST 0x0004u		/* put remote addresses in events */

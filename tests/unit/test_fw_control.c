@@ -55,6 +55,16 @@ static void test_config_validation(void **state)
 	c = before;
 	c.port_holddown_s = 60;
 	assert_int_equal(rg_fw_set_config(e->fw, &c), RG_ST_INVALID);
+	/* beyond 7 days a timer's milliseconds would not fit 32 bits */
+	c = before;
+	c.udp_timeout_s = RG_MAX_TIMEOUT_S + 1;
+	assert_int_equal(rg_fw_set_config(e->fw, &c), RG_ST_INVALID);
+	c = before;
+	c.tcp_est_timeout_s = 0xffffffffu;
+	assert_int_equal(rg_fw_set_config(e->fw, &c), RG_ST_INVALID);
+	c = before;
+	c.frag_timeout_s = RG_MAX_TIMEOUT_S + 1;
+	assert_int_equal(rg_fw_set_config(e->fw, &c), RG_ST_INVALID);
 	c = before;
 	c.inside_plen = 33;
 	assert_int_equal(rg_fw_set_config(e->fw, &c), RG_ST_INVALID);
@@ -70,9 +80,11 @@ static void test_config_validation(void **state)
 	rg_fw_get_config(e->fw, &c);
 	assert_memory_equal(&c, &before, sizeof(c));
 	c.udp_timeout_s = 600;
+	c.tcp_est_timeout_s = RG_MAX_TIMEOUT_S;
 	assert_int_equal(rg_fw_set_config(e->fw, &c), RG_ST_OK);
 	rg_fw_get_config(e->fw, &c);
 	assert_int_equal(c.udp_timeout_s, 600);
+	assert_int_equal(c.tcp_est_timeout_s, RG_MAX_TIMEOUT_S);
 }
 
 static void test_pool_validation(void **state)
