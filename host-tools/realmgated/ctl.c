@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl_out.h"
 #include "ctl_perm.h"
 #include "daemon.h"
 #include "log.h"
@@ -30,21 +31,7 @@
 /* exit statuses realmctl passes on (docs/man/realmctl.8) */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NOT_FOUND = 4 };
 
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->len = o->len + (size_t)n < o->cap ? o->len + (size_t)n : o->cap - 1;
-}
+#define put rgd_out_put
 
 static const char *ip(uint32_t host_order, char *buf)
 {
@@ -86,51 +73,121 @@ int rgd_ctl_open(struct rgd_daemon *d)
 	return 0;
 }
 
+/* A short answer to a client that gets no more: it fits an empty socket
+ * buffer, and a client that does not take it loses nothing it asked for. */
+static void say_and_close(int fd, const char *text)
+{
+	if (send(fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		rgd_log(LOG_DEBUG, "ctl send: %m");
+	close(fd);
+}
+
 void rgd_ctl_accept(struct rgd_daemon *d)
 {
 	int fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
 	if (!rgd_ctl_peer_allowed(fd, d->cfg.control_group)) {
-		static const char no[] = "RG 1\nnot allowed: root or the control group only\n";
-		if (write(fd, no, sizeof(no) - 1) < 0)
-			rgd_log(LOG_DEBUG, "ctl write: %m");
-		close(fd);
+		say_and_close(fd, "RG 1\nnot allowed: root or the control group only\n");
 		return;
 	}
 	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++) {
-		if (d->ctl[i].fd >= 0)
+		struct rgd_ctl_client *c = &d->ctl[i];
+		if (c->fd >= 0)
 			continue;
-		memset(&d->ctl[i], 0, sizeof(d->ctl[i]));
-		d->ctl[i].fd = fd;
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 100 + (uint64_t)i };
-		epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
+		memset(c, 0, sizeof(*c));
+		c->fd = fd;
+		c->deadline_ms = rgd_now_ms() + RGD_CTL_REQUEST_MS;
+		struct epoll_event ev = { .events = EPOLLIN,
+					  .data.u64 = RGD_CTL_EPOLL_TAG + (uint64_t)i };
+		if (d->epfd >= 0 && epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+			rgd_log(LOG_ERR, "control client: epoll: %m");
+			close(fd);
+			c->fd = -1;
+		}
 		return;
 	}
-	close(fd); /* too many clients */
+	rgd_log(LOG_WARNING, "control client refused: %d connected", RGD_MAX_CTL_CLIENTS);
+	say_and_close(fd, "RG 1\nbusy: too many control clients connected, try again\n");
 }
 
 void rgd_ctl_close(struct rgd_daemon *d, struct rgd_ctl_client *c)
 {
-	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	if (d->epfd >= 0)
+		epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
+	free(c->out);
+	c->out = NULL;
+	c->out_len = c->out_off = 0;
 }
 
-static void write_all(int fd, const char *p, size_t n)
+/* Send what the client takes now; wait for EPOLLOUT for the rest. The
+ * event loop never blocks on a client: one that stops reading is dropped
+ * by rgd_ctl_tick after RGD_CTL_DRAIN_MS without progress. */
+static void flush(struct rgd_daemon *d, struct rgd_ctl_client *c)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EAGAIN) {
-			/* a slow reader of a big listing: wait for it briefly */
-			struct timespec ts = { 0, 1000000 };
-			nanosleep(&ts, NULL);
+	while (c->out_off < c->out_len) {
+		ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!c->draining) {
+				struct epoll_event ev = { .events = EPOLLOUT,
+							  .data.u64 = RGD_CTL_EPOLL_TAG +
+								      (uint64_t)(c - d->ctl) };
+				if (d->epfd < 0 || epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev))
+					break;
+				c->draining = true;
+			}
+			return;
 		}
 		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
+			break; /* the client went */
+		c->out_off += (size_t)w;
+		c->deadline_ms = rgd_now_ms() + RGD_CTL_DRAIN_MS;
+	}
+	rgd_ctl_close(d, c);
+}
+
+/* Queue the answer "RG STATUS\n" + body (o holds the header's place) and
+ * start sending it. */
+static void answer(struct rgd_daemon *d, struct rgd_ctl_client *c, struct rgd_ctl_out *o,
+		   int status)
+{
+	if (o->truncated) {
+		rgd_out_mark_truncated(o);
+		status = EXIT_FAIL;
+	}
+	if (!o->p) { /* no memory even for the header */
+		rgd_ctl_close(d, c);
+		return;
+	}
+	o->p[3] = (char)('0' + (status >= 0 && status <= 9 ? status : EXIT_FAIL));
+	c->out = rgd_out_take(o, &c->out_len);
+	c->out_off = 0;
+	c->deadline_ms = rgd_now_ms() + RGD_CTL_DRAIN_MS;
+	flush(d, c);
+}
+
+static void answer_text(struct rgd_daemon *d, struct rgd_ctl_client *c, int status,
+			const char *text)
+{
+	struct rgd_ctl_out o = { 0 };
+	rgd_out_put(&o, "RG 0\n%s", text);
+	answer(d, c, &o, status);
+}
+
+void rgd_ctl_tick(struct rgd_daemon *d, uint64_t now_ms)
+{
+	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++) {
+		struct rgd_ctl_client *c = &d->ctl[i];
+		if (c->fd < 0 || c->follow || c->follow_raw || now_ms < c->deadline_ms)
+			continue;
+		rgd_log(LOG_NOTICE, "control client dropped: %s",
+			c->out ? "it stopped taking its answer" : "no request line in time");
+		rgd_ctl_close(d, c);
 	}
 }
 
@@ -150,7 +207,7 @@ void rgd_ctl_broadcast(struct rgd_daemon *d, const char *text, const char *json)
 
 /* ---- commands -------------------------------------------------------------- */
 
-static int cmd_status(struct rgd_daemon *d, bool json, struct out *o)
+static int cmd_status(struct rgd_daemon *d, bool json, struct rgd_ctl_out *o)
 {
 	struct rg_info info;
 	enum rg_status st = d->card->ops->info(d->card->ctx, &info);
@@ -158,22 +215,26 @@ static int cmd_status(struct rgd_daemon *d, bool json, struct out *o)
 	const struct rgd_mapper_stats *m = &d->mapper.stats;
 	uint64_t up = (uint64_t)time(NULL) - d->started;
 	if (json) {
+		put(o, "{\"card\":");
+		rgd_out_json_str(o, d->card->name);
+		put(o, ",\"config\":");
+		rgd_out_json_str(o, d->config_path);
 		put(o,
-		    "{\"card\":\"%s\",\"card_status\":\"%s\",\"uptime_s\":%llu,\"epoch\":%u,"
-		    "\"leases\":%u,\"config\":\"%s\",\"reloads\":%llu,\"reload_failures\":%llu,"
+		    ",\"card_status\":\"%s\",\"uptime_s\":%llu,\"epoch\":%u,"
+		    "\"leases\":%u,\"reloads\":%llu,\"reload_failures\":%llu,"
 		    "\"pcp_requests\":%llu,\"natpmp_requests\":%llu,\"dpm_requests\":%llu,"
 		    "\"outside_realm_dropped\":%llu,\"created\":%llu,\"renewed\":%llu,"
 		    "\"deleted\":%llu,\"expired\":%llu,\"refused\":%llu,\"card_errors\":%llu,"
 		    "\"store_errors\":%llu,\"card_mappings\":%u,\"card_sessions\":%u}\n",
-		    d->card->name, rgd_card_status_name(st), (unsigned long long)up,
-		    rgd_daemon_epoch(d), d->mapper.leases.count, d->config_path,
-		    (unsigned long long)d->reloads, (unsigned long long)d->reload_failures,
-		    (unsigned long long)s->pcp_rx, (unsigned long long)s->natpmp_rx,
-		    (unsigned long long)s->dpm_rx, (unsigned long long)s->outside_realm,
-		    (unsigned long long)m->created, (unsigned long long)m->renewed,
-		    (unsigned long long)m->deleted, (unsigned long long)m->expired,
-		    (unsigned long long)m->refused, (unsigned long long)m->card_errors,
-		    (unsigned long long)m->store_errors, st == RG_ST_OK ? info.mappings_used : 0,
+		    rgd_card_status_name(st), (unsigned long long)up, rgd_daemon_epoch(d),
+		    d->mapper.leases.count, (unsigned long long)d->reloads,
+		    (unsigned long long)d->reload_failures, (unsigned long long)s->pcp_rx,
+		    (unsigned long long)s->natpmp_rx, (unsigned long long)s->dpm_rx,
+		    (unsigned long long)s->outside_realm, (unsigned long long)m->created,
+		    (unsigned long long)m->renewed, (unsigned long long)m->deleted,
+		    (unsigned long long)m->expired, (unsigned long long)m->refused,
+		    (unsigned long long)m->card_errors, (unsigned long long)m->store_errors,
+		    st == RG_ST_OK ? info.mappings_used : 0,
 		    st == RG_ST_OK ? info.sessions_used : 0);
 	} else {
 		put(o, "card        %s (%s)\n", d->card->name, rgd_card_status_name(st));
@@ -198,7 +259,7 @@ static int cmd_status(struct rgd_daemon *d, bool json, struct out *o)
 	return st == RG_ST_OK ? EXIT_OK : EXIT_FAIL;
 }
 
-static int cmd_pools(struct rgd_daemon *d, bool json, struct out *o)
+static int cmd_pools(struct rgd_daemon *d, bool json, struct rgd_ctl_out *o)
 {
 	static const char *const modes[] = { "dynamic", "port-block", "deterministic" };
 	static const char *const beh[] = { "endpoint-independent", "address-dependent",
@@ -210,15 +271,16 @@ static int cmd_pools(struct rgd_daemon *d, bool json, struct out *o)
 		const struct rgd_pool_cfg *p = &d->cfg.pools[i];
 		const struct rg_pool *k = &p->pool;
 		if (json) {
+			put(o, "%s{\"id\":%u,\"name\":", i ? "," : "", k->id);
+			rgd_out_json_str(o, p->name);
 			put(o,
-			    "%s{\"id\":%u,\"name\":\"%s\",\"mode\":\"%s\",\"mapping\":\"%s\","
+			    ",\"mode\":\"%s\",\"mapping\":\"%s\","
 			    "\"filtering\":{\"udp\":\"%s\",\"tcp\":\"%s\",\"icmp\":\"%s\"},"
 			    "\"ports\":\"%u-%u\",\"block_size\":%u,\"subscribers\":\"%s/%u\","
 			    "\"addresses\":[",
-			    i ? "," : "", k->id, p->name, modes[k->mode % 3], beh[k->mapping % 3],
-			    beh[k->filtering[0] % 3], beh[k->filtering[1] % 3],
-			    beh[k->filtering[2] % 3], k->port_lo, k->port_hi, k->block_size,
-			    ip(ntohl(k->sub_addr), a), k->sub_plen);
+			    modes[k->mode % 3], beh[k->mapping % 3], beh[k->filtering[0] % 3],
+			    beh[k->filtering[1] % 3], beh[k->filtering[2] % 3], k->port_lo,
+			    k->port_hi, k->block_size, ip(ntohl(k->sub_addr), a), k->sub_plen);
 			for (unsigned j = 0; j < p->n_ranges; j++)
 				put(o, "%s\"%s-%s\"", j ? "," : "", ip(ntohl(p->ranges[j].lo), a),
 				    ip(ntohl(p->ranges[j].hi), b));
@@ -241,7 +303,7 @@ static int cmd_pools(struct rgd_daemon *d, bool json, struct out *o)
 }
 
 static void lease_line(struct rgd_daemon *d, const struct rgd_lease *l, bool json, bool first,
-		       struct out *o)
+		       struct rgd_ctl_out *o)
 {
 	char in[16], out[16], rem[16], f[16];
 	uint64_t now = (uint64_t)time(NULL);
@@ -282,7 +344,7 @@ static void lease_line(struct rgd_daemon *d, const struct rgd_lease *l, bool jso
 	put(o, "\n");
 }
 
-static int cmd_mappings_list(struct rgd_daemon *d, bool json, struct out *o)
+static int cmd_mappings_list(struct rgd_daemon *d, bool json, struct rgd_ctl_out *o)
 {
 	if (json)
 		put(o, "[");
@@ -320,7 +382,8 @@ static int parse_proto(const char *s)
 	return strcmp(s, "udp") == 0 ? 17 : strcmp(s, "tcp") == 0 ? 6 : -1;
 }
 
-static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool json, struct out *o)
+static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool json,
+			    struct rgd_ctl_out *o)
 {
 	if (argc < 2) {
 		put(o, "usage: mappings add udp|tcp INSIDE-ADDR:PORT [--out PORT] "
@@ -339,47 +402,70 @@ static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool js
 	}
 	p.key.proto = (uint8_t)proto;
 	p.lifetime = UINT32_MAX;
-	for (int i = 2; i < argc; i++) {
+	const char *bad = NULL, *why = NULL;
+	for (int i = 2; i < argc && !bad; i++) {
+		const char *opt = argv[i];
+		if (strcmp(opt, "--out") && strcmp(opt, "--lifetime") && strcmp(opt, "--filter")) {
+			bad = opt, why = "unknown option";
+			break;
+		}
+		if (i + 1 == argc) {
+			bad = opt, why = "needs a value";
+			break;
+		}
+		const char *v = argv[++i];
 		char *end = NULL;
-		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-			long v = strtol(argv[++i], &end, 10);
-			if (*end || v < 1 || v > 65535)
-				goto bad;
-			p.sugg_port = (uint16_t)v;
+		errno = 0;
+		if (strcmp(opt, "--out") == 0) {
+			unsigned long x = strtoul(v, &end, 10);
+			if (!*v || *end || errno || x < 1 || x > 65535) {
+				bad = v, why = "--out is a port 1-65535";
+				break;
+			}
+			p.sugg_port = (uint16_t)x;
 			p.prefer_failure = true;
-		} else if (strcmp(argv[i], "--lifetime") == 0 && i + 1 < argc) {
-			if (strcmp(argv[++i], "static") == 0)
+		} else if (strcmp(opt, "--lifetime") == 0) {
+			if (strcmp(v, "static") == 0)
 				continue;
-			long v = strtol(argv[i], &end, 10);
-			if (*end || v < 1)
-				goto bad;
-			p.lifetime = (uint32_t)v;
-		} else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc) {
+			/* UINT32_MAX is the lease's "static" */
+			unsigned long long x = strtoull(v, &end, 10);
+			if (!*v || *v == '-' || *end || errno || x < 1 || x >= UINT32_MAX) {
+				bad = v, why = "--lifetime is 1-4294967294 seconds or static";
+				break;
+			}
+			p.lifetime = (uint32_t)x;
+		} else {
 			if (p.n_filters == RG_MAP_MAX_FILTERS) {
-				put(o, "at most %d filters\n", RG_MAP_MAX_FILTERS);
+				put(o, "mappings add: at most %d filters\n", RG_MAP_MAX_FILTERS);
 				return EXIT_USAGE;
 			}
 			char buf[40];
-			snprintf(buf, sizeof(buf), "%s", argv[++i]);
 			long port = 0;
+			struct rgd_prefix pf;
+			bad = v, why = "--filter is ADDR[/LEN][:PORT]";
+			if (strlen(v) >= sizeof(buf))
+				break;
+			snprintf(buf, sizeof(buf), "%s", v);
 			char *colon = strchr(buf, ':');
 			if (colon) {
 				*colon = 0;
 				port = strtol(colon + 1, &end, 10);
-				if (*end || port < 0 || port > 65535)
-					goto bad;
+				if (!colon[1] || *end || port < 0 || port > 65535)
+					break;
 			}
-			struct rgd_prefix pf;
 			if (rgd_parse_prefix(buf, &pf))
-				goto bad;
+				break;
+			bad = NULL;
 			struct rg_map_filter *f = &p.filters[p.n_filters++];
 			f->addr = htonl(pf.addr);
 			f->plen = pf.plen;
 			f->port = htons((uint16_t)port);
 			p.set_filters = true;
-		} else {
-			goto bad;
 		}
+	}
+	if (bad) {
+		put(o, "mappings add: %s: '%s'\n", why, bad);
+		return EXIT_USAGE;
 	}
 	struct rgd_lease l;
 	enum rgd_map_status st = rgd_mapper_request(&d->mapper, &p, &l);
@@ -391,12 +477,9 @@ static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool js
 	if (json)
 		put(o, "\n");
 	return EXIT_OK;
-bad:
-	put(o, "mappings add: bad argument near '%s'\n", argv[argc - 1]);
-	return EXIT_USAGE;
 }
 
-static int cmd_mappings_del(struct rgd_daemon *d, int argc, char **argv, struct out *o)
+static int cmd_mappings_del(struct rgd_daemon *d, int argc, char **argv, struct rgd_ctl_out *o)
 {
 	struct rgd_map_params p;
 	memset(&p, 0, sizeof(p));
@@ -422,7 +505,7 @@ static int cmd_mappings_del(struct rgd_daemon *d, int argc, char **argv, struct 
 	return EXIT_OK;
 }
 
-static int cmd_sessions(struct rgd_daemon *d, bool json, struct out *o)
+static int cmd_sessions(struct rgd_daemon *d, bool json, struct rgd_ctl_out *o)
 {
 	static struct rg_session_rec recs[256];
 	uint32_t cursor = 0, count, next, total = 0;
@@ -436,7 +519,7 @@ static int cmd_sessions(struct rgd_daemon *d, bool json, struct out *o)
 			put(o, "%scard: %s\n", json ? "]\n" : "", rgd_card_status_name(st));
 			return EXIT_FAIL;
 		}
-		for (uint32_t i = 0; i < count && o->len + 256 < o->cap; i++, total++) {
+		for (uint32_t i = 0; i < count && !o->truncated; i++, total++) {
 			const struct rg_session_rec *r = &recs[i];
 			if (json)
 				put(o,
@@ -459,17 +542,17 @@ static int cmd_sessions(struct rgd_daemon *d, bool json, struct out *o)
 				    ntohs(r->rem_port), r->idle_ms, (unsigned long long)r->pkts);
 		}
 		cursor = next;
-	} while (next && o->len + 256 < o->cap);
+	} while (next && !o->truncated);
 	if (json)
 		put(o, "]\n");
-	return EXIT_OK;
+	return EXIT_OK; /* a truncated listing fails in rgd_ctl_answer */
 }
 
 #define FWC_NAME(name, text) text,
 static const char *const fw_counter_names[] = { RG_FW_COUNTERS(FWC_NAME) };
 #undef FWC_NAME
 
-static int cmd_counters(struct rgd_daemon *d, bool json, struct out *o)
+static int cmd_counters(struct rgd_daemon *d, bool json, struct rgd_ctl_out *o)
 {
 	struct rg_counter_rec recs[64];
 	uint32_t count, next;
@@ -524,7 +607,7 @@ static int cmd_counters(struct rgd_daemon *d, bool json, struct out *o)
 	return EXIT_OK;
 }
 
-static int cmd_config_check(struct rgd_daemon *d, int argc, char **argv, struct out *o)
+static int cmd_config_check(struct rgd_daemon *d, int argc, char **argv, struct rgd_ctl_out *o)
 {
 	static struct rgd_cfg c;
 	char err[512];
@@ -537,97 +620,120 @@ static int cmd_config_check(struct rgd_daemon *d, int argc, char **argv, struct 
 	return EXIT_OK;
 }
 
-int rgd_ctl_execute(struct rgd_daemon *d, int argc, char **argv, bool json, char *buf,
-		    size_t buflen)
+int rgd_ctl_execute(struct rgd_daemon *d, int argc, char **argv, bool json, struct rgd_ctl_out *o)
 {
-	struct out o = { buf, 0, buflen };
-	buf[0] = 0;
 	if (argc == 0) {
-		put(&o, "commands: status, pools, mappings [list|add|del], sessions, counters, "
-			"events, config check [FILE], reload\n");
+		put(o, "commands: status, pools, mappings [list|add|del], sessions, counters, "
+		       "events, config check [FILE], reload\n");
 		return EXIT_USAGE;
 	}
 	const char *c = argv[0];
 	if (strcmp(c, "status") == 0)
-		return cmd_status(d, json, &o);
+		return cmd_status(d, json, o);
 	if (strcmp(c, "pools") == 0)
-		return cmd_pools(d, json, &o);
+		return cmd_pools(d, json, o);
 	if (strcmp(c, "mappings") == 0) {
 		if (argc == 1 || strcmp(argv[1], "list") == 0)
-			return cmd_mappings_list(d, json, &o);
+			return cmd_mappings_list(d, json, o);
 		if (strcmp(argv[1], "add") == 0)
-			return cmd_mappings_add(d, argc - 2, argv + 2, json, &o);
+			return cmd_mappings_add(d, argc - 2, argv + 2, json, o);
 		if (strcmp(argv[1], "del") == 0)
-			return cmd_mappings_del(d, argc - 2, argv + 2, &o);
-		put(&o, "mappings: list, add or del\n");
+			return cmd_mappings_del(d, argc - 2, argv + 2, o);
+		put(o, "mappings: list, add or del\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(c, "sessions") == 0)
-		return cmd_sessions(d, json, &o);
+		return cmd_sessions(d, json, o);
 	if (strcmp(c, "counters") == 0)
-		return cmd_counters(d, json, &o);
+		return cmd_counters(d, json, o);
 	if (strcmp(c, "config") == 0 && argc >= 2 && strcmp(argv[1], "check") == 0)
-		return cmd_config_check(d, argc - 2, argv + 2, &o);
+		return cmd_config_check(d, argc - 2, argv + 2, o);
 	if (strcmp(c, "reload") == 0) {
 		char err[512];
 		if (rgd_daemon_reload(d, err, sizeof(err))) {
-			put(&o, "reload refused: %s\n", err);
+			put(o, "reload refused: %s\n", err);
 			return EXIT_FAIL;
 		}
-		put(&o, "reloaded\n");
+		put(o, "reloaded\n");
 		return EXIT_OK;
 	}
-	put(&o, "unknown command '%s'\n", c);
+	put(o, "unknown command '%s'\n", c);
 	return EXIT_USAGE;
+}
+
+void rgd_ctl_event(struct rgd_daemon *d, struct rgd_ctl_client *c, uint32_t events)
+{
+	if (c->fd < 0)
+		return;
+	if (c->out) {
+		if (events & (EPOLLERR | EPOLLHUP))
+			rgd_ctl_close(d, c);
+		else if (events & EPOLLOUT)
+			flush(d, c);
+		return;
+	}
+	rgd_ctl_input(d, c);
 }
 
 void rgd_ctl_input(struct rgd_daemon *d, struct rgd_ctl_client *c)
 {
 	ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
 	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
 		rgd_ctl_close(d, c);
 		return;
 	}
-	if (c->follow)
+	if (c->follow || c->follow_raw)
 		return; /* a follower has nothing more to say */
 	c->len += (size_t)n;
 	c->buf[c->len] = 0;
-	char *nl = strchr(c->buf, '\n');
+	char *nl = memchr(c->buf, '\n', c->len);
 	if (!nl) {
-		if (c->len == sizeof(c->buf) - 1)
-			rgd_ctl_close(d, c);
+		if (c->len == sizeof(c->buf) - 1) {
+			char text[64];
+			snprintf(text, sizeof(text), "request longer than %zu bytes\n",
+				 sizeof(c->buf) - 2);
+			answer_text(d, c, EXIT_USAGE, text);
+		}
 		return;
 	}
 	*nl = 0;
-	char *argv[32];
+	if (strlen(c->buf) != (size_t)(nl - c->buf)) {
+		answer_text(d, c, EXIT_USAGE, "request contains a NUL byte\n");
+		return;
+	}
+	char *argv[RGD_CTL_MAX_ARGS + 1];
 	int argc = 0;
-	for (char *t = strtok(c->buf, " "); t && argc < 32; t = strtok(NULL, " "))
+	char *save = NULL;
+	for (char *t = strtok_r(c->buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (argc == RGD_CTL_MAX_ARGS) {
+			char text[64];
+			snprintf(text, sizeof(text), "more than %d arguments\n", RGD_CTL_MAX_ARGS);
+			answer_text(d, c, EXIT_USAGE, text);
+			return;
+		}
 		argv[argc++] = t;
+	}
 	bool json = argc > 0 && strcmp(argv[0], "--json") == 0;
 	if (json) {
 		argc--;
 		memmove(argv, argv + 1, (size_t)argc * sizeof(argv[0]));
 	}
-	if (argc == 1 && strcmp(argv[0], "raw-events") == 0) {
-		c->follow_raw = true;
+	if (argc == 1 && (strcmp(argv[0], "raw-events") == 0 || strcmp(argv[0], "events") == 0)) {
 		static const char ok[] = "RG 0\n";
-		write_all(c->fd, ok, sizeof(ok) - 1);
+		if (argv[0][0] == 'r')
+			c->follow_raw = true;
+		else
+			c->follow = true, c->json = json;
+		if (send(c->fd, ok, sizeof(ok) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) != sizeof(ok) - 1)
+			rgd_ctl_close(d, c);
 		return;
 	}
-	if (argc == 1 && strcmp(argv[0], "events") == 0) {
-		c->follow = true;
-		c->json = json;
-		static const char ok[] = "RG 0\n";
-		write_all(c->fd, ok, sizeof(ok) - 1);
-		return;
-	}
-	static char out[1 << 20];
+	struct rgd_ctl_out o = { 0 };
+	rgd_out_put(&o, "RG 0\n"); /* the status is written over the 0 */
 	int status = argc > 0 && strcmp(argv[0], "raw") == 0
-			     ? rgd_ctl_relay(d, argc, argv, out, sizeof(out))
-			     : rgd_ctl_execute(d, argc, argv, json, out, sizeof(out));
-	char head[16];
-	int hl = snprintf(head, sizeof(head), "RG %d\n", status);
-	write_all(c->fd, head, (size_t)hl);
-	write_all(c->fd, out, strlen(out));
-	rgd_ctl_close(d, c);
+			     ? rgd_ctl_relay(d, argc, argv, &o)
+			     : rgd_ctl_execute(d, argc, argv, json, &o);
+	answer(d, c, &o, status);
 }

@@ -20,6 +20,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,30 +288,48 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 	return st;
 }
 
-int rgd_ctl_relay(struct rgd_daemon *d, int argc, char **argv, char *out, size_t outlen)
+static int parse_num(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtoul(s, &end, 0);
+	return !*s || *s == '-' || *end || errno || *v > max ? -1 : 0;
+}
+
+int rgd_ctl_relay(struct rgd_daemon *d, int argc, char **argv, struct rgd_ctl_out *o)
 {
 	static uint8_t bulk[64 * 1024];
 	uint8_t req[RG_CMD_PAYLOAD], rsp[RG_CPL_PAYLOAD];
 	size_t len, rsp_len;
-	if (argc != 4)
-		return snprintf(out, outlen, "usage: raw OPCODE BULK_CAP PAYLOAD_HEX\n"), 2;
-	unsigned long op = strtoul(argv[1], NULL, 0), cap = strtoul(argv[2], NULL, 0);
-	if (op > 0xffff || unhex(argv[3], req, sizeof(req), &len))
-		return snprintf(out, outlen, "raw: bad opcode or payload\n"), 2;
+	unsigned long op, cap;
+	if (argc != 4) {
+		rgd_out_put(o, "usage: raw OPCODE BULK_CAP PAYLOAD_HEX\n");
+		return 2;
+	}
+	if (parse_num(argv[1], 0xffff, &op) || parse_num(argv[2], ULONG_MAX, &cap) ||
+	    unhex(argv[3], req, sizeof(req), &len)) {
+		rgd_out_put(o, "raw: bad opcode, bulk size or payload\n");
+		return 2;
+	}
 	if (cap > sizeof(bulk))
 		cap = sizeof(bulk);
 	memset(rsp, 0, sizeof(rsp));
-	uint32_t used;
+	uint32_t used = 0;
+	rsp_len = 0;
 	enum rg_status st =
 		relay(d, (uint16_t)op, req, len, rsp, &rsp_len, bulk, (uint32_t)cap, &used);
-	if (outlen < 16 + 2 * (rsp_len + used) + 4)
-		return snprintf(out, outlen, "raw: answer too large\n"), 1;
-	size_t n = (size_t)snprintf(out, outlen, "%u ", st);
-	n += hex(rsp, st == RG_ST_OK ? rsp_len : 0, out + n);
-	out[n++] = ' ';
-	n += hex(bulk, st == RG_ST_OK ? used : 0, out + n);
-	out[n++] = '\n';
-	out[n] = 0;
+	if (st != RG_ST_OK)
+		rsp_len = used = 0;
+	char *at = rgd_out_reserve(o, 16 + 2 * (rsp_len + used) + 4);
+	if (!at)
+		return 1; /* reported as truncated */
+	size_t n = (size_t)snprintf(at, 16, "%u ", st);
+	n += hex(rsp, rsp_len, at + n);
+	at[n++] = ' ';
+	n += hex(bulk, used, at + n);
+	at[n++] = '\n';
+	at[n] = 0;
+	o->len += n;
 	return 0;
 }
 

@@ -23,8 +23,9 @@
 #define TICK_MS 250
 
 /* epoll data tags for the fixed descriptors; control clients use their
- * index + CTL_BASE */
-enum { EV_SIG = 1, EV_TIMER, EV_PCP, EV_DPM, EV_CTL, EV_CARD, EV_TAP, EV_HP, CTL_BASE = 100 };
+ * index + RGD_CTL_EPOLL_TAG */
+enum { EV_SIG = 1, EV_TIMER, EV_PCP, EV_DPM, EV_CTL, EV_CARD, EV_TAP, EV_HP };
+_Static_assert(EV_HP < RGD_CTL_EPOLL_TAG, "control clients' tags are their own");
 
 uint64_t rgd_now_ms(void)
 {
@@ -449,6 +450,7 @@ static void tick(struct rgd_daemon *d)
 	if (read(d->timerfd, &x, sizeof(x)) < 0)
 		return;
 	rgd_mapper_expire(&d->mapper);
+	rgd_ctl_tick(d, rgd_now_ms());
 	announce_step(d);
 	rgd_natlog_tick(&d->natlog, rgd_natlog_now_ms());
 	if (d->card->ops->event_fd(d->card->ctx) < 0)
@@ -515,8 +517,10 @@ int rgd_daemon_run(struct rgd_daemon *d)
 				hostport_poll(d);
 				break;
 			default:
-				if (tag >= CTL_BASE && tag < CTL_BASE + RGD_MAX_CTL_CLIENTS)
-					rgd_ctl_input(d, &d->ctl[tag - CTL_BASE]);
+				if (tag >= RGD_CTL_EPOLL_TAG &&
+				    tag < RGD_CTL_EPOLL_TAG + RGD_MAX_CTL_CLIENTS)
+					rgd_ctl_event(d, &d->ctl[tag - RGD_CTL_EPOLL_TAG],
+						      evs[i].events);
 			}
 		}
 	}

@@ -13,18 +13,32 @@
 
 #include "card.h"
 #include "config.h"
+#include "ctl_out.h"
 #include "mapper.h"
 #include "natlog.h"
 #include "proto.h"
 #include "store.h"
 
 #define RGD_MAX_CTL_CLIENTS 16
+#define RGD_CTL_MAX_ARGS 32
+/* epoll tag of control client i: RGD_CTL_EPOLL_TAG + i */
+#define RGD_CTL_EPOLL_TAG 100u
+/* A client must send its request line within RGD_CTL_REQUEST_MS of
+ * connecting, and take its answer with no pause longer than
+ * RGD_CTL_DRAIN_MS: the daemon never waits on a client, and a silent or
+ * stalled one cannot keep one of the RGD_MAX_CTL_CLIENTS places. */
+#define RGD_CTL_REQUEST_MS 5000u
+#define RGD_CTL_DRAIN_MS 10000u
 
 struct rgd_ctl_client {
 	int fd;
 	bool follow;	 /* `realmctl events`: receives event lines until it goes */
 	bool follow_raw; /* realmctl's daemon backend: raw card events */
 	bool json;
+	bool draining;	      /* waiting for EPOLLOUT to send the rest of out */
+	uint64_t deadline_ms; /* rgd_now_ms() by which it must make progress */
+	char *out;	      /* the answer being sent; then the client is closed */
+	size_t out_len, out_off;
 	size_t len;
 	char buf[1024];
 };
@@ -72,15 +86,20 @@ void rgd_daemon_announce(struct rgd_daemon *d);
 /* Control socket (ctl.c) */
 int rgd_ctl_open(struct rgd_daemon *d);
 void rgd_ctl_accept(struct rgd_daemon *d);
+/* epoll reported events on the client's socket */
+void rgd_ctl_event(struct rgd_daemon *d, struct rgd_ctl_client *c, uint32_t events);
 void rgd_ctl_input(struct rgd_daemon *d, struct rgd_ctl_client *c);
+/* Drop clients past their deadline (called from the daemon's tick). */
+void rgd_ctl_tick(struct rgd_daemon *d, uint64_t now_ms);
 void rgd_ctl_close(struct rgd_daemon *d, struct rgd_ctl_client *c);
 void rgd_ctl_broadcast(struct rgd_daemon *d, const char *text_line, const char *json_line);
-/* Execute one control request (argv) and write the answer into out;
- * returns the exit status realmctl should use. */
-int rgd_ctl_execute(struct rgd_daemon *d, int argc, char **argv, bool json, char *out,
-		    size_t outlen);
+/* Execute one control request (argv) and append the answer to out
+ * (ctl_out.h); returns the exit status realmctl should use. */
+int rgd_ctl_execute(struct rgd_daemon *d, int argc, char **argv, bool json,
+		    struct rgd_ctl_out *out);
+
 /* realmctl's mailbox relay (ctl_relay.c) */
-int rgd_ctl_relay(struct rgd_daemon *d, int argc, char **argv, char *out, size_t outlen);
+int rgd_ctl_relay(struct rgd_daemon *d, int argc, char **argv, struct rgd_ctl_out *out);
 void rgd_ctl_raw_event(struct rgd_daemon *d, const struct rg_evt *e);
 
 #endif /* RGD_DAEMON_H */

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * realmgated's control socket (ctl.c) on the card test double: what a
+ * request may get wrong (each refused with exit status 2 and a message
+ * naming the bad word, existing leases untouched), JSON strings escaped,
+ * and the socket's client handling through the real listening socket: the
+ * daemon never waits on a client (an answer a client does not take is
+ * queued and the client dropped after RGD_CTL_DRAIN_MS without progress),
+ * a client that says nothing is dropped after RGD_CTL_REQUEST_MS, over-long
+ * requests and too many clients get an answer, and an answer that outgrows
+ * RGD_CTL_OUT_MAX is cut at a line and fails.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../host-tools/realmgated/ctl_out.h"
+#include "../../host-tools/realmgated/daemon.h"
+#include "../lib/card_double.h"
+
+static const char config[] =
+	"inside = { address = \"192.168.1.1\"; prefix = 24; };\n"
+	"outside = { address = \"203.0.113.1\"; prefix = 24; };\n"
+	"pools = ( { id = 1; name = \"main\"; addresses = [ \"203.0.113.1\" ]; } );\n";
+
+struct fx {
+	struct rgd_daemon d;
+	struct card_double cd;
+	char dir[64];
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	char err[256];
+	struct rgd_daemon *d = &f->d;
+	if (rgd_config_parse(config, "test.conf", &d->cfg, err, sizeof(err))) {
+		fprintf(stderr, "config: %s\n", err);
+		abort();
+	}
+	snprintf(f->dir, sizeof(f->dir), "/tmp/rgctl.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(d->cfg.control_socket, sizeof(d->cfg.control_socket), "%s/ctl.sock", f->dir);
+	snprintf(d->config_path, sizeof(d->config_path), "%s/realmgated.conf", f->dir);
+	card_double_init(&f->cd, 0xcb007101u);
+	d->card = &f->cd.card;
+	d->store = rgd_store_open(":memory:", err, sizeof(err));
+	assert_non_null(d->store);
+	assert_int_equal(rgd_mapper_init(&d->mapper, d->card, d->store, &d->cfg), 0);
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	d->ctl_fd = -1;
+	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
+		d->ctl[i].fd = -1;
+	assert_int_equal(rgd_ctl_open(d), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	struct rgd_daemon *d = &f->d;
+	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
+		if (d->ctl[i].fd >= 0)
+			rgd_ctl_close(d, &d->ctl[i]);
+	close(d->ctl_fd);
+	close(d->epfd);
+	unlink(d->cfg.control_socket);
+	unlink(d->config_path);
+	rmdir(f->dir);
+	rgd_mapper_free(&d->mapper);
+	rgd_store_close(d->store);
+	free(f);
+	return 0;
+}
+
+/* Run one request line through rgd_ctl_execute; the answer in out. */
+static int run(struct fx *f, const char *line, struct rgd_ctl_out *out)
+{
+	char buf[1024], *argv[RGD_CTL_MAX_ARGS];
+	int argc = 0;
+	bool json = false;
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	if (argc && strcmp(argv[0], "--json") == 0) {
+		json = true;
+		memmove(argv, argv + 1, (size_t)--argc * sizeof(argv[0]));
+	}
+	rgd_out_free(out);
+	int st = rgd_ctl_execute(&f->d, argc, argv, json, out);
+	assert_false(out->truncated);
+	if (!out->p)
+		rgd_out_put(out, "%s", "");
+	return st;
+}
+
+static void test_commands_usage(void **state)
+{
+	struct fx *f = *state;
+	struct rgd_ctl_out o = { 0 };
+	assert_int_equal(run(f, "", &o), 2);
+	assert_non_null(strstr(o.p, "commands:"));
+	assert_int_equal(run(f, "frobnicate", &o), 2);
+	assert_string_equal(o.p, "unknown command 'frobnicate'\n");
+	assert_int_equal(run(f, "mappings frob", &o), 2);
+	assert_int_equal(run(f, "mappings", &o), 0);
+	assert_string_equal(o.p, "no mappings\n");
+	assert_int_equal(run(f, "config check /nonexistent/realmgated.conf", &o), 1);
+	assert_non_null(strstr(o.p, "/nonexistent/realmgated.conf"));
+	rgd_out_free(&o);
+}
+
+static void test_mappings_add_refuses_bad_words(void **state)
+{
+	struct fx *f = *state;
+	struct rgd_ctl_out o = { 0 };
+	assert_int_equal(run(f,
+			     "mappings add udp 192.168.1.10:5000 --lifetime 600 --filter "
+			     "198.51.100.0/24:53",
+			     &o),
+			 0);
+	assert_int_equal(f->d.mapper.leases.count, 1);
+	static const struct {
+		const char *line, *named;
+	} bad[] = {
+		{ "mappings add udp", "usage" },
+		{ "mappings add icmp 192.168.1.10:5001", "icmp" },
+		{ "mappings add udp 192.168.1.10", "192.168.1.10" },
+		{ "mappings add udp 192.168.1.10:0", "192.168.1.10:0" },
+		{ "mappings add udp 300.1.1.1:5", "300.1.1.1:5" },
+		{ "mappings add udp 192.168.1.10:5001 --out 0", "'0'" },
+		{ "mappings add udp 192.168.1.10:5001 --out 70000", "'70000'" },
+		{ "mappings add udp 192.168.1.10:5001 --out 12x", "'12x'" },
+		{ "mappings add udp 192.168.1.10:5001 --out -1", "'-1'" },
+		{ "mappings add udp 192.168.1.10:5001 --lifetime -5", "'-5'" },
+		{ "mappings add udp 192.168.1.10:5001 --lifetime 0", "'0'" },
+		/* UINT32_MAX is "static" inside; more would wrap */
+		{ "mappings add udp 192.168.1.10:5001 --lifetime 4294967295", "'4294967295'" },
+		{ "mappings add udp 192.168.1.10:5001 --lifetime 99999999999", "'99999999999'" },
+		{ "mappings add udp 192.168.1.10:5001 --lifetime", "'--lifetime'" },
+		{ "mappings add udp 192.168.1.10:5001 --filter 1.2.3.4:70000", "'1.2.3.4:70000'" },
+		{ "mappings add udp 192.168.1.10:5001 --filter 1.2.3.4/33", "'1.2.3.4/33'" },
+		{ "mappings add udp 192.168.1.10:5001 --filter 1.2.3.4:", "'1.2.3.4:'" },
+		{ "mappings add udp 192.168.1.10:5001 --filter "
+		  "111.222.111.222/32:65535xxxxxxxxxxxxxxxxxxxxxxxxx",
+		  "65535xxx" },
+		{ "mappings add udp 192.168.1.10:5001 --bogus 1", "'--bogus'" },
+		{ "mappings add udp 192.168.1.10:5001 --lifetime 60 --out", "'--out'" },
+		{ "mappings del udp", "usage" },
+		{ "mappings del udp 192.168.1.10", "usage" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int st = run(f, bad[i].line, &o);
+		if (st != 2 || !strstr(o.p, bad[i].named))
+			fail_msg("'%s': status %d, '%s'", bad[i].line, st, o.p);
+	}
+	/* nothing above touched the lease or made another */
+	assert_int_equal(f->d.mapper.leases.count, 1);
+	const struct cd_map *m = card_double_find(&f->cd, 17, 0xc0a8010au, 5000);
+	assert_non_null(m);
+	assert_int_equal(m->n_filters, 1);
+	assert_int_equal(card_double_maps(&f->cd), 1);
+	/* a missing one is "not found", and the right one goes */
+	assert_int_equal(run(f, "mappings del udp 192.168.1.10:5001", &o), 4);
+	assert_int_equal(run(f, "mappings del tcp 192.168.1.10:5000", &o), 4);
+	assert_int_equal(run(f, "mappings del udp 192.168.1.10:5000", &o), 0);
+	assert_string_equal(o.p, "deleted\n");
+	assert_int_equal(f->d.mapper.leases.count, 0);
+	rgd_out_free(&o);
+}
+
+static void test_mappings_json(void **state)
+{
+	struct fx *f = *state;
+	struct rgd_ctl_out o = { 0 };
+	assert_int_equal(run(f, "--json mappings add tcp 192.168.1.11:8080 --out 8080", &o), 0);
+	assert_non_null(strstr(o.p, "\"owner\":\"cli\""));
+	assert_non_null(strstr(o.p, "\"inside\":\"192.168.1.11:8080\""));
+	assert_non_null(strstr(o.p, "\"lifetime_left\":-1"));
+	assert_int_equal(run(f, "--json mappings list", &o), 0);
+	assert_true(o.p[0] == '[' && strstr(o.p, "]\n"));
+	rgd_out_free(&o);
+}
+
+/* Names that come from the configuration and the command line are JSON
+ * strings, escaped: a path with a quote must not end the string. */
+static void test_json_strings_escaped(void **state)
+{
+	struct fx *f = *state;
+	struct rgd_ctl_out o = { 0 };
+	snprintf(f->d.config_path, sizeof(f->d.config_path), "/etc/a\"b\\c\td");
+	snprintf(f->d.cfg.pools[0].name, sizeof(f->d.cfg.pools[0].name), "we\"ird");
+	assert_int_equal(run(f, "--json status", &o), 0);
+	assert_non_null(strstr(o.p, "\"config\":\"/etc/a\\\"b\\\\c\\u0009d\""));
+	assert_int_equal(run(f, "--json pools", &o), 0);
+	assert_non_null(strstr(o.p, "\"name\":\"we\\\"ird\""));
+	rgd_out_free(&o);
+}
+
+/* The answer buffer: grows, then stops at RGD_CTL_OUT_MAX, keeps whole
+ * lines and says it was cut. */
+static void test_out_limit(void **state)
+{
+	(void)state;
+	struct rgd_ctl_out o = { 0 };
+	rgd_out_put(&o, "RG 0\n");
+	char line[1000];
+	memset(line, 'x', sizeof(line) - 2);
+	line[sizeof(line) - 2] = '\n';
+	line[sizeof(line) - 1] = 0;
+	size_t lines = 0;
+	while (!o.truncated) {
+		rgd_out_put(&o, "%s", line);
+		lines++;
+	}
+	assert_true(lines > RGD_CTL_OUT_MAX / 1000 - 2);
+	assert_true(o.len <= RGD_CTL_OUT_MAX);
+	rgd_out_put(&o, "more\n"); /* nothing once truncated */
+	rgd_out_mark_truncated(&o);
+	assert_int_equal(o.p[o.len], 0);
+	assert_non_null(strstr(o.p + o.len - 100, "answer cut"));
+	const char *note = strstr(o.p + o.len - 100, "realmgated:");
+	assert_true(note[-1] == '\n' && note[-2] == 'x');
+	assert_int_equal((size_t)(note - o.p - 5) % 999, 0);
+	rgd_out_free(&o);
+}
+
+/* ---- the socket ------------------------------------------------------------ */
+
+static int connect_client(struct fx *f, int *slot)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	assert_true(strlen(f->d.cfg.control_socket) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, f->d.cfg.control_socket, strlen(f->d.cfg.control_socket) + 1);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	bool used[RGD_MAX_CTL_CLIENTS];
+	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
+		used[i] = f->d.ctl[i].fd >= 0;
+	rgd_ctl_accept(&f->d);
+	*slot = -1;
+	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
+		if (!used[i] && f->d.ctl[i].fd >= 0)
+			*slot = i;
+	return fd;
+}
+
+/* Everything the daemon sent until it closed (or nothing more is there). */
+static size_t read_all(int fd, char *buf, size_t cap, int timeout_ms)
+{
+	size_t n = 0;
+	while (n + 1 < cap) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		if (poll(&p, 1, timeout_ms) <= 0)
+			break;
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = 0;
+	return n;
+}
+
+static void say(int fd, const char *s)
+{
+	assert_int_equal(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+}
+
+static void test_socket_request_answer(void **state)
+{
+	struct fx *f = *state;
+	int slot, fd = connect_client(f, &slot);
+	assert_true(slot >= 0);
+	say(fd, "mappings add udp 192.168.1.12:6000\n");
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	assert_int_equal(f->d.ctl[slot].fd, -1); /* answered and closed */
+	char buf[4096];
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_non_null(strstr(buf, "RG 0\ncli"));
+	close(fd);
+
+	/* a request in pieces is put together */
+	fd = connect_client(f, &slot);
+	say(fd, "mappings del ud");
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	assert_true(f->d.ctl[slot].fd >= 0);
+	say(fd, "p 192.168.1.12:6000\n");
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, "RG 0\ndeleted\n");
+	close(fd);
+}
+
+static void test_socket_bad_requests(void **state)
+{
+	struct fx *f = *state;
+	char buf[4096];
+	int slot, fd = connect_client(f, &slot);
+	char big[1100];
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, "RG 2\nrequest longer than 1022 bytes\n");
+	assert_int_equal(f->d.ctl[slot].fd, -1);
+	close(fd);
+
+	fd = connect_client(f, &slot);
+	char words[200] = "";
+	for (int i = 0; i < RGD_CTL_MAX_ARGS + 1; i++)
+		strcat(words, "w ");
+	strcat(words, "\n");
+	say(fd, words);
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, "RG 2\nmore than 32 arguments\n");
+	close(fd);
+
+	fd = connect_client(f, &slot);
+	assert_int_equal(write(fd, "status\0x\n", 9), 9);
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, "RG 2\nrequest contains a NUL byte\n");
+	close(fd);
+
+	fd = connect_client(f, &slot);
+	say(fd, "raw 0x10000 0 -\n");
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, "RG 2\nraw: bad opcode, bulk size or payload\n");
+	close(fd);
+
+	fd = connect_client(f, &slot);
+	say(fd, "raw 0x0001 zz -\n");
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, "RG 2\nraw: bad opcode, bulk size or payload\n");
+	close(fd);
+}
+
+/* A client that connects and says nothing holds its place only until
+ * RGD_CTL_REQUEST_MS; followers of events stay. */
+static void test_socket_silent_client_dropped(void **state)
+{
+	struct fx *f = *state;
+	int slot, fd = connect_client(f, &slot);
+	int fslot, ffd = connect_client(f, &fslot);
+	say(ffd, "events\n");
+	rgd_ctl_event(&f->d, &f->d.ctl[fslot], EPOLLIN);
+	assert_true(f->d.ctl[fslot].follow);
+	uint64_t now = rgd_now_ms();
+	rgd_ctl_tick(&f->d, now);
+	assert_true(f->d.ctl[slot].fd >= 0);
+	rgd_ctl_tick(&f->d, now + RGD_CTL_REQUEST_MS + 1);
+	assert_int_equal(f->d.ctl[slot].fd, -1);
+	assert_true(f->d.ctl[fslot].fd >= 0);
+	char buf[64];
+	assert_int_equal(read_all(fd, buf, sizeof(buf), 1000), 0); /* just closed */
+	close(fd);
+	close(ffd);
+}
+
+/* Enough leases that their listing does not fit a small socket buffer. */
+static unsigned make_leases(struct fx *f)
+{
+	struct rgd_ctl_out o = { 0 };
+	unsigned n = 0;
+	for (unsigned h = 10; h < 60; h++)
+		for (unsigned p = 0; p < 4; p++, n++) {
+			char line[96];
+			snprintf(line, sizeof(line), "mappings add udp 192.168.1.%u:%u", h,
+				 7000 + p);
+			assert_int_equal(run(f, line, &o), 0);
+		}
+	rgd_out_free(&o);
+	return n;
+}
+
+static void shrink_buffers(int daemon_fd, int client_fd)
+{
+	int small = 1; /* the kernel's minimum */
+	setsockopt(daemon_fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	setsockopt(client_fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+}
+
+/* A client that does not read its answer: the daemon queues it and goes on
+ * (another client is served meanwhile), then drops the stalled one. */
+static void test_socket_stalled_reader(void **state)
+{
+	struct fx *f = *state;
+	unsigned n = make_leases(f);
+	int slot, fd = connect_client(f, &slot);
+	shrink_buffers(f->d.ctl[slot].fd, fd);
+	say(fd, "mappings list\n");
+	uint64_t t0 = rgd_now_ms();
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	assert_true(rgd_now_ms() - t0 < 500); /* it did not wait for the reader */
+	struct rgd_ctl_client *c = &f->d.ctl[slot];
+	assert_true(c->fd >= 0 && c->out && c->draining);
+	assert_true(c->out_off < c->out_len);
+
+	int slot2, fd2 = connect_client(f, &slot2);
+	say(fd2, "status\n");
+	rgd_ctl_event(&f->d, &f->d.ctl[slot2], EPOLLIN);
+	char buf[4096];
+	read_all(fd2, buf, sizeof(buf), 1000);
+	assert_non_null(strstr(buf, "RG 0\ncard"));
+	assert_non_null(strstr(buf, "leases      200"));
+	close(fd2);
+
+	rgd_ctl_tick(&f->d, rgd_now_ms());
+	assert_true(c->fd >= 0);
+	rgd_ctl_tick(&f->d, rgd_now_ms() + RGD_CTL_DRAIN_MS + 1);
+	assert_int_equal(c->fd, -1);
+	assert_null(c->out);
+	close(fd);
+	assert_int_equal(f->d.mapper.leases.count, n);
+}
+
+/* A slow reader that keeps reading gets the whole answer. */
+static void test_socket_slow_reader_complete(void **state)
+{
+	struct fx *f = *state;
+	unsigned n = make_leases(f);
+	int slot, fd = connect_client(f, &slot);
+	shrink_buffers(f->d.ctl[slot].fd, fd);
+	say(fd, "mappings list\n");
+	struct rgd_ctl_client *c = &f->d.ctl[slot];
+	rgd_ctl_event(&f->d, c, EPOLLIN);
+	static char buf[1 << 16];
+	size_t got = 0;
+	int rounds = 0;
+	while (c->fd >= 0 && rounds++ < 100000) {
+		ssize_t r = read(fd, buf + got, 512);
+		assert_true(r > 0);
+		got += (size_t)r;
+		assert_true(got < sizeof(buf) - 512);
+		rgd_ctl_event(&f->d, c, EPOLLOUT);
+	}
+	assert_int_equal(c->fd, -1);
+	got += read_all(fd, buf + got, sizeof(buf) - got, 1000);
+	assert_true(rounds > 2); /* it really came in pieces */
+	assert_memory_equal(buf, "RG 0\n", 5);
+	unsigned lines = 0;
+	for (size_t i = 5; i < got; i++)
+		lines += buf[i] == '\n';
+	assert_int_equal(lines, n);
+	assert_int_equal(buf[got - 1], '\n');
+	close(fd);
+}
+
+/* More clients than places: the extra one is told, not just cut off. */
+static void test_socket_busy(void **state)
+{
+	struct fx *f = *state;
+	int fds[RGD_MAX_CTL_CLIENTS], slot;
+	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++) {
+		fds[i] = connect_client(f, &slot);
+		assert_true(slot >= 0);
+	}
+	int fd = connect_client(f, &slot);
+	assert_int_equal(slot, -1);
+	char buf[256];
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, "RG 1\nbusy: too many control clients connected, try again\n");
+	close(fd);
+	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
+		close(fds[i]);
+	/* the daemon notices the gone clients as it reads them */
+	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
+		rgd_ctl_event(&f->d, &f->d.ctl[i], EPOLLIN | EPOLLHUP);
+	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
+		assert_int_equal(f->d.ctl[i].fd, -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_commands_usage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mappings_add_refuses_bad_words, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mappings_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_strings_escaped, setup, teardown),
+		cmocka_unit_test(test_out_limit),
+		cmocka_unit_test_setup_teardown(test_socket_request_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_bad_requests, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_silent_client_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_stalled_reader, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_slow_reader_complete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_busy, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
