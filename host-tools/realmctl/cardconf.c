@@ -2,6 +2,7 @@
 /* Card configuration file parser (cardconf.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +82,9 @@ static int parse_pool(struct cardconf *cc, char **w, int n, const char **why, co
 		const char *k = w[i], *v = w[i + 1];
 		if (!strcmp(k, "ports")) {
 			unsigned a, b;
-			if (sscanf(v, "%u-%u", &a, &b) != 2 || a < 1 || b > 65535 || a > b) {
+			int used = 0;
+			if (sscanf(v, "%u-%u%n", &a, &b, &used) != 2 || v[used] || v[0] == '-' ||
+			    strchr(v, '+') || a < 1 || b > 65535 || a > b) {
 				*why = "ports are LO-HI within 1-65535, not";
 				*bad = v;
 				return -1;
@@ -182,9 +185,14 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 		return parse_mapping(cc, w, n, why, bad);
 	if (!strcmp(k, "inside") || !strcmp(k, "outside")) {
 		int in = k[0] == 'i';
-		if (n != 2 || parse_prefix(w[1], in ? &c->inside_addr : &c->outside_addr,
-					   in ? &c->inside_plen : &c->outside_plen)) {
-			*why = "takes ADDRESS/PREFIXLEN";
+		if (n != 2) {
+			*why = "takes one ADDRESS/PREFIXLEN";
+			return -1;
+		}
+		if (parse_prefix(w[1], in ? &c->inside_addr : &c->outside_addr,
+				 in ? &c->inside_plen : &c->outside_plen)) {
+			*why = "takes ADDRESS/PREFIXLEN, not";
+			*bad = w[1];
 			return -1;
 		}
 		cc->set |= in ? CC_INSIDE : CC_OUTSIDE;
@@ -192,8 +200,13 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 	}
 	if (!strcmp(k, "outside-gateway") || !strcmp(k, "inside-gateway")) {
 		int in = k[0] == 'i';
-		if (n != 2 || parse_ipv4(w[1], in ? &c->inside_gw : &c->outside_gw)) {
+		if (n != 2) {
 			*why = "takes one IPv4 address";
+			return -1;
+		}
+		if (parse_ipv4(w[1], in ? &c->inside_gw : &c->outside_gw)) {
+			*why = "takes an IPv4 address, not";
+			*bad = w[1];
 			return -1;
 		}
 		cc->set |= in ? CC_INSIDE_GW : CC_OUTSIDE_GW;
@@ -240,67 +253,109 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 		return 0;
 	}
 	if (!strcmp(k, "timeout")) {
-		uint32_t v;
-		if (n != 3 || parse_u32(w[2], &v)) {
+		/* the card's own bounds (SET_CONFIG), told here with the line */
+		static const struct {
+			const char *name, *why;
+			uint32_t min;
+			unsigned set;
+			size_t field;
+		} timers[] = {
+			{ "udp", "udp is 120..604800 seconds (RFC 4787 REQ-5), not",
+			  RG_MIN_UDP_TIMEOUT_S, CC_T_UDP,
+			  offsetof(struct rg_config, udp_timeout_s) },
+			{ "tcp-established",
+			  "tcp-established is 7440..604800 seconds (RFC 5382 REQ-5), not",
+			  RG_MIN_TCP_EST_TIMEOUT_S, CC_T_TCP_EST,
+			  offsetof(struct rg_config, tcp_est_timeout_s) },
+			{ "tcp-transitory",
+			  "tcp-transitory is 240..604800 seconds (RFC 5382 REQ-5), not",
+			  RG_MIN_TCP_TRANS_TIMEOUT_S, CC_T_TCP_TRANS,
+			  offsetof(struct rg_config, tcp_trans_timeout_s) },
+			{ "icmp", "icmp is 60..604800 seconds (RFC 5508 REQ-1), not",
+			  RG_MIN_ICMP_TIMEOUT_S, CC_T_ICMP,
+			  offsetof(struct rg_config, icmp_timeout_s) },
+		};
+		_Static_assert(RG_MAX_TIMEOUT_S == 604800u, "the messages name the card's maximum");
+		if (n != 3) {
 			*why = "usage: timeout udp|tcp-established|tcp-transitory|icmp SECONDS";
 			return -1;
 		}
-		if (!strcmp(w[1], "udp"))
-			c->udp_timeout_s = v, cc->set |= CC_T_UDP;
-		else if (!strcmp(w[1], "tcp-established"))
-			c->tcp_est_timeout_s = v, cc->set |= CC_T_TCP_EST;
-		else if (!strcmp(w[1], "tcp-transitory"))
-			c->tcp_trans_timeout_s = v, cc->set |= CC_T_TCP_TRANS;
-		else if (!strcmp(w[1], "icmp"))
-			c->icmp_timeout_s = v, cc->set |= CC_T_ICMP;
-		else {
-			*why = "unknown timeout";
-			*bad = w[1];
-			return -1;
+		for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++) {
+			if (strcmp(w[1], timers[i].name))
+				continue;
+			uint32_t v;
+			if (parse_u32(w[2], &v) || v < timers[i].min || v > RG_MAX_TIMEOUT_S) {
+				*why = timers[i].why;
+				*bad = w[2];
+				return -1;
+			}
+			memcpy((char *)c + timers[i].field, &v, sizeof(v));
+			cc->set |= timers[i].set;
+			return 0;
 		}
-		return 0;
+		*why = "unknown timeout";
+		*bad = w[1];
+		return -1;
 	}
 	*why = "unknown statement";
 	*bad = k;
 	return -1;
 }
 
-int cardconf_load(struct cardconf *cc, const char *path, char *err, size_t err_len)
+int cardconf_read(struct cardconf *cc, FILE *f, const char *name, char *err, size_t err_len)
 {
 	memset(cc, 0, sizeof(*cc));
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	char line[512];
 	unsigned no = 0;
 	while (fgets(line, sizeof(line), f)) {
 		no++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			fclose(f);
-			return fail(err, err_len, path, no, "line too long", NULL);
-		}
+		/* fgets stops only at a newline, a full buffer or the end: a
+		 * line that ends before all three has a NUL byte in it */
+		size_t len = strlen(line);
+		if ((!len || line[len - 1] != '\n') && !feof(f))
+			return fail(err, err_len, name, no,
+				    len + 1 == sizeof(line)
+					    ? "line too long (at most 510 characters)"
+					    : "NUL byte in the line",
+				    NULL);
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = 0;
-		char *w[MAXW], *save = NULL;
+		char *w[MAXW + 1], *save = NULL;
 		int n = 0;
-		for (char *t = strtok_r(line, " \t\r\n", &save); t && n < MAXW;
-		     t = strtok_r(NULL, " \t\r\n", &save))
+		for (char *t = strtok_r(line, " \t\r\n", &save); t;
+		     t = strtok_r(NULL, " \t\r\n", &save)) {
+			if (n == MAXW)
+				return fail(err, err_len, name, no, "too many words", NULL);
 			w[n++] = t;
+		}
 		if (!n)
 			continue;
 		const char *why = NULL, *bad = NULL;
 		if (parse_line(cc, w, n, &why, &bad)) {
 			char what[200];
 			snprintf(what, sizeof(what), "%s: %s", w[0], why);
-			fclose(f);
-			return fail(err, err_len, path, no, what, bad);
+			return fail(err, err_len, name, no, what, bad);
 		}
 	}
-	fclose(f);
+	if (ferror(f)) {
+		snprintf(err, err_len, "%s: read error: %s", name, strerror(errno));
+		return -1;
+	}
 	return 0;
+}
+
+int cardconf_load(struct cardconf *cc, const char *path, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		memset(cc, 0, sizeof(*cc));
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = cardconf_read(cc, f, path, err, err_len);
+	fclose(f);
+	return rc;
 }
 
 void cardconf_merge(const struct cardconf *cc, struct rg_config *cfg)

@@ -24,6 +24,7 @@
 #define RG_REALMCTL_CARDCONF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "realmgate/flow.h"
 #include "realmgate/mailbox.h"
@@ -60,6 +61,9 @@ struct cardconf {
 
 /* Parse a file; 0, or -1 with "FILE:LINE: what is wrong" in err. */
 int cardconf_load(struct cardconf *cc, const char *path, char *err, size_t err_len);
+
+/* The same from an open stream; name is the FILE in messages. */
+int cardconf_read(struct cardconf *cc, FILE *f, const char *name, char *err, size_t err_len);
 
 /* Apply the file's fields over a configuration read from the card. */
 void cardconf_merge(const struct cardconf *cc, struct rg_config *cfg);

@@ -7,3 +7,6 @@ PROGS += realmctl
 realmctl_SRCS := $(filter-out $(rgconf_SRCS),$(sort $(wildcard host-tools/realmctl/*.c)))
 realmctl_LIBS := rgconf rgd driver
 realmctl_LDLIBS = $(DRIVER_LDLIBS) -lconfig
+
+# the configuration-file parser's unit test
+test_rctl_cardconf_LIBS := rgconf

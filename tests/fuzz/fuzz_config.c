@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * libFuzzer target for realmgated's configuration: the input is the text of
- * a configuration file (libconfig syntax, docs/config.md), parsed by
+ * libFuzzer target for the configuration files. The input is parsed as
+ * realmctl's card file (cardconf_read, see card_file below) and as the text of
+ * realmgated's configuration file (libconfig syntax, docs/config.md), parsed by
  * rgd_config_parse; a file it accepts is applied to the card test double
  * (tests/lib/card_double.c) as at start, and then a known-good file is
  * applied over it as a reload (the difference path), and the other way
@@ -17,7 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <stdio.h>
+
 #include "../../firmware/lib/bytes.h"
+#include "../../host-tools/realmctl/cardconf.h"
 #include "../../host-tools/realmgated/cfg_apply.h"
 #include "../../host-tools/realmgated/config.h"
 #include "../lib/card_double.h"
@@ -74,8 +79,54 @@ static void check_accepted(const struct rgd_cfg *c)
 		abort();
 }
 
+/* realmctl's card file (docs/lab.md): the same bytes, the other parser.
+ * An accepted file holds only what SET_CONFIG, POOL_SET, POOL_ADD_RANGE
+ * and MAP_ADD would take; a refusal names the file and the line. */
+static void card_file(const uint8_t *data, size_t size)
+{
+	static struct cardconf cc;
+	char err[256];
+	err[0] = 0;
+	if (!size)
+		return; /* fmemopen refuses an empty buffer; the unit test has it */
+	FILE *f = fmemopen((void *)data, size, "r");
+	if (!f)
+		return;
+	int rc = cardconf_read(&cc, f, "fuzz.conf", err, sizeof(err));
+	fclose(f);
+	if (rc) {
+		if (strncmp(err, "fuzz.conf:", 10) || !memchr(err, 0, sizeof(err)))
+			abort(); /* refused without saying where */
+		return;
+	}
+	const struct rg_config *c = &cc.cfg;
+	if (cc.n_pools > CARDCONF_POOLS || cc.n_ranges > CARDCONF_RANGES ||
+	    cc.n_maps > CARDCONF_MAPS || c->inside_plen > 32 || c->outside_plen > 32 ||
+	    c->vlan[0] > RG_VLAN_VID_MAX || c->vlan[1] > RG_VLAN_VID_MAX)
+		abort();
+	const uint32_t t[4] = { c->udp_timeout_s, c->tcp_est_timeout_s, c->tcp_trans_timeout_s,
+				c->icmp_timeout_s };
+	const unsigned bit[4] = { CC_T_UDP, CC_T_TCP_EST, CC_T_TCP_TRANS, CC_T_ICMP };
+	const uint32_t min[4] = { RG_MIN_UDP_TIMEOUT_S, RG_MIN_TCP_EST_TIMEOUT_S,
+				  RG_MIN_TCP_TRANS_TIMEOUT_S, RG_MIN_ICMP_TIMEOUT_S };
+	for (int i = 0; i < 4; i++)
+		if ((cc.set & bit[i]) && (t[i] < min[i] || t[i] > RG_MAX_TIMEOUT_S))
+			abort(); /* a timer the card refuses */
+	for (unsigned i = 0; i < cc.n_pools; i++)
+		if (!cc.pools[i].port_lo || cc.pools[i].port_lo > cc.pools[i].port_hi ||
+		    cc.pools[i].sub_plen > 32)
+			abort();
+	for (unsigned i = 0; i < cc.n_ranges; i++)
+		if (ntohl(cc.ranges[i].lo) > ntohl(cc.ranges[i].hi))
+			abort();
+	for (unsigned i = 0; i < cc.n_maps; i++)
+		if ((cc.maps[i].proto != 6 && cc.maps[i].proto != 17) || !cc.maps[i].in_port)
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	card_file(data, size);
 	char *text = malloc(size + 1);
 	memcpy(text, data, size);
 	text[size] = 0;

@@ -65,9 +65,16 @@ expect "config apply of timeouts and behaviour" 0 ctl config apply "$TMP/timers.
 n=$(ctl --json config show | json 'str(j["udp_timeout_s"]) + " " + str(j["icmp_timeout_s"]) + " " + str(j["hairpin"]) + " " + j["inside"]')
 [ "$n" = "600 90 False 10.0.0.1" ] && tap_ok "... are on the card, the rest kept" || tap_fail "... are on the card, the rest kept" "$n"
 printf 'timeout udp 10\n' >"$TMP/short.conf"
-expect "the card refuses a UDP timeout below 120 s" 1 ctl config apply "$TMP/short.conf"
-echo "$OUT" | grep -q "config set: malformed command or field out of range" &&
+expect "a UDP timeout below 120 s is refused before the card" 2 ctl config apply "$TMP/short.conf"
+echo "$OUT" | grep -q "short.conf:1: timeout: udp is 120..604800 seconds (RFC 4787 REQ-5), not '10'" &&
+	tap_ok "... with the card's bounds" || tap_fail "... with the card's bounds" "$OUT"
+# what only the card knows: its pool holds 203.0.113.1
+printf 'inside 203.0.113.1/24\n' >"$TMP/clash.conf"
+expect "the card refuses a pool address as its inside address" 1 ctl config apply "$TMP/clash.conf"
+echo "$OUT" | grep -q "config set: already exists" &&
 	tap_ok "... with the card's status" || tap_fail "... with the card's status" "$OUT"
+n=$(ctl --json config show | json 'j["inside"]')
+[ "$n" = "10.0.0.1" ] && tap_ok "... and keeps its configuration" || tap_fail "... and keeps its configuration" "$n"
 
 expect "mapping add" 0 ctl mapping add tcp 10.0.0.2:8080 203.0.113.1:8080
 expect "mapping add --exact of a taken outside port fails" 1 ctl mapping add tcp 10.0.0.3:8080 203.0.113.1:8080 --lifetime 60 --exact

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * realmctl's card configuration file (host-tools/realmctl/cardconf.c,
+ * docs/lab.md "Configuration file"): every statement into its mailbox
+ * fields, merging over the card's configuration, and every mistake reported
+ * as FILE:LINE with the word at fault, before anything reaches the card.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../host-tools/realmctl/cardconf.h"
+
+static struct cardconf cc;
+static char err[256];
+
+static int load(const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	assert_non_null(f);
+	err[0] = 0;
+	int rc = cardconf_read(&cc, f, "t.conf", err, sizeof(err));
+	fclose(f);
+	return rc;
+}
+
+static uint32_t a(const char *s)
+{
+	struct in_addr x;
+	assert_int_equal(inet_pton(AF_INET, s, &x), 1);
+	return x.s_addr;
+}
+
+static void test_every_statement(void **state)
+{
+	(void)state;
+	assert_int_equal(load("# the lab's card\n"
+			      "inside 10.0.0.1/24\n"
+			      "outside 203.0.113.1/24   # trailing comment\n"
+			      "inside-gateway 10.0.0.254\n"
+			      "outside-gateway\t203.0.113.254\r\n"
+			      "inside-vlan 10\n"
+			      "outside-vlan 0\n"
+			      "hairpin on\n"
+			      "mtu inside 1400\n"
+			      "mtu outside 9000\n"
+			      "timeout udp 600\n"
+			      "timeout tcp-established 7440\n"
+			      "timeout tcp-transitory 240\n"
+			      "timeout icmp 604800\n"
+			      "\n"
+			      "pool 1 203.0.113.1-203.0.113.4 ports 2000-3000 mapping apdm "
+			      "filtering adf serves 10.0.0.0/24\n"
+			      "pool 1 203.0.113.9\n"
+			      "pool 2 198.51.100.1\n"
+			      "mapping udp 10.0.0.2:5000\n"
+			      "mapping tcp 10.0.0.3:80 203.0.113.1:8080\n"),
+			 0);
+	const struct rg_config *c = &cc.cfg;
+	assert_int_equal(c->inside_addr, a("10.0.0.1"));
+	assert_int_equal(c->inside_plen, 24);
+	assert_int_equal(c->outside_addr, a("203.0.113.1"));
+	assert_int_equal(c->inside_gw, a("10.0.0.254"));
+	assert_int_equal(c->outside_gw, a("203.0.113.254"));
+	assert_int_equal(c->vlan[RG_PORT_INSIDE], 10);
+	assert_int_equal(c->vlan[RG_PORT_OUTSIDE], 0);
+	assert_true(c->flags & RG_CFG_HAIRPIN);
+	assert_int_equal(c->mtu[RG_PORT_INSIDE], 1400);
+	assert_int_equal(c->mtu[RG_PORT_OUTSIDE], 9000);
+	assert_int_equal(c->udp_timeout_s, 600);
+	assert_int_equal(c->tcp_est_timeout_s, 7440);
+	assert_int_equal(c->tcp_trans_timeout_s, 240);
+	assert_int_equal(c->icmp_timeout_s, 604800);
+	assert_int_equal(cc.set, 0x1fffu);
+
+	assert_int_equal(cc.n_pools, 2);
+	const struct rg_pool *p = &cc.pools[0];
+	assert_int_equal(p->id, 1);
+	assert_int_equal(p->port_lo, 2000);
+	assert_int_equal(p->port_hi, 3000);
+	assert_int_equal(p->mapping, RG_MAP_APDM);
+	assert_int_equal(p->filtering[0], RG_FILTER_ADF);
+	assert_int_equal(p->filtering[2], RG_FILTER_ADF);
+	assert_int_equal(p->sub_addr, a("10.0.0.0"));
+	assert_int_equal(p->sub_plen, 24);
+	/* the second pool keeps the defaults */
+	assert_int_equal(cc.pools[1].mapping, RG_MAP_EIM);
+	assert_int_equal(cc.pools[1].port_lo, 1024);
+	assert_int_equal(cc.pools[1].port_hi, 65535);
+	assert_true(cc.pools[1].flags & RG_POOLF_PAIRED);
+	/* one range per pool line, the repeated line adding to pool 1 */
+	assert_int_equal(cc.n_ranges, 3);
+	assert_int_equal(cc.ranges[0].lo, a("203.0.113.1"));
+	assert_int_equal(cc.ranges[0].hi, a("203.0.113.4"));
+	assert_int_equal(cc.ranges[1].id, 1);
+	assert_int_equal(cc.ranges[1].lo, cc.ranges[1].hi);
+	assert_int_equal(cc.ranges[2].id, 2);
+
+	assert_int_equal(cc.n_maps, 2);
+	assert_int_equal(cc.maps[0].proto, 17);
+	assert_int_equal(cc.maps[0].owner, RG_OWNER_STATIC);
+	assert_int_equal(cc.maps[0].out_port, 0);
+	assert_int_equal(cc.maps[1].proto, 6);
+	assert_int_equal(cc.maps[1].out_addr, a("203.0.113.1"));
+}
+
+/* Only what the file names replaces the card's configuration. */
+static void test_merge(void **state)
+{
+	(void)state;
+	assert_int_equal(load("hairpin off\ntimeout udp 900\noutside-vlan 7\n"), 0);
+	struct rg_config card = { 0 };
+	card.flags = RG_CFG_HAIRPIN | RG_CFG_LOG_DEST;
+	card.udp_timeout_s = 300;
+	card.icmp_timeout_s = 60;
+	card.inside_addr = a("10.9.9.9");
+	card.vlan[RG_PORT_INSIDE] = 3;
+	cardconf_merge(&cc, &card);
+	assert_int_equal(card.flags, RG_CFG_LOG_DEST);
+	assert_int_equal(card.udp_timeout_s, 900);
+	assert_int_equal(card.icmp_timeout_s, 60);
+	assert_int_equal(card.inside_addr, a("10.9.9.9"));
+	assert_int_equal(card.vlan[RG_PORT_INSIDE], 3);
+	assert_int_equal(card.vlan[RG_PORT_OUTSIDE], 7);
+}
+
+static void test_mistakes_named(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "frob 1\n", "t.conf:1: frob: unknown statement 'frob'" },
+		{ "# ok\n\ninside 10.0.0.1\n",
+		  "t.conf:3: inside: takes ADDRESS/PREFIXLEN, not '10.0.0.1'" },
+		{ "inside 10.0.0.1/24 x\n", "t.conf:1: inside: takes one ADDRESS/PREFIXLEN" },
+		{ "outside 203.0.113.1/33\n", "'203.0.113.1/33'" },
+		{ "outside-gateway 1.2.3\n",
+		  "t.conf:1: outside-gateway: takes an IPv4 address, not '1.2.3'" },
+		{ "inside-vlan 4095\n", "'4095'" },
+		{ "inside-vlan -1\n", "'-1'" },
+		{ "outside-vlan\n", "takes one VLAN id" },
+		{ "hairpin yes\n", "hairpin is on or off" },
+		{ "mtu inside 575\n", "mtu inside|outside 576..9000" },
+		{ "mtu both 1500\n", "mtu inside|outside" },
+		{ "timeout udp 119\n", "udp is 120..604800 seconds (RFC 4787 REQ-5), not '119'" },
+		{ "timeout udp 0\n", "'0'" },
+		{ "timeout udp 604801\n", "'604801'" },
+		{ "timeout tcp-established 7439\n", "'7439'" },
+		{ "timeout tcp-transitory 239\n", "'239'" },
+		{ "timeout icmp 59\n", "'59'" },
+		{ "timeout icmp 4294967296\n", "'4294967296'" },
+		{ "timeout sctp 300\n", "unknown timeout 'sctp'" },
+		{ "timeout udp\n", "usage: timeout" },
+		{ "pool 1\n", "usage: pool ID" },
+		{ "pool 256 1.2.3.4\n", "pool id is 0..255, not '256'" },
+		{ "pool x 1.2.3.4\n", "'x'" },
+		{ "pool 1 1.2.3.9-1.2.3.4\n", "bad address range '1.2.3.9-1.2.3.4'" },
+		{ "pool 1 1.2.3.4 ports\n", "missing value after 'ports'" },
+		{ "pool 1 1.2.3.4 ports 0-100\n", "'0-100'" },
+		{ "pool 1 1.2.3.4 ports 200-100\n", "'200-100'" },
+		{ "pool 1 1.2.3.4 ports 100-200x\n", "'100-200x'" },
+		{ "pool 1 1.2.3.4 ports 100-70000\n", "'100-70000'" },
+		{ "pool 1 1.2.3.4 ports 100\n", "'100'" },
+		{ "pool 1 1.2.3.4 mapping eif\n", "mapping is eim, adm or apdm, not 'eif'" },
+		{ "pool 1 1.2.3.4 filtering eim\n", "'eim'" },
+		{ "pool 1 1.2.3.4 serves 10.0.0.0\n", "serves takes PREFIX/LEN, not '10.0.0.0'" },
+		{ "pool 1 1.2.3.4 colour red\n", "unknown pool option 'colour'" },
+		{ "mapping icmp 10.0.0.2:1\n", "mapping protocol is tcp or udp, not 'icmp'" },
+		{ "mapping udp 10.0.0.2\n", "inside endpoint is ADDR:PORT, not '10.0.0.2'" },
+		{ "mapping udp 10.0.0.2:0\n", "'10.0.0.2:0'" },
+		{ "mapping udp 10.0.0.2:1 1.2.3.4\n",
+		  "outside endpoint is ADDR:PORT, not '1.2.3.4'" },
+		{ "mapping udp\n", "usage: mapping" },
+		{ "hairpin on\nhairpin on on\n", "t.conf:2:" },
+		{ "pool 1 1.2.3.4 a b c d e f g h i j k l m n o p q r s t u v w x y\n",
+		  "t.conf:1: too many words" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (load(bad[i].text) != -1 || !strstr(err, bad[i].msg))
+			fail_msg("'%s': got '%s', want '%s'", bad[i].text, err, bad[i].msg);
+	}
+}
+
+static void test_limits(void **state)
+{
+	(void)state;
+	static char text[64 * 1024];
+	size_t n = 0;
+	/* 8 pools fit, a 9th does not */
+	for (int i = 0; i < CARDCONF_POOLS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "pool %d 1.2.3.%d\n", i, i);
+	assert_int_equal(load(text), 0);
+	snprintf(text + n, sizeof(text) - n, "pool 99 1.2.3.99\n");
+	assert_int_equal(load(text), -1);
+	assert_non_null(strstr(err, "t.conf:9: pool: too many pools"));
+
+	n = 0;
+	for (int i = 0; i < CARDCONF_RANGES; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "pool 1 1.2.4.%d\n", i);
+	assert_int_equal(load(text), 0);
+	snprintf(text + n, sizeof(text) - n, "pool 1 1.2.5.1\n");
+	assert_int_equal(load(text), -1);
+	assert_non_null(strstr(err, "too many address ranges"));
+
+	n = 0;
+	for (int i = 0; i < CARDCONF_MAPS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "mapping udp 10.0.0.2:%d\n",
+				      1000 + i);
+	assert_int_equal(load(text), 0);
+	snprintf(text + n, sizeof(text) - n, "mapping udp 10.0.0.2:9999\n");
+	assert_int_equal(load(text), -1);
+	assert_non_null(strstr(err, "too many mappings"));
+}
+
+static void test_lines(void **state)
+{
+	(void)state;
+	static char text[2048];
+	/* 510 characters and the newline: the longest line */
+	memset(text, ' ', 510);
+	memcpy(text, "hairpin on", 10);
+	text[510] = '\n';
+	text[511] = 0;
+	assert_int_equal(load(text), 0);
+	memset(text, ' ', 511);
+	memcpy(text, "hairpin on", 10);
+	snprintf(text + 511, sizeof(text) - 511, "\nhairpin off\n");
+	assert_int_equal(load(text), -1);
+	assert_non_null(strstr(err, "t.conf:1: line too long"));
+
+	/* a NUL byte in a line */
+	static const char nul[] = "hairpin on\nhair\0pin on\nmtu inside 1400\n";
+	FILE *f = fmemopen((void *)nul, sizeof(nul) - 1, "r");
+	assert_int_equal(cardconf_read(&cc, f, "t.conf", err, sizeof(err)), -1);
+	fclose(f);
+	assert_non_null(strstr(err, "t.conf:2: NUL byte"));
+
+	/* the last line may lack its newline; an empty file is no statement */
+	assert_int_equal(load("hairpin on"), 0);
+	assert_int_equal(cc.set, CC_HAIRPIN);
+	assert_int_equal(load(""), 0);
+	assert_int_equal(cc.set, 0);
+	assert_int_equal(cc.n_pools, 0);
+}
+
+static void test_missing_file(void **state)
+{
+	(void)state;
+	assert_int_equal(cardconf_load(&cc, "/nonexistent/lab.conf", err, sizeof(err)), -1);
+	assert_string_equal(err, "/nonexistent/lab.conf: No such file or directory");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_statement), cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_mistakes_named),	cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_lines),		cmocka_unit_test(test_missing_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
