@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # libFuzzer targets (clang, ASan+UBSan): the packet path (fuzz_packet), the
 # mailbox service behind BAR0 and the rings (fuzz_mbox), realmgated's
-# PCP / NAT-PMP / DPM servers (fuzz_proto) and its configuration files
-# (fuzz_config). `make` builds them
-# when clang can link -fsanitize=fuzzer; tests/suites/20-fuzz-packet.sh and
-# 20-fuzz-mbox.sh run short campaigns in `make check`, `make fuzz` long ones.
+# PCP / NAT-PMP / DPM servers (fuzz_proto), the configuration files
+# (fuzz_config) and the control socket's requests (fuzz_ctl). `make` builds
+# them when clang can link -fsanitize=fuzzer; tests/suites/20-fuzz-*.sh run
+# short campaigns in `make check`, `make fuzz` long ones.
 # The packet path starts from the seed corpus in tests/fuzz/corpus/ (valid
 # flows through the standard gateway), written by tests/fuzz/gen-corpus.c:
 # `make fuzz-corpus` rewrites it, and the files are what is committed. The
@@ -36,12 +36,18 @@ FUZZ_CONFIG_SRCS := tests/fuzz/fuzz_config.c tests/lib/card_double.c \
 	$(filter-out host-tools/realmgated/main.c host-tools/realmgated/card_driver.c, \
 		$(sort $(wildcard host-tools/realmgated/*.c)))
 FUZZ_CONFIG_BIN := $(BUILD)/fuzz/fuzz_config
+# realmgated's control socket requests (tests/fuzz/fuzz_ctl.c)
+FUZZ_CTL_SRCS := tests/fuzz/fuzz_ctl.c tests/lib/card_double.c \
+	$(sort $(wildcard host-tools/libpcp/*.c)) \
+	$(filter-out host-tools/realmgated/main.c host-tools/realmgated/card_driver.c, \
+		$(sort $(wildcard host-tools/realmgated/*.c)))
+FUZZ_CTL_BIN := $(BUILD)/fuzz/fuzz_ctl
 FUZZ_TIME ?= 600
 
 FUZZ_OK := $(shell printf 'int LLVMFuzzerTestOneInput(const char*d,unsigned long n){(void)d;(void)n;return 0;}' | \
 	$(FUZZ_CC) -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null && echo yes)
 ifeq ($(FUZZ_OK),yes)
-EXTRA_ALL += $(FUZZ_BIN) $(FUZZ_MBOX_BIN) $(FUZZ_PROTO_BIN) $(FUZZ_CONFIG_BIN)
+EXTRA_ALL += $(FUZZ_BIN) $(FUZZ_MBOX_BIN) $(FUZZ_PROTO_BIN) $(FUZZ_CONFIG_BIN) $(FUZZ_CTL_BIN)
 endif
 
 $(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard firmware/*.h firmware/*/*.h include/realmgate/*.h tests/lib/*.h) | $(BUILD)/gen/rg_build_info.h
@@ -64,8 +70,13 @@ $(FUZZ_CONFIG_BIN): $(FUZZ_CONFIG_SRCS) $(wildcard host-tools/*/*.h include/real
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CONFIG_SRCS) -lconfig -lsqlite3
 
+$(FUZZ_CTL_BIN): $(FUZZ_CTL_SRCS) $(wildcard host-tools/*/*.h include/realmgate/*.h tests/lib/*.h) | $(BUILD)/gen/rg_build_info.h
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CTL_SRCS) -lconfig -lsqlite3
+
 # FUZZ_TIME seconds on each target
-fuzz: $(FUZZ_BIN) $(FUZZ_MBOX_BIN) $(FUZZ_PROTO_BIN) $(FUZZ_CONFIG_BIN)
+fuzz: $(FUZZ_BIN) $(FUZZ_MBOX_BIN) $(FUZZ_PROTO_BIN) $(FUZZ_CONFIG_BIN) $(FUZZ_CTL_BIN)
 	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-mbox
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -max_len=4096 $(BUILD)/fuzz/corpus tests/fuzz/corpus
 	$(FUZZ_MBOX_BIN) -max_total_time=$(FUZZ_TIME) -max_len=2048 $(BUILD)/fuzz/corpus-mbox \
@@ -76,6 +87,9 @@ fuzz: $(FUZZ_BIN) $(FUZZ_MBOX_BIN) $(FUZZ_PROTO_BIN) $(FUZZ_CONFIG_BIN)
 	@mkdir -p $(BUILD)/fuzz/corpus-config
 	$(FUZZ_CONFIG_BIN) -max_total_time=$(FUZZ_TIME) -max_len=8192 $(BUILD)/fuzz/corpus-config \
 		tests/fuzz/corpus-config
+	@mkdir -p $(BUILD)/fuzz/corpus-ctl
+	$(FUZZ_CTL_BIN) -max_total_time=$(FUZZ_TIME) -max_len=4096 $(BUILD)/fuzz/corpus-ctl \
+		tests/fuzz/corpus-ctl
 
 BUILD_TOOLS += gen-fuzz-corpus
 gen-fuzz-corpus_SRCS := tests/fuzz/gen-corpus.c
