@@ -191,6 +191,45 @@ void rgd_ctl_tick(struct rgd_daemon *d, uint64_t now_ms)
 	}
 }
 
+/* One line to a follower, whole or not at all: a line this short is one
+ * socket buffer allocation, which the kernel takes entirely or refuses
+ * (EAGAIN); anything else (the client went, a short write that would cut
+ * the stream) drops the client. */
+static bool follower_send(struct rgd_daemon *d, struct rgd_ctl_client *c, const char *line,
+			  size_t n)
+{
+	ssize_t w = send(c->fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (w == (ssize_t)n)
+		return true;
+	if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return false;
+	rgd_ctl_close(d, c);
+	return false;
+}
+
+void rgd_ctl_follower_line(struct rgd_daemon *d, struct rgd_ctl_client *c, const char *line,
+			   size_t n)
+{
+	if (c->lost) {
+		/* before the next line that fits: how many did not */
+		char l[96];
+		int ln = c->follow_raw
+				 ? snprintf(l, sizeof(l), "L %llu\n", (unsigned long long)c->lost)
+			 : c->json ? snprintf(l, sizeof(l), "{\"event\":\"lost\",\"count\":%llu}\n",
+					      (unsigned long long)c->lost)
+				   : snprintf(l, sizeof(l),
+					      "events lost: %llu (this client did not keep up)\n",
+					      (unsigned long long)c->lost);
+		if (!follower_send(d, c, l, (size_t)ln)) {
+			c->lost++;
+			return;
+		}
+		c->lost = 0;
+	}
+	if (!follower_send(d, c, line, n) && c->fd >= 0)
+		c->lost++;
+}
+
 void rgd_ctl_broadcast(struct rgd_daemon *d, const char *text, const char *json)
 {
 	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++) {
@@ -199,9 +238,9 @@ void rgd_ctl_broadcast(struct rgd_daemon *d, const char *text, const char *json)
 			continue;
 		char line[512];
 		int n = snprintf(line, sizeof(line), "%s\n", c->json ? json : text);
-		if (send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
-		    errno != EAGAIN)
-			rgd_ctl_close(d, c);
+		if (n >= (int)sizeof(line))
+			n = (int)sizeof(line) - 1, line[n - 1] = '\n';
+		rgd_ctl_follower_line(d, c, line, (size_t)n);
 	}
 }
 

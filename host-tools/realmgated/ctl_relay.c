@@ -341,8 +341,6 @@ void rgd_ctl_raw_event(struct rgd_daemon *d, const struct rg_evt *e)
 	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++) {
 		struct rgd_ctl_client *c = &d->ctl[i];
 		if (c->fd >= 0 && c->follow_raw)
-			if (send(c->fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
-			    errno != EAGAIN)
-				rgd_ctl_close(d, c);
+			rgd_ctl_follower_line(d, c, line, n);
 	}
 }

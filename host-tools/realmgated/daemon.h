@@ -36,6 +36,7 @@ struct rgd_ctl_client {
 	bool follow_raw; /* realmctl's daemon backend: raw card events */
 	bool json;
 	bool draining;	      /* waiting for EPOLLOUT to send the rest of out */
+	uint64_t lost;	      /* follower: event lines its socket did not take */
 	uint64_t deadline_ms; /* rgd_now_ms() by which it must make progress */
 	char *out;	      /* the answer being sent; then the client is closed */
 	size_t out_len, out_off;
@@ -93,6 +94,11 @@ void rgd_ctl_input(struct rgd_daemon *d, struct rgd_ctl_client *c);
 void rgd_ctl_tick(struct rgd_daemon *d, uint64_t now_ms);
 void rgd_ctl_close(struct rgd_daemon *d, struct rgd_ctl_client *c);
 void rgd_ctl_broadcast(struct rgd_daemon *d, const char *text_line, const char *json_line);
+/* One event line to follower c; lines its socket cannot take now are
+ * counted and announced before the next one that fits ("L N" to raw
+ * followers, {"event":"lost","count":N} or "events lost: N" to the others). */
+void rgd_ctl_follower_line(struct rgd_daemon *d, struct rgd_ctl_client *c, const char *line,
+			   size_t n);
 /* Execute one control request (argv) and append the answer to out
  * (ctl_out.h); returns the exit status realmctl should use. */
 int rgd_ctl_execute(struct rgd_daemon *d, int argc, char **argv, bool json,

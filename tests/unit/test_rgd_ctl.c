@@ -7,8 +7,9 @@
  * daemon never waits on a client (an answer a client does not take is
  * queued and the client dropped after RGD_CTL_DRAIN_MS without progress),
  * a client that says nothing is dropped after RGD_CTL_REQUEST_MS, over-long
- * requests and too many clients get an answer, and an answer that outgrows
- * RGD_CTL_OUT_MAX is cut at a line and fails.
+ * requests and too many clients get an answer, an answer that outgrows
+ * RGD_CTL_OUT_MAX is cut at a line and fails, and event followers that do
+ * not keep up lose whole lines and are told how many.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -465,6 +466,58 @@ static void test_socket_slow_reader_complete(void **state)
 	close(fd);
 }
 
+/* A follower that does not keep up loses lines, never parts of one, and
+ * is told how many before the next line it gets. */
+static void follower_loses_whole_lines(struct fx *f, const char *request, bool raw)
+{
+	int slot, fd = connect_client(f, &slot);
+	say(fd, request);
+	struct rgd_ctl_client *c = &f->d.ctl[slot];
+	rgd_ctl_event(&f->d, c, EPOLLIN);
+	char buf[1 << 16];
+	assert_int_equal(read_all(fd, buf, sizeof(buf), 1000), 5); /* "RG 0\n" */
+	shrink_buffers(c->fd, fd);
+	struct rg_evt e = { 0 };
+	unsigned sent = 0;
+	while (c->lost < 3 && sent < 100000) {
+		e.seq = sent++;
+		if (raw)
+			rgd_ctl_raw_event(&f->d, &e);
+		else
+			rgd_ctl_broadcast(&f->d, "card test event", "{\"event\":\"card\"}");
+	}
+	assert_int_equal(c->lost, 3);
+	assert_true(c->fd >= 0);
+	size_t got = read_all(fd, buf, sizeof(buf), 200);
+	unsigned lines = 0;
+	for (size_t i = 0; i < got; i++)
+		lines += buf[i] == '\n';
+	assert_int_equal(buf[got - 1], '\n'); /* whole lines only */
+	assert_int_equal(lines, sent - 3);
+	if (raw)
+		rgd_ctl_raw_event(&f->d, &e);
+	else
+		rgd_ctl_broadcast(&f->d, "card test event", "{\"event\":\"card\"}");
+	assert_int_equal(c->lost, 0);
+	read_all(fd, buf, sizeof(buf), 1000);
+	if (raw)
+		assert_memory_equal(buf, "L 3\nE ", 6);
+	else
+		assert_string_equal(buf, "events lost: 3 (this client did not keep up)\n"
+					 "card test event\n");
+	close(fd);
+}
+
+static void test_follower_lost_lines(void **state)
+{
+	follower_loses_whole_lines(*state, "events\n", false);
+}
+
+static void test_raw_follower_lost_lines(void **state)
+{
+	follower_loses_whole_lines(*state, "raw-events\n", true);
+}
+
 /* More clients than places: the extra one is told, not just cut off. */
 static void test_socket_busy(void **state)
 {
@@ -504,6 +557,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_socket_stalled_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_slow_reader_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_follower_lost_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_raw_follower_lost_lines, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
