@@ -38,5 +38,7 @@ struct ctl_backend *ctl_daemon_open(const char *path, char *err, size_t err_len)
  * none answered; the output in *body (malloc'd, may be NULL). */
 int ctl_daemon_request(const char *path, const char *line, char **body);
 int ctl_daemon_connect(const char *path);
+/* Send line and its newline in one write, without SIGPIPE; 0 or -1. */
+int ctl_daemon_send_line(int fd, const char *line);
 
 #endif /* RG_REALMCTL_BACKEND_H */

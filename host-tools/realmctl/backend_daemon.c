@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -44,17 +45,49 @@ int ctl_daemon_connect(const char *path)
 	return fd;
 }
 
+int ctl_daemon_send_line(int fd, const char *line)
+{
+	size_t n = strlen(line);
+	char *b = malloc(n + 1);
+	if (!b)
+		return -1;
+	memcpy(b, line, n);
+	b[n] = '\n';
+	/* one send: the daemon answers at the newline; no SIGPIPE when it has
+	 * already answered and closed (busy, not allowed) */
+	ssize_t w = send(fd, b, n + 1, MSG_NOSIGNAL);
+	free(b);
+	return w == (ssize_t)(n + 1) ? 0 : -1;
+}
+
+static int request_once(const char *path, const char *line, char **body);
+
 /* Send one request line, read the whole answer (until the daemon closes).
  * Returns the status of the "RG N" line, -1 on a transport error; the body
- * in *body (malloc'd). */
+ * in *body (malloc'd). A daemon with all its control places taken answers
+ * "busy": asked again a few times over a second. */
 int ctl_daemon_request(const char *path, const char *line, char **body)
+{
+	for (int attempt = 0;; attempt++) {
+		int st = request_once(path, line, body);
+		if (st != 1 || !*body || strncmp(*body, "busy:", 5) || attempt == 5)
+			return st;
+		free(*body);
+		*body = NULL;
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int request_once(const char *path, const char *line, char **body)
 {
 	*body = NULL;
 	int fd = ctl_daemon_connect(path);
 	if (fd < 0)
 		return -1;
-	size_t n = strlen(line);
-	if (write(fd, line, n) != (ssize_t)n || write(fd, "\n", 1) != 1) {
+	/* a refusal may already be waiting: read it even if the send failed */
+	int sent = ctl_daemon_send_line(fd, line);
+	if (sent && errno != EPIPE && errno != ECONNRESET) {
 		close(fd);
 		return -1;
 	}
@@ -176,7 +209,7 @@ static int d_event(struct ctl_backend *b, struct rg_evt *evt)
 	struct dpriv *p = b->priv;
 	if (p->evfd < 0) {
 		p->evfd = ctl_daemon_connect(p->path);
-		if (p->evfd < 0 || write(p->evfd, "raw-events\n", 11) != 11)
+		if (p->evfd < 0 || ctl_daemon_send_line(p->evfd, "raw-events"))
 			return 0;
 		fcntl(p->evfd, F_SETFL, O_NONBLOCK);
 	}
@@ -189,6 +222,13 @@ static int d_event(struct ctl_backend *b, struct rg_evt *evt)
 				memset(evt, 0, sizeof(*evt));
 				fromhex(p->evbuf + 2, ll - 2, (uint8_t *)evt, sizeof(*evt));
 				got = 1;
+			} else if (ll > 2 && p->evbuf[0] == 'L' && p->evbuf[1] == ' ') {
+				/* the daemon could not pass these on: say so, the
+				 * card's sequence numbers show the gap too */
+				fprintf(stderr,
+					"realmctl: realmgated dropped %.*s events for this client "
+					"(it did not keep up)\n",
+					(int)(ll - 2), p->evbuf + 2);
 			}
 			memmove(p->evbuf, nl + 1, p->evlen - ll - 1);
 			p->evlen -= ll + 1;

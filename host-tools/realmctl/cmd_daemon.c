@@ -115,20 +115,41 @@ int cmd_daemon_events(struct ctl *c, int argc, char **argv)
 		fprintf(stderr, "realmctl: %s: %s\n", socket_path(c), not_allowed);
 		return CTL_FAIL;
 	}
-	const char *req = c->json ? "--json events\n" : "events\n";
-	if (fd < 0 || write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+	const char *req = c->json ? "--json events" : "events";
+	if (fd < 0 || ctl_daemon_send_line(fd, req)) {
 		fprintf(stderr, "realmctl: no realmgated at %s\n", socket_path(c));
 		return CTL_NO_DAEMON;
 	}
-	FILE *f = fdopen(fd, "r");
-	char buf[1024];
-	if (!f || !fgets(buf, sizeof(buf), f) || strncmp(buf, "RG 0", 4)) {
-		fprintf(stderr, "realmctl: realmgated refused the event stream\n");
-		return CTL_FAIL;
-	}
+	/* own line buffer, not stdio: poll must not wait for more while
+	 * whole lines already read sit in a FILE's buffer */
+	char buf[4096];
+	size_t len = 0;
+	bool head = true;
 	time_t end = wait_s >= 0 ? time(NULL) + wait_s : 0;
 	long got = 0;
 	while (count < 0 || got < count) {
+		char *nl = memchr(buf, '\n', len);
+		if (nl) {
+			size_t ll = (size_t)(nl - buf) + 1;
+			if (head) {
+				if (strncmp(buf, "RG 0\n", 5)) {
+					fprintf(stderr,
+						"realmctl: realmgated refused the event stream\n");
+					close(fd);
+					return CTL_FAIL;
+				}
+				head = false;
+			} else {
+				fwrite(buf, 1, ll, stdout);
+				fflush(stdout);
+				got++;
+			}
+			memmove(buf, buf + ll, len - ll);
+			len -= ll;
+			continue;
+		}
+		if (len == sizeof(buf))
+			len = 0; /* a line longer than any the daemon writes: drop it */
 		int ms = -1;
 		if (end) {
 			long left = (long)(end - time(NULL));
@@ -139,12 +160,15 @@ int cmd_daemon_events(struct ctl *c, int argc, char **argv)
 		struct pollfd p = { fd, POLLIN, 0 };
 		if (poll(&p, 1, ms) <= 0)
 			break;
-		if (!fgets(buf, sizeof(buf), f))
+		ssize_t r = read(fd, buf + len, sizeof(buf) - len);
+		if (r <= 0)
 			break;
-		fputs(buf, stdout);
-		fflush(stdout);
-		got++;
+		len += (size_t)r;
 	}
-	fclose(f);
+	close(fd);
+	if (head) {
+		fprintf(stderr, "realmctl: realmgated refused the event stream\n");
+		return CTL_FAIL;
+	}
 	return CTL_OK;
 }

@@ -172,11 +172,63 @@ done
 wait $EV
 n=$(json 'j["event"] + " " + j["owner"] + " " + j["inside"].split(":")[0]' <"$D/ev.json")
 [ "$n" = "lease-delete cli 192.168.1.10" ] && tap_ok "events --json shows a lease deletion" || tap_fail "events --json shows a lease deletion" "$(cat "$D/ev.json")"
+# lines that arrive in one read are all shown at once (a stand-in daemon
+# writes the header and two events in one send, then stays silent)
+python3 - "$SOCKDIR/fake.sock" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(4); s.settimeout(10)
+keep = []
+while True:  # realmctl asks for the status first: a daemon is there
+    c, _ = s.accept()
+    req = c.recv(100)
+    if req.startswith(b"events"):
+        c.sendall(b"RG 0\nlease-create a\nlease-create b\n")
+        keep.append(c)
+        time.sleep(10)
+        break
+    c.sendall(b"RG 0\n{\"card\":\"fake\"}\n")
+    c.close()
+PY
+FAKE=$!
+for _ in $(seq 50); do [ -S "$SOCKDIR/fake.sock" ] && break; sleep 0.1; done
+start=$(date +%s%N)
+OUT=$("$BIN/realmctl" -S "$SOCKDIR/fake.sock" events --count 2 --wait 8 2>&1)
+ms=$((($(date +%s%N) - start) / 1000000))
+kill $FAKE 2>/dev/null
+wait $FAKE 2>/dev/null
+[ "$OUT" = "$(printf 'lease-create a\nlease-create b')" ] && [ $ms -lt 3000 ] &&
+	tap_ok "events --count 2 shows two events read at once, at once" ||
+	tap_fail "events --count 2 shows two events read at once, at once" "$ms ms: $OUT"
 start=$(date +%s%N)
 expect "events --wait 1 without events exits 0" 0 ctl events --wait 1
 ms=$((($(date +%s%N) - start) / 1000000))
 [ -z "$OUT" ] && [ $ms -ge 900 ] && [ $ms -lt 4000 ] && tap_ok "... after about a second, silent" ||
 	tap_fail "... after about a second, silent" "$ms ms: $OUT"
+
+# ---- clients that say nothing ----------------------------------------------------------
+# sixteen silent connections take every control place: realmctl is told the
+# daemon is busy (after asking again for a second), the protocols go on, and
+# the daemon drops the silent ones after 5 s
+python3 - "$SOCK" 7 <<'PY' &
+import socket, sys, time
+held = []
+for _ in range(16):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(sys.argv[1])
+    held.append(c)
+time.sleep(float(sys.argv[2]))
+PY
+HOLD=$!
+sleep 0.5
+expect "with every control place taken, realmctl fails" 1 ctl status
+[[ $ERR == *"busy"* ]] && tap_ok "... saying the daemon is busy" || tap_fail "... saying the daemon is busy" "$OUT $ERR"
+out=$(ip netns exec "$LAN" "$BIN/pcp-client" -T 300 -R 3 -s 192.168.1.1 announce)
+[[ $out == "ANNOUNCE SUCCESS"* ]] && tap_ok "... while PCP is served" || tap_fail "... while PCP is served" "$out"
+sleep 5
+expect "silent clients are dropped after 5 s" 0 ctl status
+kill $HOLD 2>/dev/null
+wait $HOLD 2>/dev/null
 
 # ---- config check and reload ------------------------------------------------------------
 expect "config check (the daemon's file)" 0 ctl config check
