@@ -308,51 +308,38 @@ static void test_socket_request_answer(void **state)
 	close(fd);
 }
 
+/* One connection: send the bytes, let the daemon read them once, and
+ * compare everything it answers before it closes. */
+static void exchange(struct fx *f, const char *req, size_t len, const char *want)
+{
+	int slot, fd = connect_client(f, &slot);
+	assert_int_equal(write(fd, req, len), (ssize_t)len);
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	assert_int_equal(f->d.ctl[slot].fd, -1); /* answered and closed */
+	char buf[4096];
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, want);
+	close(fd);
+}
+
 static void test_socket_bad_requests(void **state)
 {
 	struct fx *f = *state;
-	char buf[4096];
-	int slot, fd = connect_client(f, &slot);
 	char big[1100];
 	memset(big, 'a', sizeof(big));
-	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
-	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
-	read_all(fd, buf, sizeof(buf), 1000);
-	assert_string_equal(buf, "RG 2\nrequest longer than 1022 bytes\n");
-	assert_int_equal(f->d.ctl[slot].fd, -1);
-	close(fd);
-
-	fd = connect_client(f, &slot);
+	exchange(f, big, sizeof(big), "RG 2\nrequest longer than 1022 bytes\n");
 	char words[200] = "";
 	for (int i = 0; i < RGD_CTL_MAX_ARGS + 1; i++)
 		strcat(words, "w ");
 	strcat(words, "\n");
-	say(fd, words);
-	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
-	read_all(fd, buf, sizeof(buf), 1000);
-	assert_string_equal(buf, "RG 2\nmore than 32 arguments\n");
-	close(fd);
-
-	fd = connect_client(f, &slot);
-	assert_int_equal(write(fd, "status\0x\n", 9), 9);
-	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
-	read_all(fd, buf, sizeof(buf), 1000);
-	assert_string_equal(buf, "RG 2\nrequest contains a NUL byte\n");
-	close(fd);
-
-	fd = connect_client(f, &slot);
-	say(fd, "raw 0x10000 0 -\n");
-	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
-	read_all(fd, buf, sizeof(buf), 1000);
-	assert_string_equal(buf, "RG 2\nraw: bad opcode, bulk size or payload\n");
-	close(fd);
-
-	fd = connect_client(f, &slot);
-	say(fd, "raw 0x0001 zz -\n");
-	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
-	read_all(fd, buf, sizeof(buf), 1000);
-	assert_string_equal(buf, "RG 2\nraw: bad opcode, bulk size or payload\n");
-	close(fd);
+	exchange(f, words, strlen(words), "RG 2\nmore than 32 arguments\n");
+	exchange(f, "status\0x\n", 9, "RG 2\nrequest contains a NUL byte\n");
+	static const char *const raw[] = { "raw 0x10000 0 -\n", "raw 0x0001 zz -\n",
+					   "raw 0x0001 -1 -\n", "raw 1x 0 -\n" };
+	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+		exchange(f, raw[i], strlen(raw[i]),
+			 "RG 2\nraw: bad opcode, bulk size or payload\n");
+	exchange(f, "raw 1 0\n", 8, "RG 2\nusage: raw OPCODE BULK_CAP PAYLOAD_HEX\n");
 }
 
 /* A client that connects and says nothing holds its place only until
