@@ -107,6 +107,7 @@ int main(int argc, char **argv)
 	q.type = DPM_SETUP;
 	q.proto = 6;
 	bool json = false;
+	unsigned long num;
 	int o;
 	while ((o = getopt_long(argc, argv, "+s:P:xp:ul:T:jh", opts, NULL)) != -1) {
 		switch (o) {
@@ -115,28 +116,30 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case 'P':
-			sport = (unsigned)strtoul(optarg, NULL, 10);
-			if (!sport || sport > 65535)
+			if (cn_parse_uint(optarg, 1, 65535, &num))
 				goto bad;
+			sport = (unsigned)num;
 			break;
 		case 'x':
 			q.flags |= DPM_F_REPLACEABLE;
 			break;
-		case 'p': {
-			unsigned long p = strtoul(optarg, NULL, 10);
-			if (!p || p > 65535)
+		case 'p':
+			if (cn_parse_uint(optarg, 1, 65535, &num))
 				goto bad;
-			q.in_port = (uint16_t)p;
+			q.in_port = (uint16_t)num;
 			break;
-		}
 		case 'u':
 			q.proto = 17;
 			break;
 		case 'l':
-			q.lifetime = (uint32_t)strtoul(optarg, NULL, 10);
+			if (cn_parse_uint(optarg, 0, UINT32_MAX, &num))
+				goto bad;
+			q.lifetime = (uint32_t)num;
 			break;
 		case 'T':
-			timeout = (unsigned)strtoul(optarg, NULL, 10);
+			if (cn_parse_uint(optarg, 1, 600000, &num))
+				goto bad;
+			timeout = (unsigned)num;
 			break;
 		case 'j':
 			json = true;
@@ -150,8 +153,9 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		goto bad;
-	unsigned long dport = strtoul(argv[optind + 1], NULL, 10);
-	if (cn_parse_addr(argv[optind], &q.addr) || !dport || dport > 65535)
+	unsigned long dport;
+	if (cn_parse_addr(argv[optind], &q.addr) ||
+	    cn_parse_uint(argv[optind + 1], 1, 65535, &dport))
 		goto bad;
 	q.port = (uint16_t)dport;
 	char **cmd = argv + optind + 2;

@@ -233,6 +233,7 @@ int main(int argc, char **argv)
 	int port = PCP_SERVER_PORT, o;
 	bool renew = false, json = false, have_nonce = false;
 	unsigned timeout = 3000, tries = 4;
+	unsigned long num;
 	while ((o = getopt_long(argc, argv, "s:p:l:e:a:Ff:t:n:rT:R:jh", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
@@ -244,7 +245,9 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case 'l':
-			q.lifetime = (uint32_t)strtoul(optarg, NULL, 10);
+			if (cn_parse_uint(optarg, 0, UINT32_MAX, &num))
+				goto bad;
+			q.lifetime = (uint32_t)num;
 			break;
 		case 'e': {
 			int e = parse_port(optarg);
@@ -284,10 +287,14 @@ int main(int argc, char **argv)
 			renew = true;
 			break;
 		case 'T':
-			timeout = (unsigned)strtoul(optarg, NULL, 10);
+			if (cn_parse_uint(optarg, 1, 600000, &num))
+				goto bad;
+			timeout = (unsigned)num;
 			break;
 		case 'R':
-			tries = (unsigned)strtoul(optarg, NULL, 10);
+			if (cn_parse_uint(optarg, 1, 100, &num))
+				goto bad;
+			tries = (unsigned)num;
 			break;
 		case 'j':
 			json = true;

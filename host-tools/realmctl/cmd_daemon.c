@@ -14,6 +14,7 @@
 
 #include "../realmgated/config.h"
 #include "ctl.h"
+#include "parse.h"
 
 static const char not_allowed[] = "permission denied (root or realmgated's control_group only)";
 
@@ -101,11 +102,13 @@ int cmd_daemon_events(struct ctl *c, int argc, char **argv)
 {
 	long count = -1, wait_s = -1;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--count") && i + 1 < argc)
-			count = atol(argv[++i]);
-		else if (!strcmp(argv[i], "--wait") && i + 1 < argc)
-			wait_s = atol(argv[++i]);
-		else {
+		unsigned long v;
+		int is_count = !strcmp(argv[i], "--count");
+		if ((is_count || !strcmp(argv[i], "--wait")) && i + 1 < argc &&
+		    !parse_uint(argv[i + 1], is_count ? 1 : 0, 86400L * 365, &v)) {
+			*(is_count ? &count : &wait_s) = (long)v;
+			i++;
+		} else {
 			fprintf(stderr, "usage: realmctl events [--count N] [--wait SECONDS]\n");
 			return CTL_USAGE;
 		}

@@ -53,9 +53,11 @@ static int session_option(struct rg_session_filter *f, uint32_t *limit, const ch
 			  const char *val)
 {
 	if (!strcmp(opt, "--limit")) {
-		char *end;
-		*limit = (uint32_t)strtoul(val, &end, 10);
-		return *val && !*end ? 0 : -1;
+		unsigned long v;
+		if (parse_uint(val, 0, UINT32_MAX, &v))
+			return -1;
+		*limit = (uint32_t)v;
+		return 0;
 	}
 	if (!strcmp(opt, "--proto")) {
 		int p = parse_proto(val);
@@ -390,11 +392,16 @@ int cmd_mapping(struct ctl *c, int argc, char **argv)
 		}
 		for (int i = 4; i < argc; i++) {
 			if (!strcmp(argv[i], "--lifetime") && i + 1 < argc) {
-				r.lifetime_s = (uint32_t)strtoul(argv[++i], NULL, 10);
-				if (!r.lifetime_s) {
-					fprintf(stderr, "realmctl: --lifetime takes seconds > 0\n");
+				unsigned long v;
+				if (parse_uint(argv[++i], 1, UINT32_MAX, &v)) {
+					fprintf(stderr,
+						"realmctl: --lifetime takes seconds 1-4294967295, "
+						"not "
+						"'%s'\n",
+						argv[i]);
 					return CTL_USAGE;
 				}
+				r.lifetime_s = (uint32_t)v;
 				r.owner = RG_OWNER_CLI;
 			} else if (!strcmp(argv[i], "--exact"))
 				r.flags |= RG_MAPF_PREFER_FAILURE;

@@ -14,6 +14,7 @@
 
 #include "../../driver/rgdev.h"
 #include "ctl.h"
+#include "parse.h"
 
 static void usage(FILE *f)
 {
@@ -148,13 +149,16 @@ int main(int argc, char **argv)
 		case 'D':
 			c.direct = 1;
 			break;
-		case 't':
-			c.timeout_ms = atoi(optarg);
+		case 't': {
+			unsigned long v;
+			c.timeout_ms = parse_uint(optarg, 1, 3600000, &v) ? 0 : (int)v;
 			if (c.timeout_ms <= 0) {
-				fprintf(stderr, "realmctl: --timeout takes milliseconds\n");
+				fprintf(stderr,
+					"realmctl: --timeout takes milliseconds 1-3600000\n");
 				return CTL_USAGE;
 			}
 			break;
+		}
 		case 'h':
 			usage(stdout);
 			return CTL_OK;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Address, endpoint and protocol parsing (parse.h). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,20 @@ int parse_endpoint(const char *s, uint32_t *be_addr, uint16_t *be_port)
 	if (*end || !*colon || p > 65535 || parse_ipv4(buf, be_addr))
 		return -1;
 	*be_port = htons((uint16_t)p);
+	return 0;
+}
+
+int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *v)
+{
+	char *end;
+	/* digits only: strtoul would take "-1" as ULONG_MAX and " 5" as 5 */
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long x = strtoul(s, &end, 10);
+	if (errno || *end || x < min || x > max)
+		return -1;
+	*v = x;
 	return 0;
 }
 

@@ -35,6 +35,20 @@ n=$("$BIN/realmctl" --json devices | json '"pci" in j and isinstance(j["devices"
 [ "$n" = True ] && tap_ok "devices --json" || tap_fail "devices --json"
 expect "unknown command is a usage error" 2 "$BIN/realmctl" frobnicate
 expect "bad endpoint is a usage error" 2 ctl mapping add tcp 10.0.0.2 203.0.113.1:80
+# numbers are numbers: no trailing letters, no sign, within range
+for args in "events --count 1x" "events --wait -1" "--timeout 10ms info" "sessions --limit 5k" \
+	"mapping add tcp 10.0.0.2:80 --lifetime 4294967296"; do
+	# shellcheck disable=SC2086
+	expect "realmctl $args is a usage error" 2 ctl $args
+done
+for args in "-T 1s announce" "-R -1 announce" "-l 60x map udp 5000"; do
+	# shellcheck disable=SC2086
+	expect "pcp-client $args is a usage error" 2 "$BIN/pcp-client" -s 127.0.0.1 $args
+done
+for args in "-l -5 127.0.0.1 80 true" "-P 0 127.0.0.1 80 true" "127.0.0.1 80x true"; do
+	# shellcheck disable=SC2086
+	expect "dpm-run $args is a usage error" 2 "$BIN/dpm-run" -s 127.0.0.1 $args
+done
 printf 'inside 10.0.0.1/24\npool 0 203.0.113.1 mapping sideways\n' >"$TMP/bad.conf"
 expect "config file mistake is refused before the card" 2 ctl config apply "$TMP/bad.conf"
 echo "$OUT" | grep -q "bad.conf:2: pool: mapping is eim, adm or apdm, not 'sideways'" &&

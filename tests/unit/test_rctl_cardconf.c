@@ -3,7 +3,8 @@
  * realmctl's card configuration file (host-tools/realmctl/cardconf.c,
  * docs/lab.md "Configuration file"): every statement into its mailbox
  * fields, merging over the card's configuration, and every mistake reported
- * as FILE:LINE with the word at fault, before anything reaches the card.
+ * as FILE:LINE with the word at fault, before anything reaches the card;
+ * and the command line's numbers (parse_uint).
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "../../host-tools/realmctl/cardconf.h"
+#include "../../host-tools/realmctl/parse.h"
 
 static struct cardconf cc;
 static char err[256];
@@ -250,6 +252,25 @@ static void test_lines(void **state)
 	assert_int_equal(cc.n_pools, 0);
 }
 
+/* realmctl's numbers (parse.c): digits only, within the range given. */
+static void test_parse_uint(void **state)
+{
+	(void)state;
+	unsigned long v = 7;
+	assert_int_equal(parse_uint("0", 0, 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_uint("4294967295", 1, 4294967295ul, &v), 0);
+	assert_int_equal(v, 4294967295ul);
+	static const char *const bad[] = { "",	   "-1", "+1",
+					   " 1",   "1 ", "1x",
+					   "0x10", "11", "99999999999999999999999" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 7;
+		if (parse_uint(bad[i], 1, 10, &v) != -1 || v != 7)
+			fail_msg("'%s' taken as %lu", bad[i], v);
+	}
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -262,7 +283,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_statement), cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_mistakes_named),	cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_lines),		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_lines),		cmocka_unit_test(test_parse_uint),
+		cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
