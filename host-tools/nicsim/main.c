@@ -103,6 +103,7 @@ int main(int argc, char **argv)
 	};
 	int opt;
 	char *end;
+	unsigned long num;
 	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (opt) {
 		case O_NAME:
@@ -130,8 +131,9 @@ int main(int argc, char **argv)
 			break;
 		case O_SESS:
 			errno = 0;
-			o.sessions = (uint32_t)strtoul(optarg, &end, 0);
-			if (errno || *end || o.sessions < 16 || o.sessions > (1u << 22)) {
+			num = strtoul(optarg, &end, 0);
+			o.sessions = (uint32_t)num;
+			if (errno || *end || *optarg == '-' || num < 16 || num > (1u << 22)) {
 				fprintf(stderr, "nicsim: --sessions takes 16..4194304\n");
 				return 2;
 			}
@@ -153,12 +155,19 @@ int main(int argc, char **argv)
 			stats_at_exit = 1;
 			break;
 		case O_SER:
-			o.serial = (uint32_t)strtoul(optarg, NULL, 0);
+			errno = 0;
+			num = strtoul(optarg, &end, 0);
+			if (errno || *end || !*optarg || *optarg == '-' || num > UINT32_MAX) {
+				fprintf(stderr, "nicsim: --serial takes a 32-bit number\n");
+				return 2;
+			}
+			o.serial = (uint32_t)num;
 			break;
 		case O_RXUS:
 			errno = 0;
-			o.rx_usecs = (uint32_t)strtoul(optarg, &end, 0);
-			if (errno || *end || o.rx_usecs > 100000) {
+			num = strtoul(optarg, &end, 0);
+			o.rx_usecs = (uint32_t)num;
+			if (errno || *end || *optarg == '-' || num > 100000) {
 				fprintf(stderr, "nicsim: --rx-usecs takes 0..100000\n");
 				return 2;
 			}

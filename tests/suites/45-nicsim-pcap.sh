@@ -27,6 +27,16 @@ CONF
 $CHECK write "$TMP/in.pcap" arp-request:02:00:0a:00:00:02,10.0.0.2,10.0.0.1 \
 	echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,10.0.0.1,77
 
+# options that are not numbers of their range are refused before anything runs
+for args in "--sessions 4294967312" "--sessions 15" "--serial 12x" "--serial -1" "--rx-usecs -1" \
+	"--exit-after-input 5s"; do
+	# shellcheck disable=SC2086
+	"$ROOT/$BUILD/host/bin/nicsim" --name "t$$-bad" $args >/dev/null 2>"$TMP/err"
+	rc=$?
+	[ $rc -eq 2 ] && grep -q "^nicsim: --" "$TMP/err" && tap_ok "nicsim $args is a usage error" ||
+		tap_fail "nicsim $args is a usage error" "exit $rc: $(cat "$TMP/err")"
+done
+
 for variant in host asan; do
 	bin=$ROOT/$BUILD/$variant/bin
 	name="t$$-$variant"
