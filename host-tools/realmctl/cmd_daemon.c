@@ -158,7 +158,8 @@ int cmd_daemon_events(struct ctl *c, int argc, char **argv)
 			long left = (long)(end - time(NULL));
 			if (left <= 0)
 				break;
-			ms = (int)left * 1000;
+			/* a day at most per wait: the milliseconds fit an int */
+			ms = left > 86400 ? 86400 * 1000 : (int)left * 1000;
 		}
 		struct pollfd p = { fd, POLLIN, 0 };
 		if (poll(&p, 1, ms) <= 0)
