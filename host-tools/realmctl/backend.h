@@ -23,6 +23,9 @@ struct ctl_backend {
 			      void *bulk, uint32_t bulk_cap, uint32_t *bulk_used);
 	/* next event: 1, 0 none yet */
 	int (*event)(struct ctl_backend *b, struct rg_evt *evt);
+	/* sleep until an event may be there or timeout_ms passed: 1 woken,
+	 * 0 timed out, -1 when the backend cannot tell (poll it instead) */
+	int (*wait_event)(struct ctl_backend *b, int timeout_ms);
 	const char *(*error)(struct ctl_backend *b);
 	void (*close)(struct ctl_backend *b);
 	void *priv;

@@ -243,6 +243,16 @@ static int d_event(struct ctl_backend *b, struct rg_evt *evt)
 	}
 }
 
+static int d_wait_event(struct ctl_backend *b, int timeout_ms)
+{
+	struct dpriv *p = b->priv;
+	if (p->evfd < 0)
+		return -1;
+	struct pollfd pf = { p->evfd, POLLIN, 0 };
+	int n = poll(&pf, 1, timeout_ms);
+	return n < 0 ? -1 : n > 0;
+}
+
 static const char *d_error(struct ctl_backend *b)
 {
 	return ((struct dpriv *)b->priv)->err;
@@ -278,6 +288,7 @@ struct ctl_backend *ctl_daemon_open(const char *path, char *err, size_t err_len)
 	b->where = p->path;
 	b->cmd = d_cmd;
 	b->event = d_event;
+	b->wait_event = d_wait_event;
 	b->error = d_error;
 	b->close = d_close;
 	b->priv = p;

@@ -24,6 +24,13 @@ static int direct_event(struct ctl_backend *b, struct rg_evt *evt)
 	return rg_dev_event(b->priv, evt);
 }
 
+/* The card's event-ring interrupt where the backend has one (the
+ * simulator), so a waiting `realmctl events` sleeps instead of polling. */
+static int direct_wait_event(struct ctl_backend *b, int timeout_ms)
+{
+	return rg_dev_irq_wait(b->priv, 1u << RG_RING_EVT, timeout_ms);
+}
+
 static const char *direct_error(struct ctl_backend *b)
 {
 	return rg_dev_error(b->priv);
@@ -50,6 +57,7 @@ struct ctl_backend *ctl_direct_open(const char *spec, int timeout_ms, char *err,
 	b->where = rg_dev_spec(d);
 	b->cmd = direct_cmd;
 	b->event = direct_event;
+	b->wait_event = direct_wait_event;
 	b->error = direct_error;
 	b->close = direct_close;
 	b->priv = d;

@@ -353,8 +353,12 @@ int cmd_events(struct ctl *c, int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (wait_s >= 0 && now.tv_sec - t0.tv_sec >= wait_s)
 			break;
-		struct timespec ts = { 0, 2000000 };
-		nanosleep(&ts, NULL);
+		/* sleep on the card's interrupt (a second at most, so --wait is
+		 * checked), else poll every 2 ms */
+		if (c->be->wait_event(c->be, 1000) < 0) {
+			struct timespec ts = { 0, 2000000 };
+			nanosleep(&ts, NULL);
+		}
 	}
 	return CTL_OK;
 }
