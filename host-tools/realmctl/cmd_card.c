@@ -320,21 +320,29 @@ static void print_event(struct ctl *c, const struct rg_evt *e)
 	fflush(stdout);
 }
 
-int cmd_events(struct ctl *c, int argc, char **argv)
+int events_options(int argc, char **argv, long *count, long *wait_s)
 {
-	long count = -1, wait_s = -1;
+	*count = *wait_s = -1;
 	for (int i = 1; i < argc; i++) {
 		unsigned long v;
 		int is_count = !strcmp(argv[i], "--count");
 		if ((is_count || !strcmp(argv[i], "--wait")) && i + 1 < argc &&
 		    !parse_uint(argv[i + 1], is_count ? 1 : 0, 86400L * 365, &v)) {
-			*(is_count ? &count : &wait_s) = (long)v;
+			*(is_count ? count : wait_s) = (long)v;
 			i++;
 		} else {
 			fprintf(stderr, "usage: realmctl events [--count N] [--wait SECONDS]\n");
 			return CTL_USAGE;
 		}
 	}
+	return 0;
+}
+
+int cmd_events(struct ctl *c, int argc, char **argv)
+{
+	long count, wait_s;
+	if (events_options(argc, argv, &count, &wait_s))
+		return CTL_USAGE;
 	if (ctl_connect(c))
 		return CTL_FAIL;
 	uint32_t mask = (1u << RG_EVT__COUNT) - 1u;

@@ -14,7 +14,6 @@
 
 #include "../realmgated/config.h"
 #include "ctl.h"
-#include "parse.h"
 
 static const char not_allowed[] = "permission denied (root or realmgated's control_group only)";
 
@@ -100,19 +99,9 @@ int cmd_daemon(struct ctl *c, int argc, char **argv)
 
 int cmd_daemon_events(struct ctl *c, int argc, char **argv)
 {
-	long count = -1, wait_s = -1;
-	for (int i = 1; i < argc; i++) {
-		unsigned long v;
-		int is_count = !strcmp(argv[i], "--count");
-		if ((is_count || !strcmp(argv[i], "--wait")) && i + 1 < argc &&
-		    !parse_uint(argv[i + 1], is_count ? 1 : 0, 86400L * 365, &v)) {
-			*(is_count ? &count : &wait_s) = (long)v;
-			i++;
-		} else {
-			fprintf(stderr, "usage: realmctl events [--count N] [--wait SECONDS]\n");
-			return CTL_USAGE;
-		}
-	}
+	long count, wait_s;
+	if (events_options(argc, argv, &count, &wait_s))
+		return CTL_USAGE;
 	int fd = ctl_daemon_connect(socket_path(c));
 	if (fd < 0 && errno == EACCES) {
 		fprintf(stderr, "realmctl: %s: %s\n", socket_path(c), not_allowed);

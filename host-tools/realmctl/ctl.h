@@ -45,6 +45,9 @@ int cmd_rule(struct ctl *c, int argc, char **argv);
 int cmd_config(struct ctl *c, int argc, char **argv);
 int cmd_reset(struct ctl *c, int argc, char **argv);
 int cmd_events(struct ctl *c, int argc, char **argv);
+/* events' --count N (1..) and --wait SECONDS (0..), -1 when not given;
+ * CTL_USAGE (after the usage line) for anything else. */
+int events_options(int argc, char **argv, long *count, long *wait_s);
 /* Commands only realmgated answers (status, pools, mappings, reload,
  * config check), and `events` while the daemon owns the card. */
 int cmd_daemon(struct ctl *c, int argc, char **argv);
