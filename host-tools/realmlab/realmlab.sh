@@ -192,6 +192,11 @@ down() {
 	if [ -e "/dev/shm/realmgate-$CARD_NAME" ]; then
 		rm -f "/dev/shm/realmgate-$CARD_NAME" && removed="$removed $CARD"
 	fi
+	# and its wake-up pipes (driver/simshm.h), which a killed nicsim leaves too
+	for i in doorbell irq; do
+		[ -p "/dev/shm/realmgate-$CARD_NAME@$i" ] && rm -f "/dev/shm/realmgate-$CARD_NAME@$i" &&
+			removed="$removed $CARD@$i"
+	done
 	if [ -d "$STATE" ]; then
 		# the last run's nicsim log outlives the lab, for post-mortems
 		[ -f "$STATE/nicsim.log" ] && mv -f "$STATE/nicsim.log" "$STATE.log"

@@ -13,6 +13,8 @@ leftovers() {
 	local n
 	n=$(ip netns list | grep -c "^$P" || true)
 	[ -e "/dev/shm/realmgate-${P}lab" ] && n=$((n + 1))
+	# the card's wake-up pipes
+	for f in /dev/shm/realmgate-"${P}"lab@*; do [ -e "$f" ] && n=$((n + 1)); done
 	[ -d "/run/realmlab/${P%-}" ] && n=$((n + 1))
 	ls -d /etc/netns/"$P"* >/dev/null 2>&1 && n=$((n + 1))
 	echo "$n"
