@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/parse_num.h"
 #include "../libpcp/client_net.h"
 #include "../libpcp/dpm_wire.h"
 
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case 'P':
-			if (cn_parse_uint(optarg, 1, 65535, &num))
+			if (rg_parse_uint(optarg, 1, 65535, &num))
 				goto bad;
 			sport = (unsigned)num;
 			break;
@@ -124,7 +125,7 @@ int main(int argc, char **argv)
 			q.flags |= DPM_F_REPLACEABLE;
 			break;
 		case 'p':
-			if (cn_parse_uint(optarg, 1, 65535, &num))
+			if (rg_parse_uint(optarg, 1, 65535, &num))
 				goto bad;
 			q.in_port = (uint16_t)num;
 			break;
@@ -132,12 +133,12 @@ int main(int argc, char **argv)
 			q.proto = 17;
 			break;
 		case 'l':
-			if (cn_parse_uint(optarg, 0, UINT32_MAX, &num))
+			if (rg_parse_uint(optarg, 0, UINT32_MAX, &num))
 				goto bad;
 			q.lifetime = (uint32_t)num;
 			break;
 		case 'T':
-			if (cn_parse_uint(optarg, 1, 600000, &num))
+			if (rg_parse_uint(optarg, 1, 600000, &num))
 				goto bad;
 			timeout = (unsigned)num;
 			break;
@@ -155,7 +156,7 @@ int main(int argc, char **argv)
 		goto bad;
 	unsigned long dport;
 	if (cn_parse_addr(argv[optind], &q.addr) ||
-	    cn_parse_uint(argv[optind + 1], 1, 65535, &dport))
+	    rg_parse_uint(argv[optind + 1], 1, 65535, &dport))
 		goto bad;
 	q.port = (uint16_t)dport;
 	char **cmd = argv + optind + 2;

@@ -3,8 +3,6 @@
 #include "client_net.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <stdlib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -29,20 +27,6 @@ uint32_t cn_default_gateway(void)
 		}
 	fclose(f);
 	return found;
-}
-
-int cn_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *v)
-{
-	char *end;
-	errno = 0;
-	/* strtoul takes "-1" as ULONG_MAX: digits only */
-	if (*s < '0' || *s > '9')
-		return -1;
-	unsigned long x = strtoul(s, &end, 10);
-	if (errno || *end || x < min || x > max)
-		return -1;
-	*v = x;
-	return 0;
 }
 
 int cn_parse_addr(const char *s, uint32_t *addr)

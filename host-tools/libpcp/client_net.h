@@ -15,9 +15,6 @@
 /* Default gateway from /proc/net/route (host order); 0 = none. */
 uint32_t cn_default_gateway(void);
 
-/* A decimal number min..max and nothing after it; 0 on success. */
-int cn_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *v);
-
 /* "a.b.c.d" -> host order; 0 on success. */
 int cn_parse_addr(const char *s, uint32_t *addr);
 const char *cn_addr_str(uint32_t host_order, char buf[16]);

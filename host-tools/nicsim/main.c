@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/parse_num.h"
 #include "card.h"
 #include "fastpath.h"
 #include "realmgate/regmap.h"
@@ -102,7 +103,6 @@ int main(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	int opt;
-	char *end;
 	unsigned long num;
 	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (opt) {
@@ -130,13 +130,11 @@ int main(int argc, char **argv)
 			o.port_spec[RG_PORT_AUX] = optarg;
 			break;
 		case O_SESS:
-			errno = 0;
-			num = strtoul(optarg, &end, 0);
-			o.sessions = (uint32_t)num;
-			if (errno || *end || *optarg == '-' || num < 16 || num > (1u << 22)) {
+			if (rg_parse_uint(optarg, 16, 1u << 22, &num)) {
 				fprintf(stderr, "nicsim: --sessions takes 16..4194304\n");
 				return 2;
 			}
+			o.sessions = (uint32_t)num;
 			break;
 		case O_CAP:
 			o.capture_dir = optarg;
@@ -145,32 +143,29 @@ int main(int argc, char **argv)
 			pidfile = optarg;
 			break;
 		case O_EXIT:
-			exit_after = strtol(optarg, &end, 0);
-			if (*end || exit_after < 0) {
-				fprintf(stderr, "nicsim: --exit-after-input takes milliseconds\n");
+			if (rg_parse_uint(optarg, 0, 86400000, &num)) {
+				fprintf(stderr, "nicsim: --exit-after-input takes milliseconds "
+						"0..86400000\n");
 				return 2;
 			}
+			exit_after = (long)num;
 			break;
 		case O_STATS:
 			stats_at_exit = 1;
 			break;
 		case O_SER:
-			errno = 0;
-			num = strtoul(optarg, &end, 0);
-			if (errno || *end || !*optarg || *optarg == '-' || num > UINT32_MAX) {
-				fprintf(stderr, "nicsim: --serial takes a 32-bit number\n");
+			if (rg_parse_uint(optarg, 0, UINT32_MAX, &num)) {
+				fprintf(stderr, "nicsim: --serial takes 0..4294967295\n");
 				return 2;
 			}
 			o.serial = (uint32_t)num;
 			break;
 		case O_RXUS:
-			errno = 0;
-			num = strtoul(optarg, &end, 0);
-			o.rx_usecs = (uint32_t)num;
-			if (errno || *end || *optarg == '-' || num > 100000) {
+			if (rg_parse_uint(optarg, 0, 100000, &num)) {
 				fprintf(stderr, "nicsim: --rx-usecs takes 0..100000\n");
 				return 2;
 			}
+			o.rx_usecs = (uint32_t)num;
 			break;
 		case 'h':
 			usage(stdout);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/parse_num.h"
 #include "../libpcp/client_net.h"
 #include "../libpcp/pcp_wire.h"
 
@@ -65,9 +66,8 @@ static int parse_proto(const char *s)
 
 static int parse_port(const char *s)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
-	return *end || end == s || v < 0 || v > 65535 ? -1 : (int)v;
+	unsigned long v;
+	return rg_parse_uint(s, 0, 65535, &v) ? -1 : (int)v;
 }
 
 /* FNV-1a of what identifies "this client's mapping", so that a later
@@ -126,10 +126,10 @@ static int parse_filter(const char *s, struct pcp_filter *f)
 	char *slash = strchr(buf, '/');
 	if (slash) {
 		*slash = 0;
-		char *end;
-		plen = strtol(slash + 1, &end, 10);
-		if (*end || plen < 1 || plen > 32)
+		unsigned long n;
+		if (rg_parse_uint(slash + 1, 1, 32, &n))
 			return -1;
+		plen = (long)n;
 	}
 	uint32_t a;
 	if (cn_parse_addr(buf, &a))
@@ -245,7 +245,7 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case 'l':
-			if (cn_parse_uint(optarg, 0, UINT32_MAX, &num))
+			if (rg_parse_uint(optarg, 0, UINT32_MAX, &num))
 				goto bad;
 			q.lifetime = (uint32_t)num;
 			break;
@@ -287,12 +287,12 @@ int main(int argc, char **argv)
 			renew = true;
 			break;
 		case 'T':
-			if (cn_parse_uint(optarg, 1, 600000, &num))
+			if (rg_parse_uint(optarg, 1, 600000, &num))
 				goto bad;
 			timeout = (unsigned)num;
 			break;
 		case 'R':
-			if (cn_parse_uint(optarg, 1, 100, &num))
+			if (rg_parse_uint(optarg, 1, 100, &num))
 				goto bad;
 			tries = (unsigned)num;
 			break;

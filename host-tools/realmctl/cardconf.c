@@ -23,14 +23,12 @@ static int fail(char *err, size_t len, const char *path, unsigned line, const ch
 static int parse_pool(struct cardconf *cc, char **w, int n, const char **why, const char **bad)
 {
 	unsigned long id;
-	char *end;
 	if (n < 3) {
 		*why = "usage: pool ID ADDR[-ADDR] [ports LO-HI] [mapping M] [filtering F] "
 		       "[serves PREFIX/LEN]";
 		return -1;
 	}
-	id = strtoul(w[1], &end, 10);
-	if (*end || id > 255) {
+	if (rg_parse_uint(w[1], 0, 255, &id)) {
 		*why = "pool id is 0..255, not";
 		*bad = w[1];
 		return -1;
@@ -81,10 +79,17 @@ static int parse_pool(struct cardconf *cc, char **w, int n, const char **why, co
 		}
 		const char *k = w[i], *v = w[i + 1];
 		if (!strcmp(k, "ports")) {
-			unsigned a, b;
-			int used = 0;
-			if (sscanf(v, "%u-%u%n", &a, &b, &used) != 2 || v[used] || v[0] == '-' ||
-			    strchr(v, '+') || a < 1 || b > 65535 || a > b) {
+			char range[16];
+			unsigned long a, b;
+			char *dash = NULL;
+			if (strlen(v) < sizeof(range)) {
+				strcpy(range, v);
+				dash = strchr(range, '-');
+			}
+			if (dash)
+				*dash++ = 0;
+			if (!dash || rg_parse_uint(range, 1, 65535, &a) ||
+			    rg_parse_uint(dash, a, 65535, &b)) {
 				*why = "ports are LO-HI within 1-65535, not";
 				*bad = v;
 				return -1;
@@ -164,17 +169,6 @@ static int parse_mapping(struct cardconf *cc, char **w, int n, const char **why,
 	return 0;
 }
 
-static int parse_u32(const char *s, uint32_t *v)
-{
-	char *end;
-	errno = 0;
-	unsigned long x = strtoul(s, &end, 10);
-	if (errno || *end || !*s || x > 0xffffffffu)
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
 static int parse_line(struct cardconf *cc, char **w, int n, const char **why, const char **bad)
 {
 	struct rg_config *c = &cc->cfg;
@@ -214,12 +208,12 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 	}
 	if (!strcmp(k, "inside-vlan") || !strcmp(k, "outside-vlan")) {
 		int in = k[0] == 'i';
-		uint32_t v;
+		unsigned long v;
 		if (n != 2) {
 			*why = "takes one VLAN id 0..4094 (0 = untagged)";
 			return -1;
 		}
-		if (parse_u32(w[1], &v) || v > RG_VLAN_VID_MAX) {
+		if (rg_parse_uint(w[1], 0, RG_VLAN_VID_MAX, &v)) {
 			*why = "VLAN id is 0..4094 (0 = untagged), not";
 			*bad = w[1];
 			return -1;
@@ -241,9 +235,9 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 		return 0;
 	}
 	if (!strcmp(k, "mtu")) {
-		uint32_t v;
+		unsigned long v;
 		if (n != 3 || (strcmp(w[1], "inside") && strcmp(w[1], "outside")) ||
-		    parse_u32(w[2], &v) || v < 576 || v > 9000) {
+		    rg_parse_uint(w[2], 576, 9000, &v)) {
 			*why = "usage: mtu inside|outside 576..9000";
 			return -1;
 		}
@@ -283,13 +277,14 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 		for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++) {
 			if (strcmp(w[1], timers[i].name))
 				continue;
-			uint32_t v;
-			if (parse_u32(w[2], &v) || v < timers[i].min || v > RG_MAX_TIMEOUT_S) {
+			unsigned long v;
+			if (rg_parse_uint(w[2], timers[i].min, RG_MAX_TIMEOUT_S, &v)) {
 				*why = timers[i].why;
 				*bad = w[2];
 				return -1;
 			}
-			memcpy((char *)c + timers[i].field, &v, sizeof(v));
+			uint32_t v32 = (uint32_t)v;
+			memcpy((char *)c + timers[i].field, &v32, sizeof(v32));
 			cc->set |= timers[i].set;
 			return 0;
 		}

@@ -327,7 +327,7 @@ int events_options(int argc, char **argv, long *count, long *wait_s)
 		unsigned long v;
 		int is_count = !strcmp(argv[i], "--count");
 		if ((is_count || !strcmp(argv[i], "--wait")) && i + 1 < argc &&
-		    !parse_uint(argv[i + 1], is_count ? 1 : 0, 86400L * 365, &v)) {
+		    !rg_parse_uint(argv[i + 1], is_count ? 1 : 0, 86400L * 365, &v)) {
 			*(is_count ? count : wait_s) = (long)v;
 			i++;
 		} else {

@@ -54,7 +54,7 @@ static int session_option(struct rg_session_filter *f, uint32_t *limit, const ch
 {
 	if (!strcmp(opt, "--limit")) {
 		unsigned long v;
-		if (parse_uint(val, 0, UINT32_MAX, &v))
+		if (rg_parse_uint(val, 0, UINT32_MAX, &v))
 			return -1;
 		*limit = (uint32_t)v;
 		return 0;
@@ -393,7 +393,7 @@ int cmd_mapping(struct ctl *c, int argc, char **argv)
 		for (int i = 4; i < argc; i++) {
 			if (!strcmp(argv[i], "--lifetime") && i + 1 < argc) {
 				unsigned long v;
-				if (parse_uint(argv[++i], 1, UINT32_MAX, &v)) {
+				if (rg_parse_uint(argv[++i], 1, UINT32_MAX, &v)) {
 					fprintf(stderr,
 						"realmctl: --lifetime takes seconds 1-4294967295, "
 						"not "

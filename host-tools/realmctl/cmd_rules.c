@@ -26,10 +26,9 @@ static int rule_usage(void)
 
 static int parse_rule(struct rg_rule *r, int argc, char **argv)
 {
-	char *end;
 	memset(r, 0, sizeof(*r));
-	unsigned long id = strtoul(argv[2], &end, 10);
-	if (*end || !*argv[2] || id > 0xffffffffu)
+	unsigned long id;
+	if (rg_parse_uint(argv[2], 0, UINT32_MAX, &id))
 		return -1;
 	r->id = (uint32_t)id;
 	for (unsigned k = 1; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
@@ -155,9 +154,8 @@ int cmd_rule(struct ctl *c, int argc, char **argv)
 		return CTL_OK;
 	}
 	if (argc == 3 && !strcmp(argv[1], "del")) {
-		char *end;
-		unsigned long id = strtoul(argv[2], &end, 10);
-		if (*end || !*argv[2] || id > 0xffffffffu)
+		unsigned long id;
+		if (rg_parse_uint(argv[2], 0, UINT32_MAX, &id))
 			return rule_usage();
 		uint32_t id32 = (uint32_t)id;
 		if (ctl_connect(c) || ctl_cmd(c, "rule del", RG_OP_RULE_DEL, &id32, sizeof(id32),

@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 			break;
 		case 't': {
 			unsigned long v;
-			c.timeout_ms = parse_uint(optarg, 1, 3600000, &v) ? 0 : (int)v;
+			c.timeout_ms = rg_parse_uint(optarg, 1, 3600000, &v) ? 0 : (int)v;
 			if (c.timeout_ms <= 0) {
 				fprintf(stderr,
 					"realmctl: --timeout takes milliseconds 1-3600000\n");

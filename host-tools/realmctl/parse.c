@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Address, endpoint and protocol parsing (parse.h). */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +18,14 @@ int parse_ipv4(const char *s, uint32_t *be)
 
 int parse_prefix(const char *s, uint32_t *be, uint8_t *plen)
 {
-	char buf[64], *slash, *end;
+	char buf[64], *slash;
 	snprintf(buf, sizeof(buf), "%s", s);
 	slash = strchr(buf, '/');
 	if (!slash)
 		return -1;
 	*slash++ = 0;
-	unsigned long n = strtoul(slash, &end, 10);
-	if (*end || !*slash || n > 32 || parse_ipv4(buf, be))
+	unsigned long n;
+	if (rg_parse_uint(slash, 0, 32, &n) || parse_ipv4(buf, be))
 		return -1;
 	*plen = (uint8_t)n;
 	return 0;
@@ -34,30 +33,16 @@ int parse_prefix(const char *s, uint32_t *be, uint8_t *plen)
 
 int parse_endpoint(const char *s, uint32_t *be_addr, uint16_t *be_port)
 {
-	char buf[64], *colon, *end;
+	char buf[64], *colon;
 	snprintf(buf, sizeof(buf), "%s", s);
 	colon = strrchr(buf, ':');
 	if (!colon)
 		return -1;
 	*colon++ = 0;
-	unsigned long p = strtoul(colon, &end, 10);
-	if (*end || !*colon || p > 65535 || parse_ipv4(buf, be_addr))
+	unsigned long p;
+	if (rg_parse_uint(colon, 0, 65535, &p) || parse_ipv4(buf, be_addr))
 		return -1;
 	*be_port = htons((uint16_t)p);
-	return 0;
-}
-
-int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *v)
-{
-	char *end;
-	/* digits only: strtoul would take "-1" as ULONG_MAX and " 5" as 5 */
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	unsigned long x = strtoul(s, &end, 10);
-	if (errno || *end || x < min || x > max)
-		return -1;
-	*v = x;
 	return 0;
 }
 
@@ -69,11 +54,8 @@ int parse_proto(const char *s)
 		return 17;
 	if (!strcmp(s, "icmp"))
 		return 1;
-	char *end;
-	unsigned long n = strtoul(s, &end, 10);
-	if (*end || !*s || n > 255)
-		return -1;
-	return (int)n;
+	unsigned long n;
+	return rg_parse_uint(s, 0, 255, &n) ? -1 : (int)n;
 }
 
 const char *proto_name(unsigned proto, char *buf, unsigned len)

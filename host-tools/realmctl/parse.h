@@ -6,14 +6,14 @@
 
 #include <stdint.h>
 
+#include "../lib/parse_num.h"
+
 #define INET_ADDRSTRLEN_ 16 /* "255.255.255.255" and its NUL */
 
 int parse_ipv4(const char *s, uint32_t *be);
 int parse_prefix(const char *s, uint32_t *be, uint8_t *plen);
 /* ADDR:PORT; port 0 allowed (means "any" where the contract says so) */
 int parse_endpoint(const char *s, uint32_t *be_addr, uint16_t *be_port);
-/* a decimal number min..max and nothing after it; 0, or -1 */
-int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *v);
 /* tcp, udp, icmp or a number 0..255; -1 if none of these */
 int parse_proto(const char *s);
 const char *proto_name(unsigned proto, char *buf, unsigned len);

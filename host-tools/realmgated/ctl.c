@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/parse_num.h"
 #include "ctl_out.h"
 #include "ctl_perm.h"
 #include "daemon.h"
@@ -408,9 +409,8 @@ static int parse_endpoint(const char *s, uint32_t *addr, uint16_t *port)
 		return -1;
 	memcpy(buf, s, (size_t)(colon - s));
 	buf[colon - s] = 0;
-	char *end;
-	long p = strtol(colon + 1, &end, 10);
-	if (*end || p < 0 || p > 65535 || rgd_parse_addr(buf, addr))
+	unsigned long p;
+	if (rg_parse_uint(colon + 1, 0, 65535, &p) || rgd_parse_addr(buf, addr))
 		return -1;
 	*port = (uint16_t)p;
 	return 0;
@@ -453,11 +453,9 @@ static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool js
 			break;
 		}
 		const char *v = argv[++i];
-		char *end = NULL;
-		errno = 0;
+		unsigned long x;
 		if (strcmp(opt, "--out") == 0) {
-			unsigned long x = strtoul(v, &end, 10);
-			if (!*v || *end || errno || x < 1 || x > 65535) {
+			if (rg_parse_uint(v, 1, 65535, &x)) {
 				bad = v, why = "--out is a port 1-65535";
 				break;
 			}
@@ -467,8 +465,7 @@ static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool js
 			if (strcmp(v, "static") == 0)
 				continue;
 			/* UINT32_MAX is the lease's "static" */
-			unsigned long long x = strtoull(v, &end, 10);
-			if (!*v || *v == '-' || *end || errno || x < 1 || x >= UINT32_MAX) {
+			if (rg_parse_uint(v, 1, UINT32_MAX - 1, &x)) {
 				bad = v, why = "--lifetime is 1-4294967294 seconds or static";
 				break;
 			}
@@ -479,7 +476,7 @@ static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool js
 				return EXIT_USAGE;
 			}
 			char buf[40];
-			long port = 0;
+			unsigned long port = 0;
 			struct rgd_prefix pf;
 			bad = v, why = "--filter is ADDR[/LEN][:PORT]";
 			if (strlen(v) >= sizeof(buf))
@@ -488,8 +485,7 @@ static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool js
 			char *colon = strchr(buf, ':');
 			if (colon) {
 				*colon = 0;
-				port = strtol(colon + 1, &end, 10);
-				if (!colon[1] || *end || port < 0 || port > 65535)
+				if (rg_parse_uint(colon + 1, 0, 65535, &port))
 					break;
 			}
 			if (rgd_parse_prefix(buf, &pf))

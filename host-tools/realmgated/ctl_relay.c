@@ -288,6 +288,8 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 	return st;
 }
 
+/* Base 0, unlike the tools' decimal rg_parse_uint: a person at the socket
+ * may write opcodes as mailbox.h does (0x0030). */
 static int parse_num(const char *s, unsigned long max, unsigned long *v)
 {
 	char *end;

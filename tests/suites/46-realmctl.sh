@@ -49,14 +49,17 @@ for args in "-l -5 127.0.0.1 80 true" "-P 0 127.0.0.1 80 true" "127.0.0.1 80x tr
 	# shellcheck disable=SC2086
 	expect "dpm-run $args is a usage error" 2 "$BIN/dpm-run" -s 127.0.0.1 $args
 done
-printf 'inside 10.0.0.1/24\npool 0 203.0.113.1 mapping sideways\n' >"$TMP/bad.conf"
-expect "config file mistake is refused before the card" 2 ctl config apply "$TMP/bad.conf"
-echo "$OUT" | grep -q "bad.conf:2: pool: mapping is eim, adm or apdm, not 'sideways'" &&
-	tap_ok "... with FILE:LINE and the reason" || tap_fail "... with FILE:LINE and the reason" "$OUT"
-printf 'inside 10.0.0.1/24\noutside-vlan 4095\n' >"$TMP/badvlan.conf"
-expect "a VLAN id above 4094 is refused before the card" 2 ctl config apply "$TMP/badvlan.conf"
-echo "$OUT" | grep -q "badvlan.conf:2: outside-vlan: VLAN id is 0..4094 (0 = untagged), not '4095'" &&
-	tap_ok "... with FILE:LINE and the reason" || tap_fail "... with FILE:LINE and the reason" "$OUT"
+# a card file refused before the card: usage status, FILE:LINE and the reason
+refused_file() { # name file-text message
+	printf '%b' "$2" >"$TMP/refused.conf"
+	expect "$1 is refused before the card" 2 ctl config apply "$TMP/refused.conf"
+	echo "$OUT" | grep -qF "refused.conf:$3" &&
+		tap_ok "... with FILE:LINE and the reason" || tap_fail "... with FILE:LINE and the reason" "$OUT"
+}
+refused_file "a config file mistake" 'inside 10.0.0.1/24\npool 0 203.0.113.1 mapping sideways\n' \
+	"2: pool: mapping is eim, adm or apdm, not 'sideways'"
+refused_file "a VLAN id above 4094" 'inside 10.0.0.1/24\noutside-vlan 4095\n' \
+	"2: outside-vlan: VLAN id is 0..4094 (0 = untagged), not '4095'"
 
 # ---- with a card ---------------------------------------------------------------
 python3 "$ROOT/tests/lib/pcap_check.py" write "$TMP/in.pcap" \
@@ -78,10 +81,8 @@ printf 'timeout udp 600\ntimeout icmp 90\nhairpin off\n' >"$TMP/timers.conf"
 expect "config apply of timeouts and behaviour" 0 ctl config apply "$TMP/timers.conf"
 n=$(ctl --json config show | json 'str(j["udp_timeout_s"]) + " " + str(j["icmp_timeout_s"]) + " " + str(j["hairpin"]) + " " + j["inside"]')
 [ "$n" = "600 90 False 10.0.0.1" ] && tap_ok "... are on the card, the rest kept" || tap_fail "... are on the card, the rest kept" "$n"
-printf 'timeout udp 10\n' >"$TMP/short.conf"
-expect "a UDP timeout below 120 s is refused before the card" 2 ctl config apply "$TMP/short.conf"
-echo "$OUT" | grep -q "short.conf:1: timeout: udp is 120..604800 seconds (RFC 4787 REQ-5), not '10'" &&
-	tap_ok "... with the card's bounds" || tap_fail "... with the card's bounds" "$OUT"
+refused_file "a UDP timeout below 120 s" 'timeout udp 10\n' \
+	"1: timeout: udp is 120..604800 seconds (RFC 4787 REQ-5), not '10'"
 # what only the card knows: its pool holds 203.0.113.1
 printf 'inside 203.0.113.1/24\n' >"$TMP/clash.conf"
 expect "the card refuses a pool address as its inside address" 1 ctl config apply "$TMP/clash.conf"

@@ -170,6 +170,11 @@ static void test_mistakes_named(void **state)
 		{ "pool 1 1.2.3.4 ports 100-200x\n", "'100-200x'" },
 		{ "pool 1 1.2.3.4 ports 100-70000\n", "'100-70000'" },
 		{ "pool 1 1.2.3.4 ports 100\n", "'100'" },
+		{ "pool 1 1.2.3.4 ports +100-200\n", "'+100-200'" },
+		{ "pool 1 1.2.3.4 ports 100-+200\n", "'100-+200'" },
+		{ "pool +1 1.2.3.4\n", "'+1'" },
+		{ "inside 10.0.0.1/+24\n", "'10.0.0.1/+24'" },
+		{ "mtu inside +1400\n", "mtu inside|outside" },
 		{ "pool 1 1.2.3.4 mapping eif\n", "mapping is eim, adm or apdm, not 'eif'" },
 		{ "pool 1 1.2.3.4 filtering eim\n", "'eim'" },
 		{ "pool 1 1.2.3.4 serves 10.0.0.0\n", "serves takes PREFIX/LEN, not '10.0.0.0'" },
@@ -257,16 +262,16 @@ static void test_parse_uint(void **state)
 {
 	(void)state;
 	unsigned long v = 7;
-	assert_int_equal(parse_uint("0", 0, 10, &v), 0);
+	assert_int_equal(rg_parse_uint("0", 0, 10, &v), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(parse_uint("4294967295", 1, 4294967295ul, &v), 0);
+	assert_int_equal(rg_parse_uint("4294967295", 1, 4294967295ul, &v), 0);
 	assert_int_equal(v, 4294967295ul);
 	static const char *const bad[] = { "",	   "-1", "+1",
 					   " 1",   "1 ", "1x",
 					   "0x10", "11", "99999999999999999999999" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		v = 7;
-		if (parse_uint(bad[i], 1, 10, &v) != -1 || v != 7)
+		if (rg_parse_uint(bad[i], 1, 10, &v) != -1 || v != 7)
 			fail_msg("'%s' taken as %lu", bad[i], v);
 	}
 }

@@ -148,6 +148,8 @@ static void test_mappings_add_refuses_bad_words(void **state)
 		{ "mappings add udp 192.168.1.10:5001 --out 70000", "'70000'" },
 		{ "mappings add udp 192.168.1.10:5001 --out 12x", "'12x'" },
 		{ "mappings add udp 192.168.1.10:5001 --out -1", "'-1'" },
+		{ "mappings add udp 192.168.1.10:5001 --out +80", "'+80'" },
+		{ "mappings add udp 192.168.1.10:+5001", "192.168.1.10:+5001" },
 		{ "mappings add udp 192.168.1.10:5001 --lifetime -5", "'-5'" },
 		{ "mappings add udp 192.168.1.10:5001 --lifetime 0", "'0'" },
 		/* UINT32_MAX is "static" inside; more would wrap */
