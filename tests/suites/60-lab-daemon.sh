@@ -174,12 +174,32 @@ lab_bg wan iperf3 -s -1 -B 203.0.113.2
 lab_wait_port wan 5201 tcp
 lab exec lan -- iperf3 -c 203.0.113.2 -t 6 -i 0.5 -J >"$LAB_TMP/iperf.json" 2>/dev/null &
 IP=$!
+# what rg-lan hears on the all-hosts group: the restarted daemon announces
+# its new epoch (PCP ANNOUNCE, NAT-PMP public address) to 224.0.0.1:5350
+lab_bg lan python3 -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('224.0.0.1', 5350)); s.settimeout(0.5)
+seen = set(); end = time.time() + 9
+while time.time() < end and len(seen) < 2:
+    try:
+        d, a = s.recvfrom(1200)
+    except socket.timeout:
+        continue
+    seen.add('%d/%d from %s:%d' % (d[0], d[1], a[0], a[1]))
+open('$LAB_TMP/announce', 'w').write('\\n'.join(sorted(seen)) + '\\n')"
+AN=${LAB_PIDS[-1]}
+lab_wait_port lan 5350 udp
 sleep 2
 pid=$(cat "$STATE/realmgated.pid")
 kill -9 "$pid"
 sleep 0.5
 lab daemon start >/dev/null 2>&1 && tap_ok "realmgated restarts after kill -9" || tap_fail "realmgated restarts after kill -9"
 wait $IP
+wait "$AN"
+grep -qx "2/128 from 10.0.0.1:5351" "$LAB_TMP/announce" && grep -qx "0/128 from 10.0.0.1:5351" "$LAB_TMP/announce" &&
+	tap_ok "after the restart rg-lan hears PCP ANNOUNCE and NAT-PMP's address on 224.0.0.1" ||
+	tap_fail "after the restart rg-lan hears PCP ANNOUNCE and NAT-PMP's address on 224.0.0.1" "$(cat "$LAB_TMP/announce")"
 zero=$(python3 -c "
 import json
 j = json.load(open('$LAB_TMP/iperf.json'))

@@ -494,6 +494,76 @@ static void test_pcp_to_host_and_reply_from_host(void **state)
 	assert_true(seen);
 }
 
+/* The daemon's unsolicited PCP ANNOUNCE / NAT-PMP address messages go to
+ * 224.0.0.1:5350 from the inside address: onto the inside link with the
+ * group's MAC, not routed (the outside port would be the route, and the
+ * inside source must not leave there). Broadcasts likewise; routed
+ * multicast is not forwarded. */
+static void test_host_link_multicast_and_broadcast(void **state)
+{
+	struct fwenv *e = *state;
+	static const uint8_t ALL_HOSTS_MAC[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	struct pkt_spec a = fwenv_pkt_host(FWENV_IN_ADDR, PKT_IPV4(224, 0, 0, 1), 5351, 5350);
+	a.ttl = 1; /* as the host's stack sends link-local multicast */
+	send(e, 2, &a);
+	const struct fwenv_frame *m = fwenv_first_ipv4(e, 0);
+	assert_non_null(m);
+	assert_memory_equal(m->data, ALL_HOSTS_MAC, 6);
+	assert_memory_equal(m->data + 6, FWENV_MAC[0], 6);
+	struct pkt_view v;
+	pkt_parse(m->data, m->len, &v);
+	assert_int_equal(v.src, FWENV_IN_ADDR);
+	assert_int_equal(v.dst, PKT_IPV4(224, 0, 0, 1));
+	assert_int_equal(v.dport, 5350);
+	assert_true(pkt_checksums_ok(m->data, m->len));
+	assert_int_equal(fwenv_count(e, 1), 0);
+	assert_int_equal(fwenv_counter(e, "drop-host-bad-source"), 0);
+	assert_int_equal(fwenv_counter(e, "arp-requests-out"), 0);
+	/* the group's low 23 bits in the MAC */
+	fwenv_clear(e);
+	a.dst = PKT_IPV4(224, 0, 0, 251);
+	send(e, 2, &a);
+	m = fwenv_first_ipv4(e, 0);
+	assert_non_null(m);
+	assert_int_equal(m->data[5], 251);
+	/* the inside prefix's broadcast and the limited broadcast */
+	static const uint32_t bcasts[2] = { PKT_IPV4(10, 0, 0, 255), 0xffffffffu };
+	for (unsigned i = 0; i < 2; i++) {
+		fwenv_clear(e);
+		a.dst = bcasts[i];
+		send(e, 2, &a);
+		m = fwenv_first_ipv4(e, 0);
+		assert_non_null(m);
+		assert_memory_equal(m->data, BCAST, 6);
+		assert_int_equal(fwenv_count(e, 1), 0);
+	}
+	/* from the outside address: the outside link */
+	fwenv_clear(e);
+	a.src = FWENV_OUT_ADDR;
+	a.dst = 0xffffffffu;
+	send(e, 2, &a);
+	m = fwenv_first_ipv4(e, 1);
+	assert_non_null(m);
+	assert_memory_equal(m->data, BCAST, 6);
+	assert_memory_equal(m->data + 6, FWENV_MAC[1], 6);
+	assert_int_equal(fwenv_count(e, 0), 0);
+	/* the outside prefix's broadcast from the inside address is routed,
+	 * so refused as before */
+	fwenv_clear(e);
+	a.src = FWENV_IN_ADDR;
+	a.dst = PKT_IPV4(203, 0, 113, 255);
+	send(e, 2, &a);
+	assert_int_equal(fwenv_count(e, 0) + fwenv_count(e, 1), 0);
+	assert_int_equal(fwenv_counter(e, "drop-host-bad-source"), 1);
+	/* routed multicast: not forwarded, counted */
+	a.dst = PKT_IPV4(239, 1, 2, 3);
+	send(e, 2, &a);
+	a.src = FWENV_OUT_ADDR;
+	send(e, 2, &a);
+	assert_int_equal(fwenv_count(e, 0) + fwenv_count(e, 1), 0);
+	assert_int_equal(fwenv_counter(e, "drop-host-routed-multicast"), 2);
+}
+
 static void test_mapping_listing_and_delete(void **state)
 {
 	struct fwenv *e = *state;
@@ -583,6 +653,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ttl_expiry_time_exceeded, setup_eim_apdf,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pcp_to_host_and_reply_from_host,
+						setup_eim_apdf, teardown),
+		cmocka_unit_test_setup_teardown(test_host_link_multicast_and_broadcast,
 						setup_eim_apdf, teardown),
 		cmocka_unit_test_setup_teardown(test_mapping_listing_and_delete, setup_eim_apdf,
 						teardown),
