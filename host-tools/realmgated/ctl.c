@@ -121,35 +121,59 @@ void rgd_ctl_close(struct rgd_daemon *d, struct rgd_ctl_client *c)
 	free(c->out);
 	c->out = NULL;
 	c->out_len = c->out_off = 0;
+	c->listing = false;
 }
 
-/* Send what the client takes now; wait for EPOLLOUT for the rest. The
- * event loop never blocks on a client: one that stops reading is dropped
- * by rgd_ctl_tick after RGD_CTL_DRAIN_MS without progress. */
-static void flush(struct rgd_daemon *d, struct rgd_ctl_client *c)
+/* Ask for EPOLLOUT (once); false when that is impossible. */
+static bool want_out(struct rgd_daemon *d, struct rgd_ctl_client *c)
+{
+	if (c->draining)
+		return true;
+	struct epoll_event ev = { .events = EPOLLOUT,
+				  .data.u64 = RGD_CTL_EPOLL_TAG + (uint64_t)(c - d->ctl) };
+	if (d->epfd < 0 || epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev))
+		return false;
+	c->draining = true;
+	return true;
+}
+
+/* Send what the client takes now: 1 when all of c->out is sent, 0 when the
+ * rest waits for EPOLLOUT, -1 when the client is gone. */
+static int send_out(struct rgd_daemon *d, struct rgd_ctl_client *c)
 {
 	while (c->out_off < c->out_len) {
 		ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (!c->draining) {
-				struct epoll_event ev = { .events = EPOLLOUT,
-							  .data.u64 = RGD_CTL_EPOLL_TAG +
-								      (uint64_t)(c - d->ctl) };
-				if (d->epfd < 0 || epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev))
-					break;
-				c->draining = true;
-			}
-			return;
-		}
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return want_out(d, c) ? 0 : -1;
 		if (w <= 0)
-			break; /* the client went */
+			return -1; /* the client went */
 		c->out_off += (size_t)w;
 		c->deadline_ms = rgd_now_ms() + RGD_CTL_DRAIN_MS;
 	}
-	rgd_ctl_close(d, c);
+	return 1;
+}
+
+static void sessions_next(struct rgd_daemon *d, struct rgd_ctl_client *c);
+
+/* Send the answer; wait for EPOLLOUT for the rest. The event loop never
+ * blocks on a client: one that stops reading is dropped by rgd_ctl_tick
+ * after RGD_CTL_DRAIN_MS without progress. A streamed listing gets its
+ * next page once the previous one is sent, one page per call, so that
+ * the rest of the event loop has its turn between pages. */
+static void flush(struct rgd_daemon *d, struct rgd_ctl_client *c)
+{
+	int r = send_out(d, c);
+	if (r == 1 && c->listing) {
+		sessions_next(d, c);
+		r = send_out(d, c);
+		if (r == 1 && c->listing)
+			r = want_out(d, c) ? 0 : -1;
+	}
+	if (r != 0)
+		rgd_ctl_close(d, c);
 }
 
 /* Queue the answer "RG STATUS\n" + body (o holds the header's place) and
@@ -540,47 +564,128 @@ static int cmd_mappings_del(struct rgd_daemon *d, int argc, char **argv, struct 
 	return EXIT_OK;
 }
 
+#define SESSIONS_PAGE 256u
+
+/* One page of the card's session table from cursor, appended to o as
+ * lines (JSON: objects, a comma before all but the first of the listing);
+ * *total counts the sessions listed so far, *next is the following page's
+ * cursor (0: none). */
+static enum rg_status sessions_page(struct rgd_daemon *d, bool json, uint32_t cursor,
+				    uint64_t *total, struct rgd_ctl_out *o, uint32_t *next)
+{
+	static struct rg_session_rec recs[SESSIONS_PAGE];
+	uint32_t count = 0;
+	char a[16], b[16], c[16];
+	*next = 0;
+	enum rg_status st = d->card->ops->session_list(d->card->ctx, cursor, NULL, recs,
+						       SESSIONS_PAGE, &count, next);
+	if (st != RG_ST_OK)
+		return st;
+	if (count > SESSIONS_PAGE)
+		count = SESSIONS_PAGE;
+	for (uint32_t i = 0; i < count && !o->truncated; i++, (*total)++) {
+		const struct rg_session_rec *r = &recs[i];
+		if (json)
+			put(o,
+			    "%s{\"proto\":\"%s\",\"inside\":\"%s:%u\",\"outside\":\"%s:%"
+			    "u\","
+			    "\"remote\":\"%s:%u\",\"idle_ms\":%u,\"packets\":%llu,"
+			    "\"bytes\":%llu}",
+			    *total ? "," : "", proto_name(r->proto), ip(ntohl(r->in_addr), a),
+			    ntohs(r->in_port), ip(ntohl(r->out_addr), b), ntohs(r->out_port),
+			    ip(ntohl(r->rem_addr), c), ntohs(r->rem_port), r->idle_ms,
+			    (unsigned long long)r->pkts, (unsigned long long)r->bytes);
+		else
+			put(o,
+			    "%-4s %15s:%-5u -> %15s:%-5u <-> %15s:%-5u idle %ums %llu "
+			    "pkts\n",
+			    proto_name(r->proto), ip(ntohl(r->in_addr), a), ntohs(r->in_port),
+			    ip(ntohl(r->out_addr), b), ntohs(r->out_port),
+			    ip(ntohl(r->rem_addr), c), ntohs(r->rem_port), r->idle_ms,
+			    (unsigned long long)r->pkts);
+	}
+	return RG_ST_OK;
+}
+
+/* The whole listing in one answer, for callers of rgd_ctl_execute (the
+ * socket streams it instead: sessions_start). */
 static int cmd_sessions(struct rgd_daemon *d, bool json, struct rgd_ctl_out *o)
 {
-	static struct rg_session_rec recs[256];
-	uint32_t cursor = 0, count, next, total = 0;
-	char a[16], b[16], c[16];
+	uint32_t cursor = 0, next;
+	uint64_t total = 0;
 	if (json)
 		put(o, "[");
 	do {
-		enum rg_status st = d->card->ops->session_list(d->card->ctx, cursor, NULL, recs,
-							       256, &count, &next);
+		enum rg_status st = sessions_page(d, json, cursor, &total, o, &next);
 		if (st != RG_ST_OK) {
 			put(o, "%scard: %s\n", json ? "]\n" : "", rgd_card_status_name(st));
 			return EXIT_FAIL;
-		}
-		for (uint32_t i = 0; i < count && !o->truncated; i++, total++) {
-			const struct rg_session_rec *r = &recs[i];
-			if (json)
-				put(o,
-				    "%s{\"proto\":\"%s\",\"inside\":\"%s:%u\",\"outside\":\"%s:%"
-				    "u\","
-				    "\"remote\":\"%s:%u\",\"idle_ms\":%u,\"packets\":%llu,"
-				    "\"bytes\":%llu}",
-				    total ? "," : "", proto_name(r->proto),
-				    ip(ntohl(r->in_addr), a), ntohs(r->in_port),
-				    ip(ntohl(r->out_addr), b), ntohs(r->out_port),
-				    ip(ntohl(r->rem_addr), c), ntohs(r->rem_port), r->idle_ms,
-				    (unsigned long long)r->pkts, (unsigned long long)r->bytes);
-			else
-				put(o,
-				    "%-4s %15s:%-5u -> %15s:%-5u <-> %15s:%-5u idle %ums %llu "
-				    "pkts\n",
-				    proto_name(r->proto), ip(ntohl(r->in_addr), a),
-				    ntohs(r->in_port), ip(ntohl(r->out_addr), b),
-				    ntohs(r->out_port), ip(ntohl(r->rem_addr), c),
-				    ntohs(r->rem_port), r->idle_ms, (unsigned long long)r->pkts);
 		}
 		cursor = next;
 	} while (next && !o->truncated);
 	if (json)
 		put(o, "]\n");
 	return EXIT_OK; /* a truncated listing fails in rgd_ctl_answer */
+}
+
+/*
+ * On the socket, `sessions` is streamed: the card's table may hold millions
+ * of sessions, more than an answer buffer should, and walking it in one go
+ * held up the event loop (PCP, NAT-PMP, the card's events) for seconds. The
+ * first page decides the status line; each further page is fetched when the
+ * one before is sent (flush). A card error after the first page ends the
+ * listing with a line saying so — a JSON listing then lacks its closing
+ * bracket, so no parser takes it for complete.
+ */
+static void sessions_start(struct rgd_daemon *d, struct rgd_ctl_client *c, bool json)
+{
+	struct rgd_ctl_out o = { 0 };
+	uint32_t next;
+	put(&o, "RG 0\n");
+	if (json)
+		put(&o, "[");
+	c->list_total = 0;
+	enum rg_status st = sessions_page(d, json, 0, &c->list_total, &o, &next);
+	if (st != RG_ST_OK) {
+		rgd_out_free(&o);
+		char text[96];
+		snprintf(text, sizeof(text), "card: %s\n", rgd_card_status_name(st));
+		answer_text(d, c, EXIT_FAIL, text);
+		return;
+	}
+	c->json = json;
+	c->listing = next != 0;
+	c->list_cursor = next;
+	if (!next && json)
+		put(&o, "]\n");
+	answer(d, c, &o, EXIT_OK);
+}
+
+static void sessions_next(struct rgd_daemon *d, struct rgd_ctl_client *c)
+{
+	struct rgd_ctl_out o = { 0 };
+	uint32_t next;
+	enum rg_status st = sessions_page(d, c->json, c->list_cursor, &c->list_total, &o, &next);
+	if (st != RG_ST_OK) {
+		put(&o, "%ssessions: card: %s after %llu sessions; the listing is incomplete\n",
+		    c->json ? "\n" : "", rgd_card_status_name(st),
+		    (unsigned long long)c->list_total);
+		next = 0;
+	} else if (!next && c->json) {
+		put(&o, "]\n");
+	}
+	put(&o, "%s", ""); /* a buffer also for an empty page */
+	free(c->out);
+	c->out = NULL;
+	c->out_off = c->out_len = 0;
+	if (o.truncated) { /* out of memory: no listing the client could trust */
+		rgd_out_free(&o);
+		c->listing = false;
+		return;
+	}
+	c->out = rgd_out_take(&o, &c->out_len);
+	c->listing = next != 0;
+	c->list_cursor = next;
 }
 
 #define FWC_NAME(name, text) text,
@@ -763,6 +868,10 @@ void rgd_ctl_input(struct rgd_daemon *d, struct rgd_ctl_client *c)
 			c->follow = true, c->json = json;
 		if (send(c->fd, ok, sizeof(ok) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) != sizeof(ok) - 1)
 			rgd_ctl_close(d, c);
+		return;
+	}
+	if (argc == 1 && strcmp(argv[0], "sessions") == 0) {
+		sessions_start(d, c, json);
 		return;
 	}
 	struct rgd_ctl_out o = { 0 };

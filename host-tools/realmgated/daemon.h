@@ -39,6 +39,9 @@ struct rgd_ctl_client {
 	uint64_t lost;	      /* follower: event lines its socket did not take */
 	uint64_t deadline_ms; /* rgd_now_ms() by which it must make progress */
 	char *out;	      /* the answer being sent; then the client is closed */
+	bool listing;	      /* `sessions`: pages to fetch after out is sent */
+	uint32_t list_cursor; /* the card's cursor of the next page */
+	uint64_t list_total;  /* sessions listed so far */
 	size_t out_len, out_off;
 	size_t len;
 	char buf[1024];

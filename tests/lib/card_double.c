@@ -398,14 +398,31 @@ static enum rg_status cd_session_list(void *ctx, uint32_t cursor,
 				      uint32_t *next)
 {
 	struct card_double *d = ctx;
-	(void)out;
-	(void)max;
 	struct rg_session_list_req req = { .page = { cursor, max } };
 	if (filter)
 		req.filter = *filter;
 	record(d, RG_OP_SESSION_LIST, &req, filter ? sizeof(req) : sizeof(req.page));
 	*count = 0;
 	*next = 0;
+	enum rg_status st;
+	if (injected(d, RG_OP_SESSION_LIST, &st))
+		return st;
+	/* the synthetic sessions (filters are not applied to them) */
+	uint32_t i = cursor;
+	for (; i < d->n_sessions && *count < max; i++) {
+		struct rg_session_rec *r = &out[(*count)++];
+		memset(r, 0, sizeof(*r));
+		r->proto = 17;
+		r->in_addr = htonl(0xc0a80102u + i % 200u);
+		r->in_port = htons((uint16_t)(1024u + i % 60000u));
+		r->out_addr = htonl(d->out_addr);
+		r->out_port = htons((uint16_t)(1024u + i % 60000u));
+		r->rem_addr = htonl(0xc6336401u);
+		r->rem_port = htons(53);
+		r->pkts = i;
+		r->index = i;
+	}
+	*next = i < d->n_sessions ? i : 0;
 	return RG_ST_OK;
 }
 

@@ -58,6 +58,7 @@ struct card_double {
 	unsigned n_rules, n_pools;
 	struct rg_rule rules[64];
 	struct rg_pool pools[16];
+	uint32_t n_sessions; /* synthetic sessions the listing returns (0 = none) */
 	/* fault injection: the next call of fail_op returns fail_status */
 	uint16_t fail_op;
 	enum rg_status fail_status;

@@ -531,6 +531,130 @@ static void test_socket_busy(void **state)
 		assert_int_equal(f->d.ctl[i].fd, -1);
 }
 
+/* Read what the daemon sends for a streamed answer, turning its event loop
+ * (EPOLLOUT) between reads, until it closes; the largest answer buffer it
+ * held on the way in *max_out. */
+static size_t stream_all(struct fx *f, struct rgd_ctl_client *c, int fd, char *buf, size_t cap,
+			 size_t *max_out)
+{
+	size_t got = 0;
+	*max_out = 0;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	for (int rounds = 0; c->fd >= 0 && rounds < 1000000; rounds++) {
+		if (c->out_len > *max_out)
+			*max_out = c->out_len;
+		ssize_t r = read(fd, buf + got, cap - 1 - got);
+		if (r > 0)
+			got += (size_t)r;
+		assert_true(got < cap - 1);
+		rgd_ctl_event(&f->d, c, EPOLLOUT);
+	}
+	assert_int_equal(c->fd, -1);
+	fcntl(fd, F_SETFL, 0);
+	got += read_all(fd, buf + got, cap - got, 1000);
+	return got;
+}
+
+static unsigned count_lines(const char *buf, size_t n)
+{
+	unsigned lines = 0;
+	for (size_t i = 0; i < n; i++)
+		lines += buf[i] == '\n';
+	return lines;
+}
+
+/* `sessions` on the socket is streamed a page at a time: the request
+ * itself fetches at most two pages (the event loop goes on), the daemon
+ * never holds more than a page, and every session arrives. */
+static void test_socket_sessions_streamed(void **state)
+{
+	struct fx *f = *state;
+	f->cd.n_sessions = 3000; /* 12 pages of 256 */
+	int slot, fd = connect_client(f, &slot);
+	struct rgd_ctl_client *c = &f->d.ctl[slot];
+	say(fd, "sessions\n");
+	rgd_ctl_event(&f->d, c, EPOLLIN);
+	assert_true(card_double_calls(&f->cd, RG_OP_SESSION_LIST) <= 2);
+	assert_true(c->listing);
+	static char buf[1 << 20];
+	size_t max_out, got = stream_all(f, c, fd, buf, sizeof(buf), &max_out);
+	assert_int_equal(card_double_calls(&f->cd, RG_OP_SESSION_LIST), 12);
+	assert_true(max_out < 64u << 10);
+	assert_memory_equal(buf, "RG 0\n", 5);
+	assert_int_equal(count_lines(buf, got), 1 + 3000);
+	assert_non_null(strstr(buf, "\nudp      192.168.1.2:1024  ->     203.0.113.1:1024  <->    "
+				    "198.51.100.1:53    idle 0ms 0 pkts\n"));
+	assert_non_null(strstr(buf, " 2999 pkts\n"));
+	assert_int_equal(buf[got - 1], '\n');
+	close(fd);
+
+	/* JSON: one array, complete */
+	f->cd.n_sessions = 600;
+	fd = connect_client(f, &slot);
+	c = &f->d.ctl[slot];
+	say(fd, "--json sessions\n");
+	rgd_ctl_event(&f->d, c, EPOLLIN);
+	got = stream_all(f, c, fd, buf, sizeof(buf), &max_out);
+	assert_memory_equal(buf, "RG 0\n[{", 7);
+	assert_memory_equal(buf + got - 3, "}]\n", 3);
+	unsigned objects = 0, commas = 0;
+	for (size_t i = 0; i < got; i++) {
+		objects += buf[i] == '{';
+		commas += buf[i] == '}' && buf[i + 1] == ',';
+	}
+	assert_int_equal(objects, 600);
+	assert_int_equal(commas, 599);
+	close(fd);
+
+	/* an empty table */
+	f->cd.n_sessions = 0;
+	fd = connect_client(f, &slot);
+	say(fd, "--json sessions\n");
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	got = read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, "RG 0\n[]\n");
+	close(fd);
+}
+
+/* A card error on the first page is the answer's status; after it, the
+ * listing ends with a line saying how far it got (JSON without its
+ * closing bracket). */
+static void test_socket_sessions_card_errors(void **state)
+{
+	struct fx *f = *state;
+	static char buf[1 << 20];
+	f->cd.n_sessions = 3000;
+	card_double_fail(&f->cd, RG_OP_SESSION_LIST, RG_ST_TIMEOUT, 1);
+	int slot, fd = connect_client(f, &slot);
+	say(fd, "sessions\n");
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	read_all(fd, buf, sizeof(buf), 1000);
+	assert_string_equal(buf, "RG 1\ncard: card did not answer in time\n");
+	close(fd);
+
+	for (int json = 0; json < 2; json++) {
+		fd = connect_client(f, &slot);
+		struct rgd_ctl_client *c = &f->d.ctl[slot];
+		shrink_buffers(c->fd, fd); /* the first page stays unsent */
+		unsigned before = card_double_calls(&f->cd, RG_OP_SESSION_LIST);
+		say(fd, json ? "--json sessions\n" : "sessions\n");
+		rgd_ctl_event(&f->d, c, EPOLLIN);
+		assert_int_equal(card_double_calls(&f->cd, RG_OP_SESSION_LIST), before + 1);
+		card_double_fail(&f->cd, RG_OP_SESSION_LIST, RG_ST_CARD_GONE, 1);
+		size_t max_out, got = stream_all(f, c, fd, buf, sizeof(buf), &max_out);
+		assert_memory_equal(buf, "RG 0\n", 5);
+		assert_int_equal(count_lines(buf, got), json ? 3 : 1 + 256 + 1);
+		const char *last =
+			json ? "}\nsessions: card: card stopped or was reset after 256 "
+			       "sessions; the listing is incomplete\n"
+			     : " 255 pkts\nsessions: card: card stopped or was reset after 256 "
+			       "sessions; the listing is incomplete\n";
+		assert_true(got > strlen(last));
+		assert_string_equal(buf + got - strlen(last), last);
+		close(fd);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -546,6 +670,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_socket_stalled_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_slow_reader_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_sessions_streamed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_sessions_card_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_follower_lost_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_raw_follower_lost_lines, setup, teardown),
 	};
