@@ -277,13 +277,33 @@ int cmd_reset(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+static const char *exhaustion_name(uint8_t k)
+{
+#define KIND_TEXT(name, val, text) [val] = text,
+	static const char *const names[RG_EXH__COUNT] = { RG_EXHAUSTION_KINDS(KIND_TEXT) };
+#undef KIND_TEXT
+	return k < RG_EXH__COUNT ? names[k] : "other";
+}
+
 static void print_event(struct ctl *c, const struct rg_evt *e)
 {
 	const char *name = rg_event_name(e->type);
 	struct rg_evt_nat n;
 	char a[3][INET_ADDRSTRLEN_], pb[8];
 	int nat = e->type >= RG_EVT_SESSION_CREATE && e->type <= RG_EVT_MAPPING_DELETE;
+	int block = e->type == RG_EVT_BLOCK_ALLOC || e->type == RG_EVT_BLOCK_FREE;
+	int quota = e->type == RG_EVT_QUOTA || e->type == RG_EVT_POOL_EXHAUSTED;
+	struct rg_evt_block b;
+	struct rg_evt_quota q;
 	memcpy(&n, e->payload, sizeof(n));
+	memcpy(&b, e->payload, sizeof(b));
+	memcpy(&q, e->payload, sizeof(q));
+	if (block) {
+		ipv4_str(b.in_addr, a[0]);
+		ipv4_str(b.out_addr, a[1]);
+	} else if (quota) {
+		ipv4_str(q.in_addr, a[0]);
+	}
 	ipv4_str(n.in_addr, a[0]);
 	ipv4_str(n.out_addr, a[1]);
 	ipv4_str(n.rem_addr, a[2]);
@@ -302,6 +322,16 @@ static void print_event(struct ctl *c, const struct rg_evt *e)
 			json_u64(&j, "outside_port", ntohs(n.out_port));
 			json_str(&j, "remote", a[2]);
 			json_u64(&j, "remote_port", ntohs(n.rem_port));
+		} else if (block) {
+			json_str(&j, "inside", a[0]);
+			json_str(&j, "outside", a[1]);
+			json_u64(&j, "port_lo", b.port_lo);
+			json_u64(&j, "port_hi", b.port_hi);
+		} else if (quota) {
+			json_str(&j, "inside", a[0]);
+			json_str(&j, "what", exhaustion_name(q.kind));
+			json_str(&j, "proto", proto_name(q.proto, pb, sizeof(pb)));
+			json_u64(&j, "limit", q.limit);
 		}
 		json_obj_end(&j);
 		json_end(&j);
@@ -311,6 +341,11 @@ static void print_event(struct ctl *c, const struct rg_evt *e)
 	if (nat)
 		printf(" %s %s:%u -> %s:%u (remote %s:%u)", proto_name(n.proto, pb, sizeof(pb)),
 		       a[0], ntohs(n.in_port), a[1], ntohs(n.out_port), a[2], ntohs(n.rem_port));
+	else if (block)
+		printf(" %s -> %s ports %u-%u", a[0], a[1], b.port_lo, b.port_hi);
+	else if (quota)
+		printf(" %s %s %s (limit %u)", a[0], exhaustion_name(q.kind),
+		       proto_name(q.proto, pb, sizeof(pb)), q.limit);
 	if (e->type == RG_EVT_LOST) {
 		struct rg_evt_lost l;
 		memcpy(&l, e->payload, sizeof(l));

@@ -417,10 +417,21 @@ static void card_events(struct rgd_daemon *d)
 		static const char *const names[RG_EVT__COUNT] = { RG_EVENT_TYPES(EVT_NAME) };
 #undef EVT_NAME
 		const char *name = e.type < RG_EVT__COUNT ? names[e.type] : "unknown";
-		char text[128], json[192];
-		snprintf(text, sizeof(text), "card %s seq %u", name, e.seq);
-		snprintf(json, sizeof(json), "{\"event\":\"card\",\"type\":\"%s\",\"seq\":%u}",
-			 name, e.seq);
+		/* what the event says, as the NAT log puts it: the fields after
+		 * "NAT <type> " (addresses, ports, names: nothing JSON escapes) */
+		char detail[192], text[256], json[320];
+		const char *fields = "";
+		if (rgd_natlog_line(&e, d->cfg.card_cfg.flags & RG_CFG_LOG_DEST, detail,
+				    sizeof(detail))) {
+			const char *sp = strchr(detail, ' ');
+			sp = sp ? strchr(sp + 1, ' ') : NULL;
+			fields = sp ? sp + 1 : "";
+		}
+		snprintf(text, sizeof(text), "card %s seq %u%s%s", name, e.seq, *fields ? " " : "",
+			 fields);
+		snprintf(json, sizeof(json),
+			 "{\"event\":\"card\",\"type\":\"%s\",\"seq\":%u,\"detail\":\"%s\"}", name,
+			 e.seq, fields);
 		rgd_ctl_broadcast(d, text, json);
 		rgd_ctl_raw_event(d, &e);
 		if (e.type == RG_EVT_CARD_RESET) {

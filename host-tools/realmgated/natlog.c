@@ -42,14 +42,12 @@ static const char *reason_name(uint8_t r)
 	return r < sizeof(names) / sizeof(names[0]) ? names[r] : "other";
 }
 
-/* enum rg_exhaustion_kind, in order */
 static const char *kind_name(uint8_t k)
 {
-	static const char *const names[] = {
-		"sessions-per-subscriber", "ports-per-subscriber", "pool",	    "mapping-table",
-		"session-table",	   "subscriber-table",	   "fragment-table"
-	};
-	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "other";
+#define KIND_TEXT(name, val, text) [val] = text,
+	static const char *const names[RG_EXH__COUNT] = { RG_EXHAUSTION_KINDS(KIND_TEXT) };
+#undef KIND_TEXT
+	return k < RG_EXH__COUNT ? names[k] : "other";
 }
 
 static bool is_nat(uint16_t t)

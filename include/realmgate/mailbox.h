@@ -641,15 +641,18 @@ RG_ASSERT_SIZE(struct rg_evt_block, 12);
 
 /* QUOTA / POOL_EXHAUSTED: what ran out. QUOTA carries the per-subscriber
  * kinds, POOL_EXHAUSTED the card-wide ones. */
-enum rg_exhaustion_kind {
-	RG_EXH_SESSIONS = 0,   /* sessions per subscriber */
-	RG_EXH_PORTS = 1,      /* ports per subscriber, or its block's ports */
-	RG_EXH_POOL = 2,       /* the pool's addresses or ports */
-	RG_EXH_MAP_TABLE = 3,  /* the card's mapping table */
-	RG_EXH_SESS_TABLE = 4, /* the card's session table or its index */
-	RG_EXH_SUB_TABLE = 5,  /* the card's subscriber table (a new inside host) */
-	RG_EXH_FRAG_TABLE = 6, /* the fragment tracking table */
-};
+#define RG_EXHAUSTION_KINDS(X)                                                         \
+	X(SESSIONS, 0, "sessions-per-subscriber") /* sessions per subscriber */        \
+	X(PORTS, 1, "ports-per-subscriber")	  /* or its block's ports */           \
+	X(POOL, 2, "pool")			  /* the pool's addresses or ports */  \
+	X(MAP_TABLE, 3, "mapping-table")	  /* the card's mapping table */       \
+	X(SESS_TABLE, 4, "session-table")	  /* the session table or its index */ \
+	X(SUB_TABLE, 5, "subscriber-table")	  /* a new inside host */              \
+	X(FRAG_TABLE, 6, "fragment-table")	  /* fragment tracking */
+
+#define RG_EXHAUSTION_ENUM(name, val, text) RG_EXH_##name = val,
+enum rg_exhaustion_kind { RG_EXHAUSTION_KINDS(RG_EXHAUSTION_ENUM) RG_EXH__COUNT };
+#undef RG_EXHAUSTION_ENUM
 
 struct rg_evt_quota {
 	rg_be32 in_addr;

@@ -223,9 +223,17 @@ blk=$(grep -o "NAT port-block-alloc inside=10\.0\.0\.2 outside=203\.0\.113\.1 po
 lo=${blk##*=} lo=${lo%-*} hi=${blk##*-}
 [ -n "$blk" ] && [ "$P" != none ] && [ "$P" -ge "$lo" ] && [ "$P" -le "$hi" ] && [ $((hi - lo + 1)) = 256 ] &&
 	tap_ok "... and its subscriber's port block ($lo-$hi)" || tap_fail "... and its subscriber's port block" "$blk"
+"$BIN/realmctl" -S "$T/nat.sock" events --wait 3 >"$T/events.txt" 2>&1 &
+EVP=$!
+sleep 0.5 # subscribed
 "$BIN/realmctl" -S "$T/nat.sock" mappings add udp 10.0.0.3:6000 --lifetime 600 >/dev/null
 "$BIN/realmctl" -S "$T/nat.sock" mappings del udp 10.0.0.3:6000 >/dev/null
 for _ in $(seq 30); do grep -q "NAT mapping-delete proto=udp inside=10.0.0.3:6000" "$T/nat.log" && break; sleep 0.1; done
+wait $EVP
+grep -qE "^card mapping-create seq [0-9]+ proto=udp inside=10\.0\.0\.3:6000 outside=203\.0\.113\.1:[0-9]+ owner=cli$" "$T/events.txt" &&
+	grep -qE "^card mapping-delete seq [0-9]+ proto=udp inside=10\.0\.0\.3:6000 outside=203\.0\.113\.1:[0-9]+ owner=cli reason=deleted$" "$T/events.txt" &&
+	tap_ok "realmctl events through the daemon: the card's events with what they say" ||
+	tap_fail "realmctl events through the daemon: the card's events with what they say" "$(grep card "$T/events.txt" | tail -4)"
 grep -qE "NAT mapping-create proto=udp inside=10\.0\.0\.3:6000 outside=203\.0\.113\.1:[0-9]+ owner=cli$" "$T/nat.log" &&
 	grep -qE "NAT mapping-delete proto=udp inside=10\.0\.0\.3:6000 outside=203\.0\.113\.1:[0-9]+ owner=cli reason=deleted$" "$T/nat.log" &&
 	tap_ok "an operator mapping's create and delete are logged" || tap_fail "an operator mapping's create and delete are logged" "$(grep NAT "$T/nat.log" | tail -4)"
