@@ -309,6 +309,8 @@ static int mapping_list(struct ctl *c)
 		snprintf(ep[1], sizeof(ep[1]), "%s:%u", a[1], ntohs(m[i].out_port));
 		if (m[i].lifetime_left_s == 0xffffffffu)
 			snprintf(lt, sizeof(lt), "static");
+		else if (m[i].owner == RG_OWNER_DYNAMIC)
+			snprintf(lt, sizeof(lt), "-"); /* lives as long as its sessions */
 		else
 			snprintf(lt, sizeof(lt), "%us", m[i].lifetime_left_s);
 		printf("%-5s %-21s %-21s %-8s %10s %8u\n", proto, ep[0], ep[1],

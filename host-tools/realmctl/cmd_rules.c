@@ -80,8 +80,8 @@ static int rule_list(struct ctl *c)
 		json_obj_begin(&j, NULL);
 		json_arr_begin(&j, "rules");
 	} else
-		printf("%-6s %-8s %-5s %-18s %-18s %-11s %s\n", "id", "kind", "proto", "src", "dst",
-		       "dports", "to");
+		printf("%-10s %-8s %-5s %-18s %-18s %-11s %s\n", "id", "kind", "proto", "src",
+		       "dst", "dports", "to");
 	for (unsigned guard = 0; guard < 10000; guard++) {
 		struct rg_page_req req = { .cursor = cursor };
 		struct rg_page_rsp rsp = { 0 };
@@ -102,10 +102,23 @@ static int rule_list(struct ctl *c)
 				 r->src_plen);
 			snprintf(dst, sizeof(dst), "%s/%u", ipv4_str(r->dst_addr, a[1]),
 				 r->dst_plen);
-			snprintf(to, sizeof(to), "%s:%u", ipv4_str(r->to_addr, a[2]),
-				 ntohs(r->to_port));
-			snprintf(ports, sizeof(ports), "%u-%u", ntohs(r->dport_lo),
-				 ntohs(r->dport_hi));
+			ipv4_str(r->to_addr, a[2]);
+			/* the text's target: where the packets go, if anywhere */
+			if (r->kind == RG_RULE_TO_HOST)
+				snprintf(to, sizeof(to), "host");
+			else if (r->kind != RG_RULE_FORWARD && r->kind != RG_RULE_DSTNAT)
+				snprintf(to, sizeof(to), "-");
+			else if (r->to_port)
+				snprintf(to, sizeof(to), "%s:%u", a[2], ntohs(r->to_port));
+			else
+				snprintf(to, sizeof(to), "%s", a[2]); /* the port kept */
+			unsigned lo = ntohs(r->dport_lo), hi = ntohs(r->dport_hi);
+			if (!hi)
+				snprintf(ports, sizeof(ports), "any");
+			else if (lo == hi)
+				snprintf(ports, sizeof(ports), "%u", lo);
+			else
+				snprintf(ports, sizeof(ports), "%u-%u", lo, hi);
 			const char *proto = r->proto ? proto_name(r->proto, pb, sizeof(pb)) : "any";
 			if (c->json) {
 				json_obj_begin(&j, NULL);
@@ -120,7 +133,7 @@ static int rule_list(struct ctl *c)
 				json_u64(&j, "to_port", ntohs(r->to_port));
 				json_obj_end(&j);
 			} else
-				printf("%-6u %-8s %-5s %-18s %-18s %-11s %s\n", r->id, kind, proto,
+				printf("%-10u %-8s %-5s %-18s %-18s %-11s %s\n", r->id, kind, proto,
 				       src, dst, ports, to);
 		}
 		total += rsp.count;
