@@ -7,7 +7,9 @@
 # others; PCP PEER fixes the port of a flow's first packet; dpm-run cases
 # 1-3 of 000-dpm.md; a split rule by remote source; and kill -9 of the
 # daemon under an iperf3 flow: the flow never stops and every lease works
-# after the restart. The card's fast path is LAB_FASTPATH (default soft;
+# after the restart, with the restarted daemon's announcements heard on
+# 224.0.0.1; path MTU discovery and MSS clamping set by reloads. The
+# card's fast path is LAB_FASTPATH (default soft;
 # 61-lab-daemon-rtl.sh runs this suite on the Verilated RTL).
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
@@ -223,6 +225,44 @@ wait "${LAB_PIDS[-1]}"
 	tap_fail "the NAT-PMP mapping still works after the restart" "$(cat "$LAB_TMP/u3")"
 out=$(lab exec lan -- "$B/pcp-client" -T 500 -f 203.0.113.2 map udp 6100)
 [[ $out == *"-> 203.0.113.1:6100 "* ]] && tap_ok "a PCP lease renews after the restart (nonce restored)" || tap_fail "a PCP lease renews after the restart (nonce restored)" "$out"
+
+# ---- path MTU and MSS clamping, set by reloads ---------------------------------------------
+# the outside port's MTU drops to 1400: rg-lan's full-size segments get
+# "fragmentation needed" from the card, which its TCP takes (its route
+# cache learns 1400) -- path MTU discovery through the card with real
+# stacks on both sides; then SYNs are clamped to MSS 1300 both ways
+upload() { # upload FILE: bytes rg-wan received in 2 s of iperf3 from rg-lan
+	lab_bg wan iperf3 -s -1 -B 203.0.113.2 >/dev/null 2>&1
+	lab_wait_port wan 5201 tcp
+	lab exec lan -- iperf3 -c 203.0.113.2 -t 2 -J 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bytes"])' 2>/dev/null
+	wait "${LAB_PIDS[-1]}"
+}
+sed -i 's/^outside = { address = "203.0.113.1"; prefix = 24; };$/outside = { address = "203.0.113.1"; prefix = 24; mtu = 1400; };/' \
+	"$STATE/realmgated.conf"
+out=$(lab ctl reload 2>&1)
+[ "$out" = reloaded ] && grep -q "mtu = 1400" "$STATE/realmgated.conf" &&
+	tap_ok "reload: outside MTU 1400" || tap_fail "reload: outside MTU 1400" "$out"
+bytes=$(upload)
+route=$(lab exec lan -- ip route get 203.0.113.2)
+[ "${bytes:-0}" -gt 1000000 ] && [[ $route == *"mtu 1400"* ]] && [ "$(counter drop-fragmentation-needed)" -gt 0 ] &&
+	tap_ok "path MTU discovery through the card: an upload at outside MTU 1400 ($((bytes / 1000000)) MB)" ||
+	tap_fail "path MTU discovery through the card: an upload at outside MTU 1400" "bytes ${bytes:-none}; $route"
+echo 'nat = { mss_clamp = 1300; };' >>"$STATE/realmgated.conf"
+out=$(lab ctl reload 2>&1)
+# the SYN as it leaves the card (rg-wan's side), the SYN-ACK as it leaves
+# the card toward rg-lan
+lab_bg wan tcpdump -i eth0 -n -v -c 1 "tcp[tcpflags] == tcp-syn and dst port 5201" >"$LAB_TMP/syn.txt" 2>/dev/null
+TD1=${LAB_PIDS[-1]}
+lab_bg lan tcpdump -i eth0 -n -v -c 1 "tcp[tcpflags] == tcp-syn|tcp-ack and src port 5201" >"$LAB_TMP/synack.txt" 2>/dev/null
+TD2=${LAB_PIDS[-1]}
+sleep 0.5
+bytes=$(upload)
+wait "$TD1" "$TD2"
+[ "$out" = reloaded ] && [ "${bytes:-0}" -gt 1000000 ] && grep -q "Flags \[S\],.*[[]mss 1300[,;]" "$LAB_TMP/syn.txt" &&
+	grep -q "Flags \[S\.\],.*[[]mss 1300[,;]" "$LAB_TMP/synack.txt" && [ "$(counter tcp-mss-clamped)" -ge 2 ] &&
+	tap_ok "MSS clamp 1300 after a reload: the SYN and the SYN-ACK leave the card with MSS 1300" ||
+	tap_fail "MSS clamp 1300 after a reload: the SYN and the SYN-ACK leave the card with MSS 1300" "$out / ${bytes:-none} / $(cat "$LAB_TMP/syn.txt" "$LAB_TMP/synack.txt")"
 
 # ---- realmctl through the daemon -----------------------------------------------------------
 lab ctl --json status | grep -q '"card":"sim:' && tap_ok "realmctl status (daemon)" || tap_fail "realmctl status (daemon)"
