@@ -14,7 +14,8 @@
  */
 #include "fw_internal.h"
 
-enum { FRAG_FREE = 0, FRAG_TRACK = 1, FRAG_WAIT = 2 };
+/* FRAG_LOCAL: a datagram to the card, reassembled in slot `sess` (reasm.c) */
+enum { FRAG_FREE = 0, FRAG_TRACK = 1, FRAG_WAIT = 2, FRAG_LOCAL = 3 };
 
 static uint32_t dgram_hash(const struct rg_fw *fw, const struct fw_pkt *p)
 {
@@ -40,6 +41,7 @@ void fw_frag_reset(struct rg_fw *fw)
 		fw->frags[i].next = fw->frag_free;
 		fw->frag_free = i;
 	}
+	fw_reasm_reset(fw);
 }
 
 static uint32_t frag_alloc(struct rg_fw *fw, const struct fw_pkt *p, unsigned state)
@@ -79,6 +81,8 @@ static void frag_free(struct rg_fw *fw, uint32_t i)
 		pp = &fw->frags[*pp].next;
 	if (*pp == i)
 		*pp = e->next;
+	if (e->state == FRAG_LOCAL)
+		fw_reasm_close(fw, e->sess);
 	e->state = FRAG_FREE;
 	e->next = fw->frag_free;
 	fw->frag_free = i;
@@ -137,6 +141,57 @@ static void first_fragment(struct rg_fw *fw, struct fw_pkt *p)
 	FWC(fw, FRAGS_TRACKED);
 }
 
+/* The datagram's FRAG_LOCAL entry, or FW_NONE. */
+static uint32_t local_entry(struct rg_fw *fw, const struct fw_pkt *p)
+{
+	for (uint32_t i = fw->frag_hash[dgram_hash(fw, p)]; i != FW_NONE; i = fw->frags[i].next)
+		if (fw->frags[i].state == FRAG_LOCAL && same_datagram(&fw->frags[i], p))
+			return i;
+	return FW_NONE;
+}
+
+void fw_frag_for_card(struct rg_fw *fw, const struct fw_pkt *p)
+{
+	uint32_t track = local_entry(fw, p); /* a repeated first piece */
+	if (track != FW_NONE) {
+		if (fw_reasm_add(fw, fw->frags[track].sess, p))
+			frag_free(fw, track);
+		return;
+	}
+	uint32_t r = fw_reasm_open(fw, p);
+	if (r == FW_NONE) {
+		FWC(fw, DROP_REASM);
+		return;
+	}
+	int done = fw_reasm_add(fw, r, p);
+	/* the pieces that came before it */
+	uint32_t i = fw->frag_hash[dgram_hash(fw, p)];
+	while (i != FW_NONE) {
+		struct fw_frag *e = &fw->frags[i];
+		uint32_t next = e->next;
+		if (e->state == FRAG_WAIT && same_datagram(e, p)) {
+			struct fw_pkt q;
+			uint32_t len = e->buf_len;
+			__builtin_memcpy(fw->fragbuf, fw->frag_buf[i], len);
+			frag_free(fw, i);
+			if (!done && fw_parse(fw, fw->fragbuf, len, p->port, &q) == FW_PK_IPV4)
+				done = fw_reasm_add(fw, r, &q);
+		}
+		i = next;
+	}
+	if (done) {
+		fw_reasm_close(fw, r);
+		return;
+	}
+	track = frag_alloc(fw, p, FRAG_LOCAL);
+	if (track == FW_NONE) {
+		fw_reasm_close(fw, r);
+		FWC(fw, DROP_FRAG_TABLE_FULL);
+		return;
+	}
+	fw->frags[track].sess = r;
+}
+
 void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
 {
 	if (p->first_frag) {
@@ -147,6 +202,11 @@ void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
 		const struct fw_frag *e = &fw->frags[i];
 		if (e->state == FRAG_TRACK && same_datagram(e, p)) {
 			send_follow(fw, p, e->sess, e->dir);
+			return;
+		}
+		if (e->state == FRAG_LOCAL && same_datagram(e, p)) {
+			if (fw_reasm_add(fw, e->sess, p))
+				frag_free(fw, i);
 			return;
 		}
 	}
@@ -167,7 +227,7 @@ void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
 
 void fw_frag_timer(struct rg_fw *fw, uint32_t i)
 {
-	if (fw->frags[i].state == FRAG_WAIT)
+	if (fw->frags[i].state == FRAG_WAIT || fw->frags[i].state == FRAG_LOCAL)
 		FWC(fw, DROP_FRAG_TIMEOUT);
 	frag_free(fw, i);
 }

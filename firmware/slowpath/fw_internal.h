@@ -251,6 +251,18 @@ struct fw_frag {
 	uint32_t next; /* hash chain, or free list */
 };
 
+/* A datagram to the card being put back together (reasm.c). */
+#define FW_REASM_SLOTS 4u
+#define FW_REASM_MAX 9000u /* bytes after the IP header */
+struct fw_reasm {
+	uint8_t used, have_first, tos;
+	uint16_t id;
+	uint32_t src, dst; /* host order */
+	uint32_t total;	   /* length, known from the last piece (0 until then) */
+	uint64_t got[(FW_REASM_MAX / 8u + 63u) / 64u]; /* 8-byte blocks received */
+	uint8_t data[FW_REASM_MAX];
+};
+
 struct fw_held {
 	uint8_t used;
 	uint8_t port;
@@ -366,11 +378,12 @@ struct rg_fw {
 	uint32_t hseed;			 /* seed of the firmware's own hash tables */
 
 	uint8_t txbuf[FW_FRAME_MAX + 64];
-	uint8_t txbuf2[FW_FRAME_MAX + 64];    /* fragments being sent */
-	uint8_t tagbuf[FW_FRAME_MAX + 68];    /* a frame given its VLAN tag */
-	uint8_t redispatch[FW_PENDING_BYTES]; /* a frame released by ARP */
-	uint8_t fragbuf[FW_FRAG_BUF_BYTES];   /* a fragment released by its first */
-	uint8_t clampbuf[FW_FRAME_MAX];	      /* a SYN whose MSS was clamped */
+	uint8_t txbuf2[FW_FRAME_MAX + 64];     /* fragments being sent */
+	uint8_t tagbuf[FW_FRAME_MAX + 68];     /* a frame given its VLAN tag */
+	uint8_t redispatch[FW_PENDING_BYTES];  /* a frame released by ARP */
+	uint8_t fragbuf[FW_FRAG_BUF_BYTES];    /* a fragment released by its first */
+	uint8_t clampbuf[FW_FRAME_MAX];	       /* a SYN whose MSS was clamped */
+	struct fw_reasm reasm[FW_REASM_SLOTS]; /* datagrams to the card */
 };
 
 #define FWC(fw, name) ((fw)->fwc[RG_FWC_##name - RG_FWC_BASE]++)
@@ -513,6 +526,17 @@ void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p);
 void fw_frag_first_done(struct rg_fw *fw, const struct fw_pkt *p, uint32_t sidx, unsigned dir);
 void fw_frag_timer(struct rg_fw *fw, uint32_t i);
 void fw_frag_reset(struct rg_fw *fw);
+/* the first fragment of an echo request to the card: reassemble, answer */
+void fw_frag_for_card(struct rg_fw *fw, const struct fw_pkt *p);
+
+/* reasm.c */
+void fw_reasm_reset(struct rg_fw *fw);
+uint32_t fw_reasm_open(struct rg_fw *fw, const struct fw_pkt *p); /* FW_NONE: no slot */
+/* Add a piece: 1 when the datagram was complete (and answered), 0 when
+ * more is needed, -1 when it is given up (counted); the caller closes the
+ * slot on anything but 0. */
+int fw_reasm_add(struct rg_fw *fw, uint32_t r, const struct fw_pkt *p);
+void fw_reasm_close(struct rg_fw *fw, uint32_t r);
 int fw_fragment_tx(struct rg_fw *fw, uint8_t *frame, uint32_t len, uint32_t l3, unsigned port,
 		   uint16_t mtu);
 

@@ -155,7 +155,13 @@ static void undo_mapping(struct rg_fw *fw, uint32_t m, int created)
 static void own_services(struct rg_fw *fw, const struct fw_pkt *p)
 {
 	if (p->is_frag) {
-		FWC(fw, DROP_TO_CARD);
+		/* only echo requests are put back together (the first piece
+		 * says what the datagram is; later ones follow it, frag.c) */
+		if (p->first_frag && p->proto == IPPROTO_ICMP && p->icmp_type == 8 &&
+		    !(p->f[0] & 1u) && p->src && (p->src >> 28) != 0xeu && p->src != 0xffffffffu)
+			fw_frag_for_card(fw, p);
+		else
+			FWC(fw, DROP_TO_CARD);
 		return;
 	}
 	if (fw_host_match(fw, p)) {

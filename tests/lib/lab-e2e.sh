@@ -49,6 +49,12 @@ lab_e2e() {
 	out=$(lab exec lan -- ping -c 1 -t 1 -W 2 203.0.113.2 2>&1)
 	if echo "$out" | grep -q "From 10.0.0.1 .*Time to live exceeded"; then tap_ok "$fp: ping -t 1 answered by 10.0.0.1 with time exceeded"; else tap_fail "$fp: ping -t 1 answered by 10.0.0.1 with time exceeded" "$(echo "$out" | sed -n 2p)"; fi
 
+	# echo requests larger than the MTU to the card itself: put back
+	# together, answered in fragments
+	out=$(lab exec lan -- ping -c 2 -i 0.2 -W 2 -s 3000 10.0.0.1 2>&1)
+	out2=$(lab exec wan -- ping -c 2 -i 0.2 -W 2 -s 3000 203.0.113.1 2>&1)
+	if echo "$out" | grep -q " 0% packet loss" && echo "$out2" | grep -q " 0% packet loss"; then tap_ok "$fp: ping -s 3000 of 10.0.0.1 and 203.0.113.1 (fragments reassembled by the card)"; else tap_fail "$fp: ping -s 3000 of 10.0.0.1 and 203.0.113.1 (fragments reassembled by the card)" "$(echo "$out" "$out2" | grep loss | tr '\n' ' ')"; fi
+
 	local want got
 	want=$(sha256sum <"$LAB_TMP/big.bin" | cut -d' ' -f1)
 	got=$(lab exec lan -- timeout 60 curl -sf http://203.0.113.2:8080/big.bin | sha256sum | cut -d' ' -f1)
