@@ -172,6 +172,14 @@ static void own_services(struct rg_fw *fw, const struct fw_pkt *p)
 		fw_icmp_echo_reply(fw, p);
 		return;
 	}
+	/* an inside host asking for a service the card does not run is told
+	 * so at once (port unreachable, rate limited as every error the card
+	 * sends), as a router's own stack does: its connect fails instead of
+	 * timing out, a traceroute to the gateway ends there. The outside
+	 * realm learns nothing from the card's addresses. */
+	if (p->port == RG_PORT_INSIDE &&
+	    (p->proto == IPPROTO_UDP || (p->proto == IPPROTO_TCP && !(p->tcp_flags & TCP_RST))))
+		fw_icmp_error(fw, p, 3, 3, 0);
 	FWC(fw, DROP_TO_CARD);
 }
 

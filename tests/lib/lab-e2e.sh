@@ -55,6 +55,24 @@ lab_e2e() {
 	out2=$(lab exec wan -- ping -c 2 -i 0.2 -W 2 -s 3000 203.0.113.1 2>&1)
 	if echo "$out" | grep -q " 0% packet loss" && echo "$out2" | grep -q " 0% packet loss"; then tap_ok "$fp: ping -s 3000 of 10.0.0.1 and 203.0.113.1 (fragments reassembled by the card)"; else tap_fail "$fp: ping -s 3000 of 10.0.0.1 and 203.0.113.1 (fragments reassembled by the card)" "$(echo "$out" "$out2" | grep loss | tr '\n' ' ')"; fi
 
+	# a port the card does not serve: refused at once, not a timeout
+	out=$(lab exec lan -- python3 -c "
+import socket
+t = socket.socket(); t.settimeout(3)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(3)
+r = []
+try:
+    t.connect(('10.0.0.1', 80)); r.append('tcp connected')
+except OSError as e:
+    r.append('tcp ' + type(e).__name__)
+u.connect(('10.0.0.1', 9)); u.send(b'x')
+try:
+    u.recv(10); r.append('udp answered')
+except OSError as e:
+    r.append('udp ' + type(e).__name__)
+print(' '.join(r))" 2>&1)
+	if [ "$out" = "tcp ConnectionRefusedError udp ConnectionRefusedError" ]; then tap_ok "$fp: TCP and UDP to a port 10.0.0.1 does not serve are refused (port unreachable)"; else tap_fail "$fp: TCP and UDP to a port 10.0.0.1 does not serve are refused (port unreachable)" "$out"; fi
+
 	local want got
 	want=$(sha256sum <"$LAB_TMP/big.bin" | cut -d' ' -f1)
 	got=$(lab exec lan -- timeout 60 curl -sf http://203.0.113.2:8080/big.bin | sha256sum | cut -d' ' -f1)

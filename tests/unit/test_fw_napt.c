@@ -408,6 +408,45 @@ static void test_echo_to_own_addresses(void **state)
 	assert_int_equal(fwenv_counter(e, "drop-to-card-unserved"), 1);
 }
 
+/* A service the card does not run: the inside host hears port
+ * unreachable from 10.0.0.1 (its connect fails at once); a RST gets
+ * nothing, and the outside realm gets nothing either. */
+static void test_unserved_ports_unreachable_inside(void **state)
+{
+	struct fwenv *e = *state;
+	static const uint8_t protos[2] = { 17, 6 };
+	for (unsigned i = 0; i < 2; i++) {
+		fwenv_clear(e);
+		struct pkt_spec s = from_inside(H1, MAC_H1, FWENV_IN_ADDR, protos[i], 40000, 80);
+		send(e, 0, &s);
+		const struct fwenv_frame *r = fwenv_first_ipv4(e, 0);
+		assert_non_null(r);
+		struct pkt_view v;
+		pkt_parse(r->data, r->len, &v);
+		assert_int_equal(v.proto, 1);
+		assert_int_equal(r->data[v.l4], 3);
+		assert_int_equal(r->data[v.l4 + 1], 3);
+		assert_int_equal(v.src, FWENV_IN_ADDR);
+		assert_int_equal(v.dst, H1);
+		assert_memory_equal(r->data, MAC_H1, 6);
+		assert_true(pkt_checksums_ok(r->data, r->len));
+		/* the quote is the packet as it arrived */
+		assert_int_equal(r->data[v.l4 + 8 + 9], protos[i]);
+		assert_int_equal(rg_get_be16(r->data + v.l4 + 8 + 20 + 2), 80);
+		assert_int_equal(fwenv_count(e, 1), 0);
+	}
+	assert_int_equal(fwenv_counter(e, "drop-to-card-unserved"), 2);
+	fwenv_clear(e);
+	struct pkt_spec rst = from_inside(H1, MAC_H1, FWENV_IN_ADDR, 6, 40001, 80);
+	rst.tcp_flags = 0x04;
+	send(e, 0, &rst);
+	struct pkt_spec o = from_outside(R1, FWENV_OUT_ADDR, 17, 40000, 9);
+	send(e, 1, &o);
+	assert_null(fwenv_first_ipv4(e, 0));
+	assert_null(fwenv_first_ipv4(e, 1));
+	assert_int_equal(fwenv_counter(e, "icmp-errors-sent"), 2);
+}
+
 static void test_ttl_expiry_time_exceeded(void **state)
 {
 	struct fwenv *e = *state;
@@ -650,6 +689,8 @@ int main(void)
 						setup_eim_apdf, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_to_own_addresses, setup_eim_apdf,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_unserved_ports_unreachable_inside,
+						setup_eim_apdf, teardown),
 		cmocka_unit_test_setup_teardown(test_ttl_expiry_time_exceeded, setup_eim_apdf,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pcp_to_host_and_reply_from_host,
