@@ -583,6 +583,12 @@ static enum rg_status sessions_page(struct rgd_daemon *d, bool json, uint32_t cu
 		return st;
 	if (count > SESSIONS_PAGE)
 		count = SESSIONS_PAGE;
+	if (*next && *next <= cursor) {
+		/* a cursor that does not advance would stream forever */
+		rgd_log(LOG_ERR, "card's session list cursor went from %u to %u: listing ended",
+			cursor, *next);
+		*next = 0;
+	}
 	for (uint32_t i = 0; i < count && !o->truncated; i++, (*total)++) {
 		const struct rg_session_rec *r = &recs[i];
 		if (json)

@@ -423,6 +423,8 @@ static enum rg_status cd_session_list(void *ctx, uint32_t cursor,
 		r->index = i;
 	}
 	*next = i < d->n_sessions ? i : 0;
+	if (d->stuck_cursor && cursor && *next)
+		*next = cursor;
 	return RG_ST_OK;
 }
 

@@ -59,6 +59,7 @@ struct card_double {
 	struct rg_rule rules[64];
 	struct rg_pool pools[16];
 	uint32_t n_sessions; /* synthetic sessions the listing returns (0 = none) */
+	bool stuck_cursor;   /* a faulty card: pages after the first repeat their cursor */
 	/* fault injection: the next call of fail_op returns fail_status */
 	uint16_t fail_op;
 	enum rg_status fail_status;

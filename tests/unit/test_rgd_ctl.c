@@ -653,6 +653,22 @@ static void test_socket_sessions_card_errors(void **state)
 		assert_string_equal(buf + got - strlen(last), last);
 		close(fd);
 	}
+
+	/* a card whose cursor stops advancing: the listing ends, it does not
+	 * stream the same page forever */
+	f->cd.stuck_cursor = true;
+	fd = connect_client(f, &slot);
+	struct rgd_ctl_client *c = &f->d.ctl[slot];
+	say(fd, "--json sessions\n");
+	rgd_ctl_event(&f->d, c, EPOLLIN);
+	size_t max_out, got = stream_all(f, c, fd, buf, sizeof(buf), &max_out);
+	assert_memory_equal(buf, "RG 0\n[{", 7);
+	assert_memory_equal(buf + got - 3, "}]\n", 3);
+	unsigned objects = 0;
+	for (size_t i = 0; i < got; i++)
+		objects += buf[i] == '{';
+	assert_int_equal(objects, 2 * 256);
+	close(fd);
 }
 
 int main(void)
