@@ -529,6 +529,14 @@ void fw_frag_reset(struct rg_fw *fw);
 /* the first fragment of an echo request to the card: reassemble, answer */
 void fw_frag_for_card(struct rg_fw *fw, const struct fw_pkt *p);
 
+/* fw_main.c: offsets (from ip) of the addresses an IPv4 header's options
+ * carry: the route data of record route (7) and loose/strict source route
+ * (131, 137), the address of each (address, timestamp) pair of a timestamp
+ * option (68, flags 1 and 3). How many, or -1 for options that cannot be
+ * read. */
+#define FW_OPT_ADDRS_MAX 10u /* 40 bytes of options, 4 per address */
+int fw_ip_option_addrs(const uint8_t *ip, unsigned ihl, uint16_t off[FW_OPT_ADDRS_MAX]);
+
 /* reasm.c */
 void fw_reasm_reset(struct rg_fw *fw);
 uint32_t fw_reasm_open(struct rg_fw *fw, const struct fw_pkt *p); /* FW_NONE: no slot */

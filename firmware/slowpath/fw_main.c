@@ -170,13 +170,9 @@ static int inside_exposed(struct rg_fw *fw, uint32_t a, uint32_t toward)
 	return fw_rule_match(fw, FW_RULE_BIT(RG_RULE_EXCLUDE), &p) == NULL;
 }
 
-/* Addresses an IPv4 header's options carry: the route data of record route
- * (7) and loose/strict source route (131, 137), the address of each
- * (address, timestamp) pair of a timestamp option (68, flags 1 and 3).
- * Options the card cannot read (the parser drops them on input) count as
- * exposing, so such a frame is not sent. */
-static int options_expose(struct rg_fw *fw, const uint8_t *ip, unsigned ihl, uint32_t dst)
+int fw_ip_option_addrs(const uint8_t *ip, unsigned ihl, uint16_t off[FW_OPT_ADDRS_MAX])
 {
+	int n = 0;
 	for (unsigned i = 20; i < ihl;) {
 		uint8_t t = ip[i];
 		if (t == 0)
@@ -186,7 +182,7 @@ static int options_expose(struct rg_fw *fw, const uint8_t *ip, unsigned ihl, uin
 			continue;
 		}
 		if (i + 1 >= ihl || ip[i + 1] < 2 || i + ip[i + 1] > ihl)
-			return 1; /* not an option the card can read: not sent */
+			return -1;
 		unsigned l = ip[i + 1], first = 0, step = 4;
 		if (t == 7 || t == 131 || t == 137)
 			first = 3;
@@ -194,11 +190,25 @@ static int options_expose(struct rg_fw *fw, const uint8_t *ip, unsigned ihl, uin
 			first = 4;
 			step = 8;
 		}
-		for (unsigned a = first; first && a + 4 <= l; a += step)
-			if (inside_exposed(fw, rg_get_be32(ip + i + a), dst))
-				return 1;
+		for (unsigned a = first; first && a + 4 <= l && n < (int)FW_OPT_ADDRS_MAX;
+		     a += step)
+			off[n++] = (uint16_t)(i + a);
 		i += l;
 	}
+	return n;
+}
+
+/* Options the card cannot read (the parser drops them on input) count as
+ * exposing, so such a frame is not sent. */
+static int options_expose(struct rg_fw *fw, const uint8_t *ip, unsigned ihl, uint32_t dst)
+{
+	uint16_t off[FW_OPT_ADDRS_MAX];
+	int n = fw_ip_option_addrs(ip, ihl, off);
+	if (n < 0)
+		return 1;
+	for (int k = 0; k < n; k++)
+		if (inside_exposed(fw, rg_get_be32(ip + off[k]), dst))
+			return 1;
 	return 0;
 }
 

@@ -104,6 +104,20 @@ static void rewrite(uint8_t *ip, uint32_t ip_len, int has_l4, uint32_t src, uint
 	uint16_t d3 = rg_csum_add(rg_csum_delta32(osrc, src), rg_csum_delta32(odst, dst));
 	rg_put_be32(ip + 12, src);
 	rg_put_be32(ip + 16, dst);
+	/* the endpoints' addresses in options are translated with them: a
+	 * sender's own address in record route or a timestamp (Linux records
+	 * its outgoing address in the first slot of ping -R) becomes the
+	 * outside one, and back inbound; any other inside address there still
+	 * stops the frame at fw_tx. The header checksum is computed anew. */
+	uint16_t off[FW_OPT_ADDRS_MAX];
+	int n = ihl > 20 ? fw_ip_option_addrs(ip, ihl, off) : 0;
+	for (int k = 0; k < n; k++) {
+		uint32_t a = rg_get_be32(ip + off[k]);
+		if (a == osrc)
+			rg_put_be32(ip + off[k], src);
+		else if (a == odst)
+			rg_put_be32(ip + off[k], dst);
+	}
 	if (dec_ttl)
 		ip[8]--;
 	fw_ip_set_csum(ip);

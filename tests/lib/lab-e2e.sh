@@ -55,6 +55,11 @@ lab_e2e() {
 	out2=$(lab exec wan -- ping -c 2 -i 0.2 -W 2 -s 3000 203.0.113.1 2>&1)
 	if echo "$out" | grep -q " 0% packet loss" && echo "$out2" | grep -q " 0% packet loss"; then tap_ok "$fp: ping -s 3000 of 10.0.0.1 and 203.0.113.1 (fragments reassembled by the card)"; else tap_fail "$fp: ping -s 3000 of 10.0.0.1 and 203.0.113.1 (fragments reassembled by the card)" "$(echo "$out" "$out2" | grep loss | tr '\n' ' ')"; fi
 
+	# record route: rg-lan's kernel records 10.0.0.2 in the option, which
+	# the card translates with the source (and back), never sends out
+	out=$(lab exec lan -- ping -c 1 -W 2 -R 203.0.113.2 2>&1)
+	if echo "$out" | grep -q " 0% packet loss" && echo "$out" | grep -q "RR:"; then tap_ok "$fp: ping -R through the card (record route translated)"; else tap_fail "$fp: ping -R through the card (record route translated)" "$(echo "$out" | tr '\n' ' ' | head -c 300)"; fi
+
 	# a port the card does not serve: refused at once, not a timeout
 	out=$(lab exec lan -- python3 -c "
 import socket

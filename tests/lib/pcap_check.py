@@ -46,6 +46,32 @@ def ipv4_of(frame):
     return et, l3
 
 
+def option_addresses(opts):
+    """The addresses IPv4 options carry: record route and source routes
+    (every slot), timestamps with addresses (flags 1 and 3)."""
+    i = 0
+    while i < len(opts):
+        t = opts[i]
+        if t == 0:
+            break
+        if t == 1:
+            i += 1
+            continue
+        if i + 1 >= len(opts) or opts[i + 1] < 2:
+            break
+        ln = opts[i + 1]
+        first, step = 0, 4
+        if t in (7, 131, 137):
+            first = 3
+        elif t == 68 and ln >= 4 and (opts[i + 3] & 15) in (1, 3):
+            first, step = 4, 8
+        a = first
+        while first and a + 4 <= ln and i + a + 4 <= len(opts):
+            yield opts[i + a:i + a + 4]
+            a += step
+        i += ln
+
+
 def leaks(frame):
     """Reasons this frame shows an inside address (empty list: clean)."""
     r = ipv4_of(frame)
@@ -63,6 +89,9 @@ def leaks(frame):
     if inside(ip[12:16]) or inside(ip[16:20]):
         found.append("IPv4 header %d.%d.%d.%d -> %d.%d.%d.%d" % (tuple(ip[12:16]) + tuple(ip[16:20])))
     ihl = (ip[0] & 15) * 4
+    for a in option_addresses(ip[20:ihl]):
+        if inside(a):
+            found.append("IPv4 option carrying %d.%d.%d.%d" % tuple(a))
     if ip[9] == 1 and len(ip) >= ihl + 8 + 20 and ip[ihl] in (3, 4, 5, 11, 12):
         q = ip[ihl + 8:]
         if inside(q[12:16]) or inside(q[16:20]):

@@ -107,20 +107,28 @@ static void test_options_go_through_the_slow_path(void **state)
 
 /* Record route (7), loose/strict source route (131/137) and timestamps with
  * addresses (68, flags 1 and 3) with an inside address in them are not
- * sent outside; the same options with outside addresses are. */
+ * sent outside; the same options with outside addresses are. The sender's
+ * own address there (ping -R records it) is translated with its source
+ * address instead, and back on the way in. */
 static void test_address_options_never_leak_inside_addresses(void **state)
 {
 	struct fwenv *e = *state;
 	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 17, 42000, 53);
-	assert_non_null(fwenv_out_of(e, &s));
+	const struct fwenv_frame *first = fwenv_out_of(e, &s);
+	assert_non_null(first);
+	struct pkt_view v;
+	assert_int_equal(pkt_parse(first->data, first->len, &v), 0);
+	uint32_t out_addr = v.src;
+	uint16_t out_port = v.sport;
 	struct {
 		uint8_t type, flags;
 		uint32_t addr;
 		int leaks;
 	} cases[] = {
-		{ 7, 0, H2, 1 },   { 7, 0, R9, 0 },  { 131, 0, H2, 1 }, { 137, 0, H1, 1 },
-		{ 131, 0, R9, 0 }, { 68, 1, H2, 1 }, { 68, 3, H1, 1 },	{ 68, 1, R9, 0 },
+		{ 7, 0, H2, 1 },   { 7, 0, R9, 0 },  { 131, 0, H2, 1 }, { 137, 0, H1, 0 },
+		{ 131, 0, R9, 0 }, { 68, 1, H2, 1 }, { 68, 3, H1, 0 },	{ 68, 1, R9, 0 },
 		{ 68, 0, H2, 0 }, /* flag 0: timestamps only, the "address" is a time */
+		{ 7, 0, H1, 0 },
 	};
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint8_t opt[12] = { 0 };
@@ -154,8 +162,29 @@ static void test_address_options_never_leak_inside_addresses(void **state)
 			assert_non_null(o);
 			assert_true(pkt_checksums_ok(o->data, o->len));
 			assert_int_equal(fwenv_counter(e, "drop-inside-address-leak"), leaks);
+			uint32_t want = cases[i].addr == H1 ? out_addr : cases[i].addr;
+			assert_int_equal(
+				rg_get_be32(o->data + 14 + 20 + (cases[i].type == 68 ? 4 : 3)),
+				want);
 		}
 	}
+	/* the reply carrying the recorded outside address: the inside host
+	 * gets its own address back there */
+	uint8_t opt[12] = { 7, 11, 12 };
+	rg_put_be32(opt + 3, out_addr);
+	rg_put_be32(opt + 7, R1);
+	struct pkt_spec r = fwenv_pkt_out(R1, out_addr, 17, 53, out_port);
+	r.ip_opt_len = sizeof(opt);
+	r.ip_opt = opt;
+	fwenv_clear(e);
+	fwenv_send(e, 1, &r);
+	const struct fwenv_frame *b = fwenv_find(e, 0, NULL);
+	assert_non_null(b);
+	assert_int_equal(pkt_parse(b->data, b->len, &v), 0);
+	assert_int_equal(v.dst, H1);
+	assert_true(pkt_checksums_ok(b->data, b->len));
+	assert_int_equal(rg_get_be32(b->data + 14 + 20 + 3), H1);
+	assert_int_equal(rg_get_be32(b->data + 14 + 20 + 7), R1);
 }
 
 /* Malformed options are dropped by the slow path's parser, on a session
