@@ -100,6 +100,27 @@ static void send_follow(struct rg_fw *fw, struct fw_pkt *p, uint32_t sidx, unsig
 		FWC(fw, FRAGS_TRANSLATED);
 }
 
+/* A piece of p's datagram that came before its first one, taken out of the
+ * table and parsed into q (its frame in fw->fragbuf, valid until the next
+ * call); 0 when there is none left. */
+static int take_waiting(struct rg_fw *fw, const struct fw_pkt *p, struct fw_pkt *q)
+{
+	uint32_t i = fw->frag_hash[dgram_hash(fw, p)];
+	while (i != FW_NONE) {
+		struct fw_frag *e = &fw->frags[i];
+		uint32_t next = e->next;
+		if (e->state == FRAG_WAIT && same_datagram(e, p)) {
+			uint32_t len = e->buf_len;
+			__builtin_memcpy(fw->fragbuf, fw->frag_buf[i], len);
+			frag_free(fw, i);
+			if (fw_parse(fw, fw->fragbuf, len, p->port, q) == FW_PK_IPV4)
+				return 1;
+		}
+		i = next; /* an unreadable piece: the next one */
+	}
+	return 0;
+}
+
 static void first_fragment(struct rg_fw *fw, struct fw_pkt *p)
 {
 	unsigned dir;
@@ -110,25 +131,13 @@ static void first_fragment(struct rg_fw *fw, struct fw_pkt *p)
 		return;
 	FWC(fw, FRAGS_TRANSLATED);
 	/* release fragments that came early, then track the rest */
+	struct fw_pkt q;
+	while (take_waiting(fw, p, &q))
+		send_follow(fw, &q, sidx, dir);
 	uint32_t track = FW_NONE;
-	uint32_t i = fw->frag_hash[dgram_hash(fw, p)];
-	while (i != FW_NONE) {
-		struct fw_frag *e = &fw->frags[i];
-		uint32_t next = e->next;
-		if (same_datagram(e, p)) {
-			if (e->state == FRAG_WAIT) {
-				struct fw_pkt q;
-				uint32_t len = e->buf_len;
-				__builtin_memcpy(fw->fragbuf, fw->frag_buf[i], len);
-				frag_free(fw, i);
-				if (fw_parse(fw, fw->fragbuf, len, p->port, &q) == FW_PK_IPV4)
-					send_follow(fw, &q, sidx, dir);
-			} else {
-				track = i;
-			}
-		}
-		i = next;
-	}
+	for (uint32_t i = fw->frag_hash[dgram_hash(fw, p)]; i != FW_NONE; i = fw->frags[i].next)
+		if (fw->frags[i].state == FRAG_TRACK && same_datagram(&fw->frags[i], p))
+			track = i;
 	if (track == FW_NONE)
 		track = frag_alloc(fw, p, FRAG_TRACK);
 	if (track == FW_NONE) {
@@ -164,21 +173,11 @@ void fw_frag_for_card(struct rg_fw *fw, const struct fw_pkt *p)
 		return;
 	}
 	int done = fw_reasm_add(fw, r, p);
-	/* the pieces that came before it */
-	uint32_t i = fw->frag_hash[dgram_hash(fw, p)];
-	while (i != FW_NONE) {
-		struct fw_frag *e = &fw->frags[i];
-		uint32_t next = e->next;
-		if (e->state == FRAG_WAIT && same_datagram(e, p)) {
-			struct fw_pkt q;
-			uint32_t len = e->buf_len;
-			__builtin_memcpy(fw->fragbuf, fw->frag_buf[i], len);
-			frag_free(fw, i);
-			if (!done && fw_parse(fw, fw->fragbuf, len, p->port, &q) == FW_PK_IPV4)
-				done = fw_reasm_add(fw, r, &q);
-		}
-		i = next;
-	}
+	/* the pieces that came before it (all leave the table) */
+	struct fw_pkt q;
+	while (take_waiting(fw, p, &q))
+		if (!done)
+			done = fw_reasm_add(fw, r, &q);
 	if (done) {
 		fw_reasm_close(fw, r);
 		return;

@@ -515,6 +515,13 @@ int fw_adj_ready(struct rg_fw *fw, uint16_t adj);
 
 /* icmp.c */
 void fw_icmp_echo_reply(struct rg_fw *fw, const struct fw_pkt *p);
+/* L2 header answering the sender of frame f on its port; returns length. */
+uint32_t fw_reply_l2(struct rg_fw *fw, const uint8_t *f, unsigned port, uint8_t *o);
+/* Not 0, multicast, broadcast or loopback: an address errors and echo
+ * replies may go to. */
+int fw_unicast_addr(uint32_t a);
+/* An echo (or timestamp) request message made its reply in place. */
+void fw_icmp_echo_turn(uint8_t *icmp);
 void fw_icmp_error(struct rg_fw *fw, const struct fw_pkt *p, uint8_t type, uint8_t code,
 		   uint16_t mtu);
 void fw_icmp_error_raw(struct rg_fw *fw, unsigned port, const uint8_t *frame, uint32_t l3,

@@ -11,8 +11,7 @@
 #define ICMP_QUOTE_MAX 548u	/* RFC 1812: the error stays within 576 bytes */
 #define ICMP_ERRORS_PER_S 1000u /* RFC 1812 4.3.2.8: generated errors are rate limited */
 
-/* L2 header answering the sender of frame f on its port; returns length. */
-static uint32_t reply_l2(struct rg_fw *fw, const uint8_t *f, unsigned port, uint8_t *o)
+uint32_t fw_reply_l2(struct rg_fw *fw, const uint8_t *f, unsigned port, uint8_t *o)
 {
 	__builtin_memcpy(o, f + 6, 6);
 	__builtin_memcpy(o + 6, fw->params.port_mac[port & 3u], 6);
@@ -20,19 +19,28 @@ static uint32_t reply_l2(struct rg_fw *fw, const uint8_t *f, unsigned port, uint
 	return 14;
 }
 
-static int unicast_addr(uint32_t a)
+int fw_unicast_addr(uint32_t a)
 {
 	return a && (a >> 28) != 0xe && a != 0xffffffffu && (a >> 24) != 127;
 }
 
+void fw_icmp_echo_turn(uint8_t *icmp)
+{
+	/* type 8 -> 0 (13 -> 14): one word changes */
+	uint16_t old = rg_get_be16(icmp);
+	icmp[0] = icmp[0] == 13 ? 14 : 0;
+	rg_put_be16(icmp + 2,
+		    rg_csum_apply(rg_get_be16(icmp + 2), rg_csum_delta16(old, rg_get_be16(icmp))));
+}
+
 void fw_icmp_echo_reply(struct rg_fw *fw, const struct fw_pkt *p)
 {
-	if (!unicast_addr(p->src) || (p->f[0] & 1u) || p->is_frag) {
+	if (!fw_unicast_addr(p->src) || (p->f[0] & 1u) || p->is_frag) {
 		FWC(fw, DROP_TO_CARD);
 		return;
 	}
 	uint8_t *o = fw->txbuf;
-	uint32_t l2 = reply_l2(fw, p->f, p->port, o);
+	uint32_t l2 = fw_reply_l2(fw, p->f, p->port, o);
 	uint32_t ip_len = p->ip_end - p->l3;
 	if (l2 + ip_len > sizeof(fw->txbuf)) {
 		FWC(fw, DROP_TO_CARD);
@@ -45,12 +53,7 @@ void fw_icmp_echo_reply(struct rg_fw *fw, const struct fw_pkt *p)
 	ip[8] = 64;
 	rg_put_be16(ip + 6, 0);
 	fw_ip_set_csum(ip);
-	uint8_t *icmp = ip + p->ihl;
-	/* type 8 -> 0 (13 -> 14): one word changes */
-	uint16_t old = rg_get_be16(icmp);
-	icmp[0] = p->icmp_type == 13 ? 14 : 0;
-	rg_put_be16(icmp + 2,
-		    rg_csum_apply(rg_get_be16(icmp + 2), rg_csum_delta16(old, rg_get_be16(icmp))));
+	fw_icmp_echo_turn(ip + p->ihl);
 	fw_tx(fw, p->port, o, l2 + ip_len);
 	FWC(fw, ICMP_ECHO_REPLIES);
 }
@@ -70,7 +73,7 @@ void fw_icmp_error_raw(struct rg_fw *fw, unsigned port, const uint8_t *frame, ui
 	uint32_t src = rg_get_be32(oip + 12);
 	uint32_t me = port == RG_PORT_INSIDE ? fw->cfg.inside_addr : fw->cfg.outside_addr;
 	/* never about ICMP errors, non-first fragments, or to non-unicast */
-	if (!me || !unicast_addr(src) || (rg_get_be16(oip + 6) & 0x1fffu))
+	if (!me || !fw_unicast_addr(src) || (rg_get_be16(oip + 6) & 0x1fffu))
 		return;
 	if (oip[9] == IPPROTO_ICMP && l3 + ihl < avail) {
 		uint8_t t = oip[ihl];
@@ -92,7 +95,7 @@ void fw_icmp_error_raw(struct rg_fw *fw, unsigned port, const uint8_t *frame, ui
 	if (quote > ICMP_QUOTE_MAX)
 		quote = ICMP_QUOTE_MAX;
 	uint8_t *o = fw->txbuf;
-	uint32_t l2 = reply_l2(fw, frame, port, o);
+	uint32_t l2 = fw_reply_l2(fw, frame, port, o);
 	uint8_t *ip = o + l2;
 	uint32_t tot = 20 + 8 + quote;
 	__builtin_memset(ip, 0, 28);

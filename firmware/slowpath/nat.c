@@ -158,7 +158,7 @@ static void own_services(struct rg_fw *fw, const struct fw_pkt *p)
 		/* only echo requests are put back together (the first piece
 		 * says what the datagram is; later ones follow it, frag.c) */
 		if (p->first_frag && p->proto == IPPROTO_ICMP && p->icmp_type == 8 &&
-		    !(p->f[0] & 1u) && p->src && (p->src >> 28) != 0xeu && p->src != 0xffffffffu)
+		    !(p->f[0] & 1u) && fw_unicast_addr(p->src))
 			fw_frag_for_card(fw, p);
 		else
 			FWC(fw, DROP_TO_CARD);

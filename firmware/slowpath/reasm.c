@@ -67,10 +67,8 @@ static void answer(struct rg_fw *fw, const struct fw_reasm *a, const struct fw_p
 		return;
 	}
 	uint8_t *o = fw->txbuf;
-	__builtin_memcpy(o, p->f + 6, 6); /* to the sender of the last piece */
-	__builtin_memcpy(o + 6, fw->params.port_mac[p->port & 3u], 6);
-	rg_put_be16(o + 12, ETH_P_IPV4);
-	uint8_t *ip = o + 14;
+	uint32_t l2 = fw_reply_l2(fw, p->f, p->port, o); /* to the last piece's sender */
+	uint8_t *ip = o + l2;
 	ip[0] = 0x45;
 	ip[1] = a->tos;
 	rg_put_be16(ip + 2, (uint16_t)(20u + n));
@@ -81,19 +79,14 @@ static void answer(struct rg_fw *fw, const struct fw_reasm *a, const struct fw_p
 	rg_put_be32(ip + 12, a->dst);
 	rg_put_be32(ip + 16, a->src);
 	fw_ip_set_csum(ip);
-	uint8_t *icmp = ip + 20;
-	__builtin_memcpy(icmp, a->data, n);
-	/* type 8 -> 0: one word changes */
-	uint16_t old = rg_get_be16(icmp);
-	icmp[0] = 0;
-	rg_put_be16(icmp + 2,
-		    rg_csum_apply(rg_get_be16(icmp + 2), rg_csum_delta16(old, rg_get_be16(icmp))));
+	__builtin_memcpy(ip + 20, a->data, n);
+	fw_icmp_echo_turn(ip + 20);
 	uint16_t mtu = fw->cfg.mtu[p->port & 3u] ? fw->cfg.mtu[p->port & 3u] : 1500u;
 	if (20u + n > mtu) {
-		if (fw_fragment_tx(fw, o, 14u + 20u + n, 14, p->port, mtu))
+		if (fw_fragment_tx(fw, o, l2 + 20u + n, l2, p->port, mtu))
 			return;
 	} else {
-		fw_tx(fw, p->port, o, 14u + 20u + n);
+		fw_tx(fw, p->port, o, l2 + 20u + n);
 	}
 	FWC(fw, ICMP_ECHO_REPLIES);
 	FWC(fw, REASSEMBLED);

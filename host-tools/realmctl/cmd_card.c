@@ -277,14 +277,6 @@ int cmd_reset(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
-static const char *exhaustion_name(uint8_t k)
-{
-#define KIND_TEXT(name, val, text) [val] = text,
-	static const char *const names[RG_EXH__COUNT] = { RG_EXHAUSTION_KINDS(KIND_TEXT) };
-#undef KIND_TEXT
-	return k < RG_EXH__COUNT ? names[k] : "other";
-}
-
 static void print_event(struct ctl *c, const struct rg_evt *e)
 {
 	const char *name = rg_event_name(e->type);
@@ -329,7 +321,7 @@ static void print_event(struct ctl *c, const struct rg_evt *e)
 			json_u64(&j, "port_hi", b.port_hi);
 		} else if (quota) {
 			json_str(&j, "inside", a[0]);
-			json_str(&j, "what", exhaustion_name(q.kind));
+			json_str(&j, "what", rg_exhaustion_name(q.kind));
 			json_str(&j, "proto", proto_name(q.proto, pb, sizeof(pb)));
 			json_u64(&j, "limit", q.limit);
 		}
@@ -344,7 +336,7 @@ static void print_event(struct ctl *c, const struct rg_evt *e)
 	else if (block)
 		printf(" %s -> %s ports %u-%u", a[0], a[1], b.port_lo, b.port_hi);
 	else if (quota)
-		printf(" %s %s %s (limit %u)", a[0], exhaustion_name(q.kind),
+		printf(" %s %s %s (limit %u)", a[0], rg_exhaustion_name(q.kind),
 		       proto_name(q.proto, pb, sizeof(pb)), q.limit);
 	if (e->type == RG_EVT_LOST) {
 		struct rg_evt_lost l;

@@ -413,22 +413,15 @@ static void card_events(struct rgd_daemon *d)
 		if (!now_ms)
 			now_ms = rgd_natlog_now_ms();
 		rgd_natlog_event(&d->natlog, &e, now_ms);
-#define EVT_NAME(name, val, text) [val] = text,
-		static const char *const names[RG_EVT__COUNT] = { RG_EVENT_TYPES(EVT_NAME) };
-#undef EVT_NAME
-		const char *name = e.type < RG_EVT__COUNT ? names[e.type] : "unknown";
-		/* what the event says, as the NAT log puts it: the fields after
-		 * "NAT <type> " (addresses, ports, names: nothing JSON escapes) */
-		char detail[192], text[256], json[320];
-		const char *fields = "";
-		if (rgd_natlog_line(&e, d->cfg.card_cfg.flags & RG_CFG_LOG_DEST, detail,
-				    sizeof(detail))) {
-			const char *sp = strchr(detail, ' ');
-			sp = sp ? strchr(sp + 1, ' ') : NULL;
-			fields = sp ? sp + 1 : "";
-		}
-		snprintf(text, sizeof(text), "card %s seq %u%s%s", name, e.seq, *fields ? " " : "",
-			 fields);
+		const char *name = rgd_event_type_name(e.type);
+		/* what the event says, as the NAT log puts it (addresses, ports,
+		 * names: nothing JSON escapes) */
+		char fields[192], text[256], json[320];
+		if (!rgd_natlog_fields(&e, d->cfg.card_cfg.flags & RG_CFG_LOG_DEST, fields,
+				       sizeof(fields)))
+			fields[0] = 0;
+		snprintf(text, sizeof(text), "card %s seq %u%s%s", name, e.seq,
+			 fields[0] ? " " : "", fields);
 		snprintf(json, sizeof(json),
 			 "{\"event\":\"card\",\"type\":\"%s\",\"seq\":%u,\"detail\":\"%s\"}", name,
 			 e.seq, fields);

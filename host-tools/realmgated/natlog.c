@@ -42,21 +42,13 @@ static const char *reason_name(uint8_t r)
 	return r < sizeof(names) / sizeof(names[0]) ? names[r] : "other";
 }
 
-static const char *kind_name(uint8_t k)
-{
-#define KIND_TEXT(name, val, text) [val] = text,
-	static const char *const names[RG_EXH__COUNT] = { RG_EXHAUSTION_KINDS(KIND_TEXT) };
-#undef KIND_TEXT
-	return k < RG_EXH__COUNT ? names[k] : "other";
-}
-
 static bool is_nat(uint16_t t)
 {
 	return t == RG_EVT_SESSION_CREATE || t == RG_EVT_SESSION_DELETE ||
 	       t == RG_EVT_MAPPING_CREATE || t == RG_EVT_MAPPING_DELETE;
 }
 
-size_t rgd_natlog_line(const struct rg_evt *e, bool log_dest, char *buf, size_t len)
+size_t rgd_natlog_fields(const struct rg_evt *e, bool log_dest, char *buf, size_t len)
 {
 	char a[16], b[16], c[16], p[8];
 	int n = 0;
@@ -65,8 +57,7 @@ size_t rgd_natlog_line(const struct rg_evt *e, bool log_dest, char *buf, size_t 
 		memcpy(&v, e->payload, sizeof(v));
 		bool mapping = e->type == RG_EVT_MAPPING_CREATE || e->type == RG_EVT_MAPPING_DELETE;
 		bool del = e->type == RG_EVT_SESSION_DELETE || e->type == RG_EVT_MAPPING_DELETE;
-		n = snprintf(buf, len, "NAT %s-%s proto=%s inside=%s:%u outside=%s:%u",
-			     mapping ? "mapping" : "session", del ? "delete" : "create",
+		n = snprintf(buf, len, "proto=%s inside=%s:%u outside=%s:%u",
 			     proto_name(v.proto, p), ip(v.in_addr, a), ntohs(v.in_port),
 			     ip(v.out_addr, b), ntohs(v.out_port));
 		if (log_dest && v.rem_addr && n > 0 && (size_t)n < len)
@@ -82,17 +73,34 @@ size_t rgd_natlog_line(const struct rg_evt *e, bool log_dest, char *buf, size_t 
 		   e->len >= sizeof(struct rg_evt_block)) {
 		struct rg_evt_block v;
 		memcpy(&v, e->payload, sizeof(v));
-		n = snprintf(buf, len, "NAT port-block-%s inside=%s outside=%s ports=%u-%u",
-			     e->type == RG_EVT_BLOCK_ALLOC ? "alloc" : "free", ip(v.in_addr, a),
+		n = snprintf(buf, len, "inside=%s outside=%s ports=%u-%u", ip(v.in_addr, a),
 			     ip(v.out_addr, b), v.port_lo, v.port_hi);
 	} else if ((e->type == RG_EVT_QUOTA || e->type == RG_EVT_POOL_EXHAUSTED) &&
 		   e->len >= sizeof(struct rg_evt_quota)) {
 		struct rg_evt_quota v;
 		memcpy(&v, e->payload, sizeof(v));
-		n = snprintf(buf, len, "NAT %s inside=%s what=%s proto=%s limit=%u",
-			     e->type == RG_EVT_QUOTA ? "quota-exceeded" : "pool-exhausted",
-			     ip(v.in_addr, a), kind_name(v.kind), proto_name(v.proto, p), v.limit);
+		n = snprintf(buf, len, "inside=%s what=%s proto=%s limit=%u", ip(v.in_addr, a),
+			     rg_exhaustion_name(v.kind), proto_name(v.proto, p), v.limit);
 	}
+	if (n <= 0)
+		return 0;
+	return (size_t)n < len ? (size_t)n : len - 1;
+}
+
+const char *rgd_event_type_name(uint16_t type)
+{
+#define EVT_NAME(name, val, text) [val] = text,
+	static const char *const names[RG_EVT__COUNT] = { RG_EVENT_TYPES(EVT_NAME) };
+#undef EVT_NAME
+	return type < RG_EVT__COUNT ? names[type] : "unknown";
+}
+
+size_t rgd_natlog_line(const struct rg_evt *e, bool log_dest, char *buf, size_t len)
+{
+	char fields[256];
+	if (!rgd_natlog_fields(e, log_dest, fields, sizeof(fields)))
+		return 0;
+	int n = snprintf(buf, len, "NAT %s %s", rgd_event_type_name(e->type), fields);
 	if (n <= 0)
 		return 0;
 	return (size_t)n < len ? (size_t)n : len - 1;

@@ -40,9 +40,14 @@ void rgd_natlog_event(struct rgd_natlog *n, const struct rg_evt *e, uint64_t now
 void rgd_natlog_flush(struct rgd_natlog *n, uint64_t now_ms);
 void rgd_natlog_tick(struct rgd_natlog *n, uint64_t now_ms);
 
-/* The log line of a NAT event into buf; its length, 0 when e is not a NAT
- * event (or malformed). */
+/* The log line of a NAT event into buf ("NAT TYPE FIELDS"); its length, 0
+ * when e is not a NAT event (or malformed). */
 size_t rgd_natlog_line(const struct rg_evt *e, bool log_dest, char *buf, size_t len);
+/* Its FIELDS alone ("proto=udp inside=10.0.0.2:4000 ..."), as the daemon's
+ * event stream shows them; 0 as above. */
+size_t rgd_natlog_fields(const struct rg_evt *e, bool log_dest, char *buf, size_t len);
+/* "session-create", ... (RG_EVENT_TYPES), "unknown" for others. */
+const char *rgd_event_type_name(uint16_t type);
 
 /* Unix time in milliseconds. */
 uint64_t rgd_natlog_now_ms(void);

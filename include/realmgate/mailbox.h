@@ -654,6 +654,15 @@ RG_ASSERT_SIZE(struct rg_evt_block, 12);
 enum rg_exhaustion_kind { RG_EXHAUSTION_KINDS(RG_EXHAUSTION_ENUM) RG_EXH__COUNT };
 #undef RG_EXHAUSTION_ENUM
 
+/* "sessions-per-subscriber", ...; "other" for a kind this side does not know */
+static inline const char *rg_exhaustion_name(unsigned kind)
+{
+#define RG_EXHAUSTION_TEXT(name, val, text) [val] = text,
+	static const char *const names[RG_EXH__COUNT] = { RG_EXHAUSTION_KINDS(RG_EXHAUSTION_TEXT) };
+#undef RG_EXHAUSTION_TEXT
+	return kind < RG_EXH__COUNT ? names[kind] : "other";
+}
+
 struct rg_evt_quota {
 	rg_be32 in_addr;
 	uint8_t kind; /* enum rg_exhaustion_kind */
