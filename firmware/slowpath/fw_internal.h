@@ -20,6 +20,7 @@
  *   nat.c         new flows: outbound, inbound, hairpin, rules
  *   translate.c   the slow path's own rewrite (packets the fast path cannot do)
  *   icmp.c        echo replies, generated errors, error translation
+ *   tcp_reset.c   resets for TCP to the card's unserved ports
  *   frag.c        fragment tracking and out-of-order buffering
  *   arp.c         ARP, neighbours, adjacencies, packets waiting on resolution
  *   host.c        the host port: to-host rules, frames from the host
@@ -527,6 +528,12 @@ void fw_icmp_error(struct rg_fw *fw, const struct fw_pkt *p, uint8_t type, uint8
 void fw_icmp_error_raw(struct rg_fw *fw, unsigned port, const uint8_t *frame, uint32_t l3,
 		       uint32_t avail, uint8_t type, uint8_t code, uint16_t mtu);
 void fw_icmp_error_translate(struct rg_fw *fw, struct fw_pkt *p);
+/* One more reply the card originates this second (ICMP errors, TCP
+ * resets: RFC 1812 4.3.2.8's limit for both); 0 when over budget. */
+int fw_reply_budget(struct rg_fw *fw);
+
+/* tcp_reset.c: a closed port's answer to the TCP segment p. */
+void fw_tcp_reset(struct rg_fw *fw, const struct fw_pkt *p);
 
 /* frag.c */
 void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p);

@@ -58,6 +58,18 @@ void fw_icmp_echo_reply(struct rg_fw *fw, const struct fw_pkt *p)
 	FWC(fw, ICMP_ECHO_REPLIES);
 }
 
+int fw_reply_budget(struct rg_fw *fw)
+{
+	if (fw->icmp_err_s != fw->now_s) {
+		fw->icmp_err_s = fw->now_s;
+		fw->icmp_err_n = 0;
+	}
+	if (fw->icmp_err_n >= ICMP_ERRORS_PER_S)
+		return 0;
+	fw->icmp_err_n++;
+	return 1;
+}
+
 /*
  * An error about the IPv4 packet at frame[l3..] (avail bytes of frame are
  * present), sent back out of the port it came in on, from the card's
@@ -80,15 +92,10 @@ void fw_icmp_error_raw(struct rg_fw *fw, unsigned port, const uint8_t *frame, ui
 		if (!(t == 0 || t == 8 || t == 13 || t == 14))
 			return;
 	}
-	if (fw->icmp_err_s != fw->now_s) {
-		fw->icmp_err_s = fw->now_s;
-		fw->icmp_err_n = 0;
-	}
-	if (fw->icmp_err_n >= ICMP_ERRORS_PER_S) {
+	if (!fw_reply_budget(fw)) {
 		FWC(fw, ICMP_ERRORS_RATE_LIMITED);
 		return;
 	}
-	fw->icmp_err_n++;
 	uint32_t quote = rg_get_be16(oip + 2);
 	if (quote > avail - l3)
 		quote = avail - l3;

@@ -173,13 +173,14 @@ static void own_services(struct rg_fw *fw, const struct fw_pkt *p)
 		return;
 	}
 	/* an inside host asking for a service the card does not run is told
-	 * so at once (port unreachable, rate limited as every error the card
-	 * sends), as a router's own stack does: its connect fails instead of
+	 * so at once, as a router's own stack does (TCP: a reset; UDP: port
+	 * unreachable; both rate limited): its connect fails instead of
 	 * timing out, a traceroute to the gateway ends there. The outside
 	 * realm learns nothing from the card's addresses. */
-	if (p->port == RG_PORT_INSIDE &&
-	    (p->proto == IPPROTO_UDP || (p->proto == IPPROTO_TCP && !(p->tcp_flags & TCP_RST))))
+	if (p->port == RG_PORT_INSIDE && p->proto == IPPROTO_UDP)
 		fw_icmp_error(fw, p, 3, 3, 0);
+	else if (p->port == RG_PORT_INSIDE && p->proto == IPPROTO_TCP)
+		fw_tcp_reset(fw, p);
 	FWC(fw, DROP_TO_CARD);
 }
 

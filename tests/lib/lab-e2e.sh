@@ -76,7 +76,9 @@ try:
 except OSError as e:
     r.append('udp ' + type(e).__name__)
 print(' '.join(r))" 2>&1)
-	if [ "$out" = "tcp ConnectionRefusedError udp ConnectionRefusedError" ]; then tap_ok "$fp: TCP and UDP to a port 10.0.0.1 does not serve are refused (port unreachable)"; else tap_fail "$fp: TCP and UDP to a port 10.0.0.1 does not serve are refused (port unreachable)" "$out"; fi
+	n=$(lab ctl --json counters | json_get 'j["counters"]["tcp-resets-sent"] >= 1 and j["counters"]["icmp-errors-sent"] >= 1')
+	out="$out resets-and-errors-counted=$n"
+	if [ "$out" = "tcp ConnectionRefusedError udp ConnectionRefusedError resets-and-errors-counted=True" ]; then tap_ok "$fp: TCP and UDP to a port 10.0.0.1 does not serve are refused (reset, port unreachable)"; else tap_fail "$fp: TCP and UDP to a port 10.0.0.1 does not serve are refused (reset, port unreachable)" "$out"; fi
 
 	local want got
 	want=$(sha256sum <"$LAB_TMP/big.bin" | cut -d' ' -f1)

@@ -408,43 +408,86 @@ static void test_echo_to_own_addresses(void **state)
 	assert_int_equal(fwenv_counter(e, "drop-to-card-unserved"), 1);
 }
 
-/* A service the card does not run: the inside host hears port
- * unreachable from 10.0.0.1 (its connect fails at once); a RST gets
- * nothing, and the outside realm gets nothing either. */
+/* A service the card does not run: the inside host hears about it from
+ * 10.0.0.1 at once (UDP: port unreachable quoting the datagram; TCP: the
+ * reset a closed port sends, RFC 9293 3.10.7.1), so its connect fails at
+ * once; a RST gets nothing, and the outside realm gets nothing either. */
 static void test_unserved_ports_unreachable_inside(void **state)
 {
 	struct fwenv *e = *state;
-	static const uint8_t protos[2] = { 17, 6 };
-	for (unsigned i = 0; i < 2; i++) {
-		fwenv_clear(e);
-		struct pkt_spec s = from_inside(H1, MAC_H1, FWENV_IN_ADDR, protos[i], 40000, 80);
-		send(e, 0, &s);
-		const struct fwenv_frame *r = fwenv_first_ipv4(e, 0);
-		assert_non_null(r);
-		struct pkt_view v;
-		pkt_parse(r->data, r->len, &v);
-		assert_int_equal(v.proto, 1);
-		assert_int_equal(r->data[v.l4], 3);
-		assert_int_equal(r->data[v.l4 + 1], 3);
-		assert_int_equal(v.src, FWENV_IN_ADDR);
-		assert_int_equal(v.dst, H1);
-		assert_memory_equal(r->data, MAC_H1, 6);
-		assert_true(pkt_checksums_ok(r->data, r->len));
-		/* the quote is the packet as it arrived */
-		assert_int_equal(r->data[v.l4 + 8 + 9], protos[i]);
-		assert_int_equal(rg_get_be16(r->data + v.l4 + 8 + 20 + 2), 80);
-		assert_int_equal(fwenv_count(e, 1), 0);
-	}
-	assert_int_equal(fwenv_counter(e, "drop-to-card-unserved"), 2);
+	struct pkt_spec s = from_inside(H1, MAC_H1, FWENV_IN_ADDR, 17, 40000, 80);
+	send(e, 0, &s);
+	const struct fwenv_frame *r = fwenv_first_ipv4(e, 0);
+	assert_non_null(r);
+	struct pkt_view v;
+	pkt_parse(r->data, r->len, &v);
+	assert_int_equal(v.proto, 1);
+	assert_int_equal(r->data[v.l4], 3);
+	assert_int_equal(r->data[v.l4 + 1], 3);
+	assert_int_equal(v.src, FWENV_IN_ADDR);
+	assert_int_equal(v.dst, H1);
+	assert_memory_equal(r->data, MAC_H1, 6);
+	assert_true(pkt_checksums_ok(r->data, r->len));
+	/* the quote is the datagram as it arrived */
+	assert_int_equal(r->data[v.l4 + 8 + 9], 17);
+	assert_int_equal(rg_get_be16(r->data + v.l4 + 8 + 20 + 2), 80);
+	assert_int_equal(fwenv_count(e, 1), 0);
+
+	/* a SYN: <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK> */
 	fwenv_clear(e);
-	struct pkt_spec rst = from_inside(H1, MAC_H1, FWENV_IN_ADDR, 6, 40001, 80);
+	struct pkt_spec syn = from_inside(H1, MAC_H1, FWENV_IN_ADDR, 6, 40001, 80);
+	syn.tcp_flags = 0x02;
+	syn.tcp_seq = 0xfffffffeu;
+	send(e, 0, &syn);
+	r = fwenv_first_ipv4(e, 0);
+	assert_non_null(r);
+	pkt_parse(r->data, r->len, &v);
+	assert_int_equal(v.proto, 6);
+	assert_int_equal(v.src, FWENV_IN_ADDR);
+	assert_int_equal(v.dst, H1);
+	assert_int_equal(v.sport, 80);
+	assert_int_equal(v.dport, 40001);
+	assert_memory_equal(r->data, MAC_H1, 6);
+	assert_true(pkt_checksums_ok(r->data, r->len));
+	assert_int_equal(r->data[v.l4 + 13], 0x14);
+	assert_int_equal(rg_get_be32(r->data + v.l4 + 4), 0);
+	assert_int_equal(rg_get_be32(r->data + v.l4 + 8), 0xffffffffu);
+	assert_int_equal(v.ip_end - v.l4, 20);
+	assert_int_equal(fwenv_count(e, 1), 0);
+
+	/* a segment with ACK and data: <SEQ=SEG.ACK><CTL=RST> */
+	fwenv_clear(e);
+	struct pkt_spec data = from_inside(H1, MAC_H1, FWENV_IN_ADDR, 6, 40002, 80);
+	data.tcp_flags = 0x18;
+	data.tcp_seq = 1000;
+	data.tcp_ack = 0x12345678u;
+	data.payload = (const uint8_t *)"hello";
+	data.payload_len = 5;
+	send(e, 0, &data);
+	r = fwenv_first_ipv4(e, 0);
+	assert_non_null(r);
+	pkt_parse(r->data, r->len, &v);
+	assert_int_equal(v.proto, 6);
+	assert_true(pkt_checksums_ok(r->data, r->len));
+	assert_int_equal(r->data[v.l4 + 13], 0x04);
+	assert_int_equal(rg_get_be32(r->data + v.l4 + 4), 0x12345678u);
+	assert_int_equal(fwenv_counter(e, "tcp-resets-sent"), 2);
+	assert_int_equal(fwenv_counter(e, "drop-to-card-unserved"), 3);
+
+	/* a RST gets nothing, the outside realm nothing */
+	fwenv_clear(e);
+	struct pkt_spec rst = from_inside(H1, MAC_H1, FWENV_IN_ADDR, 6, 40003, 80);
 	rst.tcp_flags = 0x04;
 	send(e, 0, &rst);
 	struct pkt_spec o = from_outside(R1, FWENV_OUT_ADDR, 17, 40000, 9);
 	send(e, 1, &o);
+	struct pkt_spec osyn = from_outside(R1, FWENV_IN_ADDR, 6, 40000, 9);
+	osyn.tcp_flags = 0x02;
+	send(e, 1, &osyn);
 	assert_null(fwenv_first_ipv4(e, 0));
 	assert_null(fwenv_first_ipv4(e, 1));
-	assert_int_equal(fwenv_counter(e, "icmp-errors-sent"), 2);
+	assert_int_equal(fwenv_counter(e, "icmp-errors-sent"), 1);
+	assert_int_equal(fwenv_counter(e, "tcp-resets-sent"), 2);
 }
 
 static void test_ttl_expiry_time_exceeded(void **state)
