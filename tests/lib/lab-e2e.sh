@@ -3,6 +3,7 @@
 # after tap.sh and lab.sh; run as: lab_e2e soft|rtl).
 #
 #   ping through the NAT, ping -t 1 answered by 10.0.0.1 (time exceeded),
+#   traceroute with UDP, ICMP and TCP probes (errors translated back),
 #   curl of an 8 MB file (checksum compared), iperf3 both directions, dig
 #   through the NAT to dnsmasq in rg-wan, both LAN hosts at once, hairpinning
 #   between the LAN hosts via the outside address, realmctl listings, and a
@@ -59,6 +60,21 @@ lab_e2e() {
 	# the card translates with the source (and back), never sends out
 	out=$(lab exec lan -- ping -c 1 -W 2 -R 203.0.113.2 2>&1)
 	if echo "$out" | grep -q " 0% packet loss" && echo "$out" | grep -q "RR:"; then tap_ok "$fp: ping -R through the card (record route translated)"; else tap_fail "$fp: ping -R through the card (record route translated)" "$(echo "$out" | tr '\n' ' ' | head -c 300)"; fi
+
+	# traceroute through the card, its three probe kinds: hop 1 is the card
+	# (time exceeded from 10.0.0.1), hop 2 the far host, whose answer (UDP:
+	# port unreachable, an ICMP error the card translates back; ICMP: echo
+	# reply; TCP: SYN-ACK or RST) finds the probe's inside socket. rg-wan's
+	# kernel would send one port unreachable a second to 203.0.113.1 after
+	# a burst of six (net.ipv4.icmp_ratelimit), and every inside host
+	# shares that address: off, so that this checks the card only.
+	lab exec wan -- sysctl -qw net.ipv4.icmp_ratelimit=0
+	out=""
+	for probe in "" "-I" "-T -p 80"; do # UDP to 33434 and up, ICMP, TCP
+		# shellcheck disable=SC2086
+		out="$out$(lab exec lan -- timeout 60 traceroute -n -q 1 -w 2 -m 5 $probe 203.0.113.2 2>&1 | tail -n +2 | awk '{ printf "%s %s ", $1, $2 }')/"
+	done
+	if [ "$out" = "1 10.0.0.1 2 203.0.113.2 /1 10.0.0.1 2 203.0.113.2 /1 10.0.0.1 2 203.0.113.2 /" ]; then tap_ok "$fp: traceroute with UDP, ICMP and TCP probes: 10.0.0.1, then 203.0.113.2"; else tap_fail "$fp: traceroute with UDP, ICMP and TCP probes: 10.0.0.1, then 203.0.113.2" "$out"; fi
 
 	# a port the card does not serve: refused at once, not a timeout
 	out=$(lab exec lan -- python3 -c "
