@@ -12,6 +12,14 @@
 
 #define MAXW 24
 
+const struct cardconf_flag cardconf_flags[CARDCONF_N_FLAGS] = {
+	{ "hairpin", RG_CFG_HAIRPIN },
+	{ "unreachable-on-quota", RG_CFG_UNREACH_ON_QUOTA },
+	{ "syn-unreachable", RG_CFG_SYN_UNREACH },
+	{ "inbound-refresh", RG_CFG_INBOUND_REFRESH },
+	{ "log-destinations", RG_CFG_LOG_DEST },
+};
+
 static int fail(char *err, size_t len, const char *path, unsigned line, const char *what,
 		const char *arg)
 {
@@ -222,16 +230,47 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 		cc->set |= in ? CC_VLAN_IN : CC_VLAN_OUT;
 		return 0;
 	}
-	if (!strcmp(k, "hairpin")) {
+	for (size_t i = 0; i < sizeof(cardconf_flags) / sizeof(cardconf_flags[0]); i++) {
+		if (strcmp(k, cardconf_flags[i].name))
+			continue;
 		if (n != 2 || (strcmp(w[1], "on") && strcmp(w[1], "off"))) {
-			*why = "hairpin is on or off";
+			*why = "takes on or off";
 			return -1;
 		}
+		uint16_t bit = cardconf_flags[i].bit;
 		if (!strcmp(w[1], "on"))
-			c->flags |= RG_CFG_HAIRPIN;
+			c->flags |= bit;
 		else
-			c->flags &= (uint16_t)~RG_CFG_HAIRPIN;
-		cc->set |= CC_HAIRPIN;
+			c->flags &= (uint16_t)~bit;
+		cc->flags_set |= bit;
+		cc->set |= CC_FLAGS;
+		return 0;
+	}
+	if (!strcmp(k, "mss-clamp")) {
+		unsigned long v = 0;
+		if (n != 2 || (strcmp(w[1], "off") && rg_parse_uint(w[1], 1, 9000, &v))) {
+			*why = "usage: mss-clamp 1..9000|off";
+			return -1;
+		}
+		c->mss_clamp = (uint16_t)v;
+		cc->set |= CC_MSS;
+		return 0;
+	}
+	if (!strcmp(k, "quota")) {
+		unsigned long v;
+		if (n != 3 || (strcmp(w[1], "sessions") && strcmp(w[1], "ports")) ||
+		    rg_parse_uint(w[2], 0, w[1][0] == 'p' ? 65536 : 0xffffffffu, &v)) {
+			*why = "usage: quota sessions 0..4294967295 | quota ports 0..65536 (0 = "
+			       "unlimited)";
+			return -1;
+		}
+		if (w[1][0] == 's') {
+			c->max_sessions_per_sub = (uint32_t)v;
+			cc->set |= CC_Q_SESSIONS;
+		} else {
+			c->max_ports_per_sub = (uint32_t)v;
+			cc->set |= CC_Q_PORTS;
+		}
 		return 0;
 	}
 	if (!strcmp(k, "mtu")) {
@@ -268,10 +307,20 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 			{ "icmp", "icmp is 60..604800 seconds (RFC 5508 REQ-1), not",
 			  RG_MIN_ICMP_TIMEOUT_S, CC_T_ICMP,
 			  offsetof(struct rg_config, icmp_timeout_s) },
+			{ "syn-hold", "syn-hold is 6..604800 seconds (RFC 5382 REQ-4), not",
+			  RG_MIN_SYN_HOLD_S, CC_T_SYN_HOLD,
+			  offsetof(struct rg_config, syn_hold_s) },
+			{ "fragment", "fragment is 1..604800 seconds, not", 1, CC_T_FRAG,
+			  offsetof(struct rg_config, frag_timeout_s) },
+			{ "port-holddown",
+			  "port-holddown is 120..604800 seconds (RFC 6888 REQ-8), not",
+			  RG_MIN_PORT_HOLDDOWN_S, CC_T_HOLDDOWN,
+			  offsetof(struct rg_config, port_holddown_s) },
 		};
 		_Static_assert(RG_MAX_TIMEOUT_S == 604800u, "the messages name the card's maximum");
 		if (n != 3) {
-			*why = "usage: timeout udp|tcp-established|tcp-transitory|icmp SECONDS";
+			*why = "usage: timeout udp|tcp-established|tcp-transitory|icmp|syn-hold|"
+			       "fragment|port-holddown SECONDS";
 			return -1;
 		}
 		for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++) {
@@ -364,9 +413,8 @@ void cardconf_merge(const struct cardconf *cc, struct rg_config *cfg)
 		cfg->outside_gw = c->outside_gw;
 	if (cc->set & CC_INSIDE_GW)
 		cfg->inside_gw = c->inside_gw;
-	if (cc->set & CC_HAIRPIN)
-		cfg->flags =
-			(uint16_t)((cfg->flags & ~RG_CFG_HAIRPIN) | (c->flags & RG_CFG_HAIRPIN));
+	if (cc->set & CC_FLAGS)
+		cfg->flags = (uint16_t)((cfg->flags & ~cc->flags_set) | (c->flags & cc->flags_set));
 	if (cc->set & CC_MTU_IN)
 		cfg->mtu[RG_PORT_INSIDE] = c->mtu[RG_PORT_INSIDE];
 	if (cc->set & CC_MTU_OUT)
@@ -383,4 +431,16 @@ void cardconf_merge(const struct cardconf *cc, struct rg_config *cfg)
 		cfg->tcp_trans_timeout_s = c->tcp_trans_timeout_s;
 	if (cc->set & CC_T_ICMP)
 		cfg->icmp_timeout_s = c->icmp_timeout_s;
+	if (cc->set & CC_T_SYN_HOLD)
+		cfg->syn_hold_s = c->syn_hold_s;
+	if (cc->set & CC_T_FRAG)
+		cfg->frag_timeout_s = c->frag_timeout_s;
+	if (cc->set & CC_T_HOLDDOWN)
+		cfg->port_holddown_s = c->port_holddown_s;
+	if (cc->set & CC_Q_SESSIONS)
+		cfg->max_sessions_per_sub = c->max_sessions_per_sub;
+	if (cc->set & CC_Q_PORTS)
+		cfg->max_ports_per_sub = c->max_ports_per_sub;
+	if (cc->set & CC_MSS)
+		cfg->mss_clamp = c->mss_clamp;
 }

@@ -9,9 +9,13 @@
  *   inside-gateway 10.0.0.254       next hop beyond the inside prefix
  *   inside-vlan VID                 802.1Q VLAN id of the inside port, 0..4094
  *   outside-vlan VID                ... of the outside port (0 = untagged)
- *   hairpin on|off
+ *   hairpin|unreachable-on-quota|syn-unreachable|inbound-refresh|
+ *   log-destinations on|off
  *   mtu inside|outside BYTES
- *   timeout udp|tcp-established|tcp-transitory|icmp SECONDS
+ *   mss-clamp BYTES|off
+ *   timeout udp|tcp-established|tcp-transitory|icmp|syn-hold|fragment|
+ *           port-holddown SECONDS
+ *   quota sessions|ports N          per subscriber, 0 = unlimited
  *   pool ID ADDR[-ADDR] [ports LO-HI] [mapping eim|adm|apdm]
  *        [filtering eif|adf|apdf] [serves PREFIX/LEN]
  *   mapping tcp|udp INSIDE:PORT [OUTSIDE:PORT]
@@ -38,7 +42,7 @@
 #define CC_OUTSIDE 0x02u
 #define CC_OUTSIDE_GW 0x04u
 #define CC_INSIDE_GW 0x08u
-#define CC_HAIRPIN 0x10u
+#define CC_FLAGS 0x10u /* on/off behaviours: which ones in flags_set */
 #define CC_MTU_IN 0x20u
 #define CC_MTU_OUT 0x40u
 #define CC_T_UDP 0x80u
@@ -47,10 +51,17 @@
 #define CC_T_ICMP 0x400u
 #define CC_VLAN_IN 0x800u
 #define CC_VLAN_OUT 0x1000u
+#define CC_T_SYN_HOLD 0x2000u
+#define CC_T_FRAG 0x4000u
+#define CC_T_HOLDDOWN 0x8000u
+#define CC_Q_SESSIONS 0x10000u
+#define CC_Q_PORTS 0x20000u
+#define CC_MSS 0x40000u
 
 struct cardconf {
 	struct rg_config cfg; /* only the fields in `set` mean anything */
 	unsigned set;
+	uint16_t flags_set; /* the RG_CFG_* behaviours the file named */
 	struct rg_pool pools[CARDCONF_POOLS];
 	unsigned n_pools;
 	struct rg_pool_range ranges[CARDCONF_RANGES];
@@ -58,6 +69,15 @@ struct cardconf {
 	struct rg_map_req maps[CARDCONF_MAPS];
 	unsigned n_maps;
 };
+
+/* The on/off statements and their RG_CFG_* bits, in the order `config
+ * show` prints them. */
+struct cardconf_flag {
+	const char *name;
+	uint16_t bit;
+};
+#define CARDCONF_N_FLAGS 5
+extern const struct cardconf_flag cardconf_flags[CARDCONF_N_FLAGS];
 
 /* Parse a file; 0, or -1 with "FILE:LINE: what is wrong" in err. */
 int cardconf_load(struct cardconf *cc, const char *path, char *err, size_t err_len);

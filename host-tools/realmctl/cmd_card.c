@@ -209,14 +209,28 @@ static int show_config(struct ctl *c)
 		json_u64(&j, "inside_vlan", cfg.vlan[RG_PORT_INSIDE]);
 		json_u64(&j, "outside_vlan", cfg.vlan[RG_PORT_OUTSIDE]);
 		json_bool(&j, "hairpin", !!(cfg.flags & RG_CFG_HAIRPIN));
+		json_bool(&j, "unreachable_on_quota", !!(cfg.flags & RG_CFG_UNREACH_ON_QUOTA));
+		json_bool(&j, "syn_unreachable", !!(cfg.flags & RG_CFG_SYN_UNREACH));
+		json_bool(&j, "inbound_refresh", !!(cfg.flags & RG_CFG_INBOUND_REFRESH));
+		json_bool(&j, "log_destinations", !!(cfg.flags & RG_CFG_LOG_DEST));
+		json_u64(&j, "inside_mtu", cfg.mtu[RG_PORT_INSIDE]);
+		json_u64(&j, "outside_mtu", cfg.mtu[RG_PORT_OUTSIDE]);
+		json_u64(&j, "mss_clamp", cfg.mss_clamp);
 		json_u64(&j, "udp_timeout_s", cfg.udp_timeout_s);
 		json_u64(&j, "tcp_established_timeout_s", cfg.tcp_est_timeout_s);
 		json_u64(&j, "tcp_transitory_timeout_s", cfg.tcp_trans_timeout_s);
 		json_u64(&j, "icmp_timeout_s", cfg.icmp_timeout_s);
+		json_u64(&j, "syn_hold_s", cfg.syn_hold_s);
+		json_u64(&j, "fragment_timeout_s", cfg.frag_timeout_s);
+		json_u64(&j, "port_holddown_s", cfg.port_holddown_s);
+		json_u64(&j, "max_sessions_per_subscriber", cfg.max_sessions_per_sub);
+		json_u64(&j, "max_ports_per_subscriber", cfg.max_ports_per_sub);
 		json_obj_end(&j);
 		json_end(&j);
 		return CTL_OK;
 	}
+	/* in the card file's statements (docs/lab.md): `config apply` of
+	 * this output sets the same configuration */
 	printf("inside %s/%u\noutside %s/%u\n", a[0], cfg.inside_plen, a[1], cfg.outside_plen);
 	if (cfg.inside_gw)
 		printf("inside-gateway %s\n", a[2]);
@@ -226,11 +240,22 @@ static int show_config(struct ctl *c)
 		printf("inside-vlan %u\n", cfg.vlan[RG_PORT_INSIDE]);
 	if (cfg.vlan[RG_PORT_OUTSIDE])
 		printf("outside-vlan %u\n", cfg.vlan[RG_PORT_OUTSIDE]);
-	printf("hairpin %s\n", cfg.flags & RG_CFG_HAIRPIN ? "on" : "off");
+	for (unsigned i = 0; i < CARDCONF_N_FLAGS; i++)
+		printf("%s %s\n", cardconf_flags[i].name,
+		       cfg.flags & cardconf_flags[i].bit ? "on" : "off");
+	printf("mtu inside %u\nmtu outside %u\n", cfg.mtu[RG_PORT_INSIDE],
+	       cfg.mtu[RG_PORT_OUTSIDE]);
+	if (cfg.mss_clamp)
+		printf("mss-clamp %u\n", cfg.mss_clamp);
+	else
+		printf("mss-clamp off\n");
 	printf("timeout udp %u\ntimeout tcp-established %u\ntimeout tcp-transitory %u\n"
-	       "timeout icmp %u\n",
+	       "timeout icmp %u\ntimeout syn-hold %u\ntimeout fragment %u\n"
+	       "timeout port-holddown %u\n",
 	       cfg.udp_timeout_s, cfg.tcp_est_timeout_s, cfg.tcp_trans_timeout_s,
-	       cfg.icmp_timeout_s);
+	       cfg.icmp_timeout_s, cfg.syn_hold_s, cfg.frag_timeout_s, cfg.port_holddown_s);
+	printf("quota sessions %u\nquota ports %u\n", cfg.max_sessions_per_sub,
+	       cfg.max_ports_per_sub);
 	return CTL_OK;
 }
 

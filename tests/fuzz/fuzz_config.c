@@ -104,12 +104,21 @@ static void card_file(const uint8_t *data, size_t size)
 	    cc.n_maps > CARDCONF_MAPS || c->inside_plen > 32 || c->outside_plen > 32 ||
 	    c->vlan[0] > RG_VLAN_VID_MAX || c->vlan[1] > RG_VLAN_VID_MAX)
 		abort();
-	const uint32_t t[4] = { c->udp_timeout_s, c->tcp_est_timeout_s, c->tcp_trans_timeout_s,
-				c->icmp_timeout_s };
-	const unsigned bit[4] = { CC_T_UDP, CC_T_TCP_EST, CC_T_TCP_TRANS, CC_T_ICMP };
-	const uint32_t min[4] = { RG_MIN_UDP_TIMEOUT_S, RG_MIN_TCP_EST_TIMEOUT_S,
-				  RG_MIN_TCP_TRANS_TIMEOUT_S, RG_MIN_ICMP_TIMEOUT_S };
-	for (int i = 0; i < 4; i++)
+	const uint32_t t[7] = { c->udp_timeout_s,  c->tcp_est_timeout_s, c->tcp_trans_timeout_s,
+				c->icmp_timeout_s, c->syn_hold_s,	 c->frag_timeout_s,
+				c->port_holddown_s };
+	const unsigned bit[7] = { CC_T_UDP,	 CC_T_TCP_EST, CC_T_TCP_TRANS, CC_T_ICMP,
+				  CC_T_SYN_HOLD, CC_T_FRAG,    CC_T_HOLDDOWN };
+	const uint32_t min[7] = { RG_MIN_UDP_TIMEOUT_S,	      RG_MIN_TCP_EST_TIMEOUT_S,
+				  RG_MIN_TCP_TRANS_TIMEOUT_S, RG_MIN_ICMP_TIMEOUT_S,
+				  RG_MIN_SYN_HOLD_S,	      1,
+				  RG_MIN_PORT_HOLDDOWN_S };
+	if (((cc.set & CC_MSS) && c->mss_clamp > 9000) ||
+	    ((cc.set & CC_Q_PORTS) && c->max_ports_per_sub > 65536) ||
+	    (cc.flags_set & ~(RG_CFG_HAIRPIN | RG_CFG_UNREACH_ON_QUOTA | RG_CFG_LOG_DEST |
+			      RG_CFG_INBOUND_REFRESH | RG_CFG_SYN_UNREACH)))
+		abort(); /* a value the card or realmgated refuses */
+	for (int i = 0; i < 7; i++)
 		if ((cc.set & bit[i]) && (t[i] < min[i] || t[i] > RG_MAX_TIMEOUT_S))
 			abort(); /* a timer the card refuses */
 	for (unsigned i = 0; i < cc.n_pools; i++)

@@ -178,6 +178,22 @@ expect "config apply of untagged ports" 0 ctl config apply "$TMP/novlan.conf"
 n=$(ctl --json config show | json 'str(j["inside_vlan"]) + " " + str(j["outside_vlan"])')
 [ "$n" = "0 0" ] && tap_ok "... is on the card" || tap_fail "... is on the card" "$n"
 ctl config show | grep -q -- '-vlan' && tap_fail "config show omits untagged ports" || tap_ok "config show omits untagged ports"
+# every field of the card's configuration: set from a file, shown, and the
+# shown text applied again gives the same configuration
+printf 'unreachable-on-quota on\ninbound-refresh on\nmss-clamp 1360\nquota sessions 500\nquota ports 200\ntimeout syn-hold 30\ntimeout fragment 4\ntimeout port-holddown 300\nmtu outside 1400\n' >"$TMP/all.conf"
+expect "config apply of behaviours, MSS clamp, quotas and timers" 0 ctl config apply "$TMP/all.conf"
+n=$(ctl --json config show | json '" ".join(str(j[k]) for k in ("unreachable_on_quota", "inbound_refresh", "syn_unreachable", "log_destinations", "mss_clamp", "max_sessions_per_subscriber", "max_ports_per_subscriber", "syn_hold_s", "fragment_timeout_s", "port_holddown_s", "outside_mtu", "inside_mtu", "hairpin"))')
+[ "$n" = "True True False False 1360 500 200 30 4 300 1400 1500 False" ] && tap_ok "... are on the card (config show --json), the rest kept" || tap_fail "... are on the card (config show --json), the rest kept" "$n"
+ctl config show >"$TMP/shown.conf"
+grep -qx "quota ports 200" "$TMP/shown.conf" && grep -qx "mss-clamp 1360" "$TMP/shown.conf" && grep -qx "syn-unreachable off" "$TMP/shown.conf" &&
+	tap_ok "config show prints them as the file's statements" || tap_fail "config show prints them as the file's statements" "$(cat "$TMP/shown.conf")"
+ctl --json config show >"$TMP/before.json"
+printf 'unreachable-on-quota off\nmss-clamp off\nquota ports 0\ntimeout udp 7200\n' >"$TMP/other.conf"
+expect "config apply of other values" 0 ctl config apply "$TMP/other.conf"
+expect "config apply of what config show printed" 0 ctl config apply "$TMP/shown.conf"
+ctl --json config show >"$TMP/after.json"
+cmp -s "$TMP/before.json" "$TMP/after.json" && tap_ok "... sets the same configuration again" ||
+	tap_fail "... sets the same configuration again" "$(diff "$TMP/before.json" "$TMP/after.json")"
 expect "reset --card" 0 ctl reset --card
 n=$(ctl --json mapping list | json 'j["count"]')
 [ "$n" = 0 ] && tap_ok "a card reset clears the mappings" || tap_fail "a card reset clears the mappings" "$n"

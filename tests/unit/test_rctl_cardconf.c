@@ -56,6 +56,16 @@ static void test_every_statement(void **state)
 			      "timeout tcp-established 7440\n"
 			      "timeout tcp-transitory 240\n"
 			      "timeout icmp 604800\n"
+			      "timeout syn-hold 6\n"
+			      "timeout fragment 1\n"
+			      "timeout port-holddown 600\n"
+			      "unreachable-on-quota on\n"
+			      "syn-unreachable off\n"
+			      "inbound-refresh on\n"
+			      "log-destinations off\n"
+			      "mss-clamp 1360\n"
+			      "quota sessions 4294967295\n"
+			      "quota ports 65536\n"
 			      "\n"
 			      "pool 1 203.0.113.1-203.0.113.4 ports 2000-3000 mapping apdm "
 			      "filtering adf serves 10.0.0.0/24\n"
@@ -79,7 +89,18 @@ static void test_every_statement(void **state)
 	assert_int_equal(c->tcp_est_timeout_s, 7440);
 	assert_int_equal(c->tcp_trans_timeout_s, 240);
 	assert_int_equal(c->icmp_timeout_s, 604800);
-	assert_int_equal(cc.set, 0x1fffu);
+	assert_int_equal(c->syn_hold_s, 6);
+	assert_int_equal(c->frag_timeout_s, 1);
+	assert_int_equal(c->port_holddown_s, 600);
+	assert_int_equal(c->flags,
+			 RG_CFG_HAIRPIN | RG_CFG_UNREACH_ON_QUOTA | RG_CFG_INBOUND_REFRESH);
+	assert_int_equal(cc.flags_set, RG_CFG_HAIRPIN | RG_CFG_UNREACH_ON_QUOTA |
+					       RG_CFG_SYN_UNREACH | RG_CFG_INBOUND_REFRESH |
+					       RG_CFG_LOG_DEST);
+	assert_int_equal(c->mss_clamp, 1360);
+	assert_int_equal(c->max_sessions_per_sub, 4294967295u);
+	assert_int_equal(c->max_ports_per_sub, 65536);
+	assert_int_equal(cc.set, 0x7ffffu);
 
 	assert_int_equal(cc.n_pools, 2);
 	const struct rg_pool *p = &cc.pools[0];
@@ -130,6 +151,25 @@ static void test_merge(void **state)
 	assert_int_equal(card.inside_addr, a("10.9.9.9"));
 	assert_int_equal(card.vlan[RG_PORT_INSIDE], 3);
 	assert_int_equal(card.vlan[RG_PORT_OUTSIDE], 7);
+
+	/* each on/off statement replaces its own bit only; "off" and 0 are
+	 * values, not "unnamed" */
+	assert_int_equal(load("log-destinations off\nsyn-unreachable on\nmss-clamp off\n"
+			      "quota ports 0\ntimeout syn-hold 30\n"),
+			 0);
+	card.flags = RG_CFG_HAIRPIN | RG_CFG_LOG_DEST;
+	card.mss_clamp = 1400;
+	card.max_ports_per_sub = 100;
+	card.max_sessions_per_sub = 200;
+	card.syn_hold_s = 6;
+	card.port_holddown_s = 120;
+	cardconf_merge(&cc, &card);
+	assert_int_equal(card.flags, RG_CFG_HAIRPIN | RG_CFG_SYN_UNREACH);
+	assert_int_equal(card.mss_clamp, 0);
+	assert_int_equal(card.max_ports_per_sub, 0);
+	assert_int_equal(card.max_sessions_per_sub, 200);
+	assert_int_equal(card.syn_hold_s, 30);
+	assert_int_equal(card.port_holddown_s, 120);
 }
 
 static void test_mistakes_named(void **state)
@@ -148,7 +188,20 @@ static void test_mistakes_named(void **state)
 		{ "inside-vlan 4095\n", "'4095'" },
 		{ "inside-vlan -1\n", "'-1'" },
 		{ "outside-vlan\n", "takes one VLAN id" },
-		{ "hairpin yes\n", "hairpin is on or off" },
+		{ "hairpin yes\n", "t.conf:1: hairpin: takes on or off" },
+		{ "inbound-refresh\n", "inbound-refresh: takes on or off" },
+		{ "log-destinations on off\n", "log-destinations: takes on or off" },
+		{ "mss-clamp 0\n", "usage: mss-clamp 1..9000|off" },
+		{ "mss-clamp 9001\n", "usage: mss-clamp" },
+		{ "mss-clamp\n", "usage: mss-clamp" },
+		{ "quota ports 65537\n", "usage: quota sessions" },
+		{ "quota sessions 4294967296\n", "usage: quota sessions" },
+		{ "quota mappings 1\n", "usage: quota sessions" },
+		{ "quota sessions\n", "usage: quota sessions" },
+		{ "timeout syn-hold 5\n",
+		  "syn-hold is 6..604800 seconds (RFC 5382 REQ-4), not '5'" },
+		{ "timeout fragment 0\n", "fragment is 1..604800 seconds, not '0'" },
+		{ "timeout port-holddown 119\n", "(RFC 6888 REQ-8), not '119'" },
 		{ "mtu inside 575\n", "mtu inside|outside 576..9000" },
 		{ "mtu both 1500\n", "mtu inside|outside" },
 		{ "timeout udp 119\n", "udp is 120..604800 seconds (RFC 4787 REQ-5), not '119'" },
@@ -251,7 +304,8 @@ static void test_lines(void **state)
 
 	/* the last line may lack its newline; an empty file is no statement */
 	assert_int_equal(load("hairpin on"), 0);
-	assert_int_equal(cc.set, CC_HAIRPIN);
+	assert_int_equal(cc.set, CC_FLAGS);
+	assert_int_equal(cc.flags_set, RG_CFG_HAIRPIN);
 	assert_int_equal(load(""), 0);
 	assert_int_equal(cc.set, 0);
 	assert_int_equal(cc.n_pools, 0);
