@@ -315,15 +315,18 @@ static void print_event(struct ctl *c, const struct rg_evt *e)
 	memcpy(&n, e->payload, sizeof(n));
 	memcpy(&b, e->payload, sizeof(b));
 	memcpy(&q, e->payload, sizeof(q));
+	/* each kind's addresses from its own layout (they are at different
+	 * offsets of the payload) */
 	if (block) {
 		ipv4_str(b.in_addr, a[0]);
 		ipv4_str(b.out_addr, a[1]);
 	} else if (quota) {
 		ipv4_str(q.in_addr, a[0]);
+	} else {
+		ipv4_str(n.in_addr, a[0]);
+		ipv4_str(n.out_addr, a[1]);
+		ipv4_str(n.rem_addr, a[2]);
 	}
-	ipv4_str(n.in_addr, a[0]);
-	ipv4_str(n.out_addr, a[1]);
-	ipv4_str(n.rem_addr, a[2]);
 	if (c->json) {
 		struct json j;
 		json_init(&j, stdout);

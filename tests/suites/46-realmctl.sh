@@ -199,4 +199,31 @@ n=$(ctl --json mapping list | json 'j["count"]')
 [ "$n" = 0 ] && tap_ok "a card reset clears the mappings" || tap_fail "a card reset clears the mappings" "$n"
 grep -q "card reset by the host" "$TMP/nicsim.log" && tap_ok "nicsim logs the card reset" || tap_fail "nicsim logs the card reset"
 expect "reset (configuration)" 0 ctl reset
+kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+PID=
+
+# ---- quota events, straight from the card ------------------------------------------
+# two echo requests of one inside host on a card that allows it one session:
+# the second is refused, and realmctl tells who ran out of what
+python3 "$ROOT/tests/lib/pcap_check.py" write "$TMP/quota.pcap" \
+	echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,203.0.113.2,99 \
+	echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,203.0.113.2,98
+NAME="t$$-quota"
+"$BIN/nicsim" --name "$NAME" --inside "pcap:$TMP/quota.pcap,,start=2500" --outside "pcap:," \
+	--pidfile "$TMP/qpid" 2>"$TMP/nicsim-quota.log" &
+PID=$!
+for _ in $(seq 1 50); do [ -s "$TMP/qpid" ] && break; sleep 0.1; done
+printf 'inside 10.0.0.1/24\noutside 203.0.113.1/24\npool 0 203.0.113.1\nquota sessions 1\n' >"$TMP/quota.conf"
+expect "config apply of a one-session quota" 0 ctl config apply "$TMP/quota.conf"
+expect "events: the second session of one host refused" 0 ctl --json events --count 3 --wait 8
+n=$(echo "$OUT" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    j = json.loads(line)
+    if j["event"] == "quota-exceeded":
+        print(j["inside"], j["what"], j["proto"], j["limit"])')
+[ "$n" = "10.0.0.2 sessions-per-subscriber icmp 1" ] && tap_ok "... is reported with the host, what ran out, protocol and limit ($n)" ||
+	tap_fail "... is reported with the host, what ran out, protocol and limit" "$OUT"
+n=$(ctl counters | awk '$1 == "drop-quota-sessions" { print $2 }')
+[ "$n" = 1 ] && tap_ok "drop-quota-sessions counts it" || tap_fail "drop-quota-sessions counts it" "${n:-missing}"
 tap_done
