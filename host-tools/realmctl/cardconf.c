@@ -33,7 +33,7 @@ static int parse_pool(struct cardconf *cc, char **w, int n, const char **why, co
 	unsigned long id;
 	if (n < 3) {
 		*why = "usage: pool ID ADDR[-ADDR] [ports LO-HI] [mapping M] [filtering F] "
-		       "[serves PREFIX/LEN]";
+		       "[mode dynamic|port-block|deterministic] [block N] [serves PREFIX/LEN]";
 		return -1;
 	}
 	if (rg_parse_uint(w[1], 0, 255, &id)) {
@@ -126,6 +126,25 @@ static int parse_pool(struct cardconf *cc, char **w, int n, const char **why, co
 				return -1;
 			}
 			p->filtering[0] = p->filtering[1] = p->filtering[2] = (uint8_t)f;
+		} else if (!strcmp(k, "mode")) {
+			int m = !strcmp(v, "dynamic")	      ? RG_POOL_DYNAMIC
+				: !strcmp(v, "port-block")    ? RG_POOL_PORT_BLOCK
+				: !strcmp(v, "deterministic") ? RG_POOL_DETERMINISTIC
+							      : -1;
+			if (m < 0) {
+				*why = "mode is dynamic, port-block or deterministic, not";
+				*bad = v;
+				return -1;
+			}
+			p->mode = (uint8_t)m;
+		} else if (!strcmp(k, "block")) {
+			unsigned long b;
+			if (rg_parse_uint(v, 1, 65535, &b)) {
+				*why = "block is 1..65535 ports, not";
+				*bad = v;
+				return -1;
+			}
+			p->block_size = (uint16_t)b;
 		} else if (!strcmp(k, "serves")) {
 			uint8_t plen;
 			if (parse_prefix(v, &p->sub_addr, &plen)) {
@@ -140,6 +159,14 @@ static int parse_pool(struct cardconf *cc, char **w, int n, const char **why, co
 			return -1;
 		}
 	}
+	/* the card's rule (POOL_SET), told with the line */
+	if (p->mode != RG_POOL_DYNAMIC &&
+	    (!p->block_size || p->block_size > p->port_hi - p->port_lo + 1u)) {
+		*why = "port-block and deterministic pools need block N, at most their port range";
+		return -1;
+	}
+	if (p->mode == RG_POOL_DYNAMIC)
+		p->block_size = 0;
 	return 0;
 }
 

@@ -17,7 +17,8 @@
  *           port-holddown SECONDS
  *   quota sessions|ports N          per subscriber, 0 = unlimited
  *   pool ID ADDR[-ADDR] [ports LO-HI] [mapping eim|adm|apdm]
- *        [filtering eif|adf|apdf] [serves PREFIX/LEN]
+ *        [filtering eif|adf|apdf] [mode dynamic|port-block|deterministic]
+ *        [block N] [serves PREFIX/LEN]
  *   mapping tcp|udp INSIDE:PORT [OUTSIDE:PORT]
  *
  * It is turned into mailbox payloads (SET_CONFIG, POOL_SET, POOL_ADD_RANGE,

@@ -213,17 +213,25 @@ NAME="t$$-quota"
 	--pidfile "$TMP/qpid" 2>"$TMP/nicsim-quota.log" &
 PID=$!
 for _ in $(seq 1 50); do [ -s "$TMP/qpid" ] && break; sleep 0.1; done
-printf 'inside 10.0.0.1/24\noutside 203.0.113.1/24\npool 0 203.0.113.1\nquota sessions 1\n' >"$TMP/quota.conf"
-expect "config apply of a one-session quota" 0 ctl config apply "$TMP/quota.conf"
-expect "events: the second session of one host refused" 0 ctl --json events --count 3 --wait 8
+printf 'inside 10.0.0.1/24\noutside 203.0.113.1/24\npool 0 203.0.113.1 ports 1024-2047 mode port-block block 64\nquota sessions 1\n' >"$TMP/quota.conf"
+expect "config apply of a port-block pool and a one-session quota" 0 ctl config apply "$TMP/quota.conf"
+expect "events: a port block, then the host's second session refused" 0 ctl --json events --count 4 --wait 8
 n=$(echo "$OUT" | python3 -c '
 import json, sys
 for line in sys.stdin:
     j = json.loads(line)
     if j["event"] == "quota-exceeded":
         print(j["inside"], j["what"], j["proto"], j["limit"])')
-[ "$n" = "10.0.0.2 sessions-per-subscriber icmp 1" ] && tap_ok "... is reported with the host, what ran out, protocol and limit ($n)" ||
-	tap_fail "... is reported with the host, what ran out, protocol and limit" "$OUT"
+[ "$n" = "10.0.0.2 sessions-per-subscriber icmp 1" ] && tap_ok "... the quota event names the host, what ran out, protocol and limit ($n)" ||
+	tap_fail "... the quota event names the host, what ran out, protocol and limit" "$OUT"
+n=$(echo "$OUT" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    j = json.loads(line)
+    if j["event"] == "port-block-alloc":
+        print(j["inside"], j["outside"], j["port_hi"] - j["port_lo"] + 1, 1024 <= j["port_lo"] <= 2047)')
+[ "$n" = "10.0.0.2 203.0.113.1 64 True" ] && tap_ok "... the block event names the host, its address and 64 ports of the pool's ($n)" ||
+	tap_fail "... the block event names the host, its address and 64 ports of the pool's" "$OUT"
 n=$(ctl counters | awk '$1 == "drop-quota-sessions" { print $2 }')
 [ "$n" = 1 ] && tap_ok "drop-quota-sessions counts it" || tap_fail "drop-quota-sessions counts it" "${n:-missing}"
 tap_done

@@ -71,6 +71,8 @@ static void test_every_statement(void **state)
 			      "filtering adf serves 10.0.0.0/24\n"
 			      "pool 1 203.0.113.9\n"
 			      "pool 2 198.51.100.1\n"
+			      "pool 3 198.51.100.9 mode port-block block 512\n"
+			      "pool 4 198.51.100.10 ports 2000-2999 block 100 mode deterministic\n"
 			      "mapping udp 10.0.0.2:5000\n"
 			      "mapping tcp 10.0.0.3:80 203.0.113.1:8080\n"),
 			 0);
@@ -102,7 +104,12 @@ static void test_every_statement(void **state)
 	assert_int_equal(c->max_ports_per_sub, 65536);
 	assert_int_equal(cc.set, 0x7ffffu);
 
-	assert_int_equal(cc.n_pools, 2);
+	assert_int_equal(cc.n_pools, 4);
+	assert_int_equal(cc.pools[2].mode, RG_POOL_PORT_BLOCK);
+	assert_int_equal(cc.pools[2].block_size, 512);
+	assert_int_equal(cc.pools[3].mode, RG_POOL_DETERMINISTIC);
+	assert_int_equal(cc.pools[3].block_size, 100);
+	assert_int_equal(cc.pools[3].port_lo, 2000);
 	const struct rg_pool *p = &cc.pools[0];
 	assert_int_equal(p->id, 1);
 	assert_int_equal(p->port_lo, 2000);
@@ -112,13 +119,15 @@ static void test_every_statement(void **state)
 	assert_int_equal(p->filtering[2], RG_FILTER_ADF);
 	assert_int_equal(p->sub_addr, a("10.0.0.0"));
 	assert_int_equal(p->sub_plen, 24);
+	assert_int_equal(p->mode, RG_POOL_DYNAMIC);
+	assert_int_equal(p->block_size, 0);
 	/* the second pool keeps the defaults */
 	assert_int_equal(cc.pools[1].mapping, RG_MAP_EIM);
 	assert_int_equal(cc.pools[1].port_lo, 1024);
 	assert_int_equal(cc.pools[1].port_hi, 65535);
 	assert_true(cc.pools[1].flags & RG_POOLF_PAIRED);
 	/* one range per pool line, the repeated line adding to pool 1 */
-	assert_int_equal(cc.n_ranges, 3);
+	assert_int_equal(cc.n_ranges, 5);
 	assert_int_equal(cc.ranges[0].lo, a("203.0.113.1"));
 	assert_int_equal(cc.ranges[0].hi, a("203.0.113.4"));
 	assert_int_equal(cc.ranges[1].id, 1);
@@ -232,6 +241,13 @@ static void test_mistakes_named(void **state)
 		{ "pool 1 1.2.3.4 filtering eim\n", "'eim'" },
 		{ "pool 1 1.2.3.4 serves 10.0.0.0\n", "serves takes PREFIX/LEN, not '10.0.0.0'" },
 		{ "pool 1 1.2.3.4 colour red\n", "unknown pool option 'colour'" },
+		{ "pool 1 1.2.3.4 mode blocky\n",
+		  "mode is dynamic, port-block or deterministic, not 'blocky'" },
+		{ "pool 1 1.2.3.4 mode port-block\n",
+		  "pool: port-block and deterministic pools need block N" },
+		{ "pool 1 1.2.3.4 ports 1024-1087 mode deterministic block 65\n",
+		  "need block N, at most" },
+		{ "pool 1 1.2.3.4 block 0\n", "block is 1..65535 ports, not '0'" },
 		{ "mapping icmp 10.0.0.2:1\n", "mapping protocol is tcp or udp, not 'icmp'" },
 		{ "mapping udp 10.0.0.2\n", "inside endpoint is ADDR:PORT, not '10.0.0.2'" },
 		{ "mapping udp 10.0.0.2:0\n", "'10.0.0.2:0'" },
