@@ -232,6 +232,11 @@ for line in sys.stdin:
         print(j["inside"], j["outside"], j["port_hi"] - j["port_lo"] + 1, 1024 <= j["port_lo"] <= 2047)')
 [ "$n" = "10.0.0.2 203.0.113.1 64 True" ] && tap_ok "... the block event names the host, its address and 64 ports of the pool's ($n)" ||
 	tap_fail "... the block event names the host, its address and 64 ports of the pool's" "$OUT"
+n=$(ctl --json subscribers | json '[(x["inside"], x["outside"], x["sessions"], x["block_size"], [(b["last"] - b["first"] + 1) for b in x["blocks"]]) for x in j["subscribers"]] + [j["max_sessions_per_subscriber"]]')
+[ "$n" = "[('10.0.0.2', '203.0.113.1', 1, 64, [64]), 1]" ] && tap_ok "subscribers --json: the host's one session, its block and the quota" ||
+	tap_fail "subscribers --json: the host's one session, its block and the quota" "$n"
+n=$(ctl subscribers | sed -n 1p)
+[ "$n" = "quotas per subscriber: 1 sessions, unlimited ports" ] && tap_ok "subscribers says the quotas" || tap_fail "subscribers says the quotas" "$n"
 n=$(ctl counters | awk '$1 == "drop-quota-sessions" { print $2 }')
 [ "$n" = 1 ] && tap_ok "drop-quota-sessions counts it" || tap_fail "drop-quota-sessions counts it" "${n:-missing}"
 tap_done
