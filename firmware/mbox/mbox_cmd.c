@@ -221,6 +221,7 @@ static struct rg_page_req page_req(const struct cmd_ctx *c)
 PLAIN_LISTING(op_map_list, rg_fw_map_list, struct rg_map_rec)
 PLAIN_LISTING(op_sub_list, rg_fw_sub_list, struct rg_sub_rec)
 PLAIN_LISTING(op_pool_list, rg_fw_pool_list, struct rg_pool)
+PLAIN_LISTING(op_pool_addr_list, rg_fw_pool_addr_list, struct rg_pool_addr_rec)
 PLAIN_LISTING(op_rule_list, rg_fw_rule_list, struct rg_rule)
 #undef PLAIN_LISTING
 
@@ -285,6 +286,8 @@ static const struct cmd_desc cmd_table[] = {
 	{ RG_OP_POOL_ADD_RANGE, LEN(struct rg_pool_range), 0, op_pool_add_range },
 	{ RG_OP_POOL_DEL, 1, 1, 0, op_pool_del },
 	{ RG_OP_POOL_LIST, LEN(struct rg_page_req), sizeof(struct rg_pool), op_pool_list },
+	{ RG_OP_POOL_ADDR_LIST, LEN(struct rg_page_req), sizeof(struct rg_pool_addr_rec),
+	  op_pool_addr_list },
 	{ RG_OP_RULE_ADD, LEN(struct rg_rule), 0, op_rule_add },
 	{ RG_OP_RULE_DEL, 4, 4, 0, op_rule_del },
 	{ RG_OP_RULE_LIST, LEN(struct rg_page_req), sizeof(struct rg_rule), op_rule_list },

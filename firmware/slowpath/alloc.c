@@ -466,6 +466,35 @@ uint32_t rg_fw_pool_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool *out,
 	return n;
 }
 
+/* Every pool address with what it hands out; the cursor is a position in
+ * the sorted address index. A deterministic pool's ranges are computed,
+ * not marked in the bitmaps: each paired subscriber holds its block. */
+uint32_t rg_fw_pool_addr_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool_addr_rec *out,
+			      uint32_t max, uint32_t *next)
+{
+	uint32_t n = 0;
+	*next = 0;
+	for (uint32_t i = cursor; i < fw->paddr_used; i++) {
+		if (n == max) {
+			*next = i;
+			return n;
+		}
+		const struct fw_paddr *a = &fw->paddr[fw->paddr_sorted[i]];
+		const struct fw_pool *pool = &fw->pools[a->pool];
+		struct rg_pool_addr_rec *r = &out[n++];
+		__builtin_memset(r, 0, sizeof(*r));
+		r->addr = rg_be32_field(a->addr);
+		r->pool = a->pool;
+		r->subscribers = a->n_subs;
+		for (unsigned c = 0; c < FW_PROTO_CLASSES; c++)
+			r->ports_used[c] = pool->mode == RG_POOL_DETERMINISTIC
+						   ? a->n_subs * pool->block_size
+						   : a->used[c];
+		r->ports_total = (uint32_t)pool->port_hi - pool->port_lo + 1u;
+	}
+	return n;
+}
+
 /* Address ranges of all pools, consecutive addresses of one pool merged;
  * the cursor is a position in the sorted address index. */
 uint32_t rg_fw_pool_range_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool_range *out,

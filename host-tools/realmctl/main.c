@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"  subscribers [--inside ADDR] [--outside ADDR[:PORT]]\n"
 		"                                  inside hosts: paired address, quota use, "
 		"blocks\n"
+		"  addresses [--pool ID]           outside addresses: subscribers, ports used\n"
 		"  counters [--all]                counters (non-zero ones unless --all)\n"
 		"  mapping list                    endpoint-independent mappings\n"
 		"  mapping add tcp|udp INSIDE:PORT [OUTSIDE:PORT] [--lifetime S] [--exact]\n"
@@ -175,13 +176,14 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(struct ctl *, int, char **);
 	} cmds[] = {
-		{ "devices", cmd_devices },   { "info", cmd_info },
-		{ "sessions", cmd_sessions }, { "subscribers", cmd_subscribers },
-		{ "counters", cmd_counters }, { "mapping", cmd_mapping },
-		{ "config", cmd_config },     { "reset", cmd_reset },
-		{ "events", cmd_events },     { "rule", cmd_rule },
-		{ "status", cmd_daemon },     { "pools", cmd_daemon },
-		{ "mappings", cmd_daemon },   { "reload", cmd_daemon },
+		{ "devices", cmd_devices },	{ "info", cmd_info },
+		{ "sessions", cmd_sessions },	{ "subscribers", cmd_subscribers },
+		{ "addresses", cmd_addresses }, { "counters", cmd_counters },
+		{ "mapping", cmd_mapping },	{ "config", cmd_config },
+		{ "reset", cmd_reset },		{ "events", cmd_events },
+		{ "rule", cmd_rule },		{ "status", cmd_daemon },
+		{ "pools", cmd_daemon },	{ "mappings", cmd_daemon },
+		{ "reload", cmd_daemon },
 	};
 	const char *name = argv[optind];
 	int rc = -1;

@@ -46,6 +46,8 @@ struct rgd_card_ops {
 				   uint32_t *count, uint32_t *next);
 	enum rg_status (*pool_list)(void *ctx, uint32_t cursor, struct rg_pool *out, uint32_t max,
 				    uint32_t *count, uint32_t *next);
+	enum rg_status (*pool_addr_list)(void *ctx, uint32_t cursor, struct rg_pool_addr_rec *out,
+					 uint32_t max, uint32_t *count, uint32_t *next);
 	enum rg_status (*rule_list)(void *ctx, uint32_t cursor, struct rg_rule *out, uint32_t max,
 				    uint32_t *count, uint32_t *next);
 	enum rg_status (*counters)(void *ctx, uint32_t first, struct rg_counter_rec *out,

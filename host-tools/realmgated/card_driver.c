@@ -151,6 +151,12 @@ static enum rg_status d_pool_list(void *ctx, uint32_t cursor, struct rg_pool *ou
 	return page(ctx, RG_OP_POOL_LIST, cursor, out, sizeof(*out), max, count, next);
 }
 
+static enum rg_status d_pool_addr_list(void *ctx, uint32_t cursor, struct rg_pool_addr_rec *out,
+				       uint32_t max, uint32_t *count, uint32_t *next)
+{
+	return page(ctx, RG_OP_POOL_ADDR_LIST, cursor, out, sizeof(*out), max, count, next);
+}
+
 static enum rg_status d_rule_list(void *ctx, uint32_t cursor, struct rg_rule *out, uint32_t max,
 				  uint32_t *count, uint32_t *next)
 {
@@ -220,6 +226,7 @@ static const struct rgd_card_ops drv_ops = {
 	.session_del = d_session_del,
 	.sub_list = d_sub_list,
 	.pool_list = d_pool_list,
+	.pool_addr_list = d_pool_addr_list,
 	.rule_list = d_rule_list,
 	.counters = d_counters,
 	.event_mask = d_event_mask,

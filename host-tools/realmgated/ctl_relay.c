@@ -209,7 +209,8 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 		len = sizeof(pr);
 	}
 	if (op == RG_OP_MAP_LIST || op == RG_OP_SESSION_LIST || op == RG_OP_SUBSCRIBER_LIST ||
-	    op == RG_OP_POOL_LIST || op == RG_OP_RULE_LIST || op == RG_OP_COUNTERS) {
+	    op == RG_OP_POOL_LIST || op == RG_OP_POOL_ADDR_LIST || op == RG_OP_RULE_LIST ||
+	    op == RG_OP_COUNTERS) {
 		if (len != sizeof(pr))
 			return RG_ST_BAD_LENGTH;
 		memcpy(&pr, req, sizeof(pr));
@@ -272,6 +273,7 @@ static enum rg_status relay(struct rgd_daemon *d, uint16_t op, const uint8_t *re
 		LIST(RG_OP_MAP_LIST, map_list, struct rg_map_rec)
 		LIST(RG_OP_SUBSCRIBER_LIST, sub_list, struct rg_sub_rec)
 		LIST(RG_OP_POOL_LIST, pool_list, struct rg_pool)
+		LIST(RG_OP_POOL_ADDR_LIST, pool_addr_list, struct rg_pool_addr_rec)
 		LIST(RG_OP_RULE_LIST, rule_list, struct rg_rule)
 		LIST(RG_OP_COUNTERS, counters, struct rg_counter_rec)
 #undef LIST

@@ -183,27 +183,28 @@ enum rg_status { RG_STATUS_CODES(RG_STATUS_ENUM) RG_ST__COUNT };
  *   0x0200-0x02ff  proxy mode: random-device learning, proxy ARP (seed 002)
  *   0x0300-0x03ff  CAPA pending states (seed 004)
  */
-#define RG_OPCODES(X)                                 \
-	X(NOP, 0x0000, "nop")                         \
-	X(INFO, 0x0001, "info")                       \
-	X(RESET, 0x0002, "reset")                     \
-	X(SET_CONFIG, 0x0003, "set-config")           \
-	X(GET_CONFIG, 0x0004, "get-config")           \
-	X(POOL_SET, 0x0010, "pool-set")               \
-	X(POOL_ADD_RANGE, 0x0011, "pool-add-range")   \
-	X(POOL_DEL, 0x0012, "pool-del")               \
-	X(POOL_LIST, 0x0013, "pool-list")             \
-	X(RULE_ADD, 0x0020, "rule-add")               \
-	X(RULE_DEL, 0x0021, "rule-del")               \
-	X(RULE_LIST, 0x0022, "rule-list")             \
-	X(MAP_ADD, 0x0030, "mapping-add")             \
-	X(MAP_DEL, 0x0031, "mapping-del")             \
-	X(MAP_GET, 0x0032, "mapping-get")             \
-	X(MAP_LIST, 0x0033, "mapping-list")           \
-	X(SESSION_LIST, 0x0040, "session-list")       \
-	X(SESSION_DEL, 0x0041, "session-del")         \
-	X(SUBSCRIBER_LIST, 0x0044, "subscriber-list") \
-	X(COUNTERS, 0x0050, "counters")               \
+#define RG_OPCODES(X)                                  \
+	X(NOP, 0x0000, "nop")                          \
+	X(INFO, 0x0001, "info")                        \
+	X(RESET, 0x0002, "reset")                      \
+	X(SET_CONFIG, 0x0003, "set-config")            \
+	X(GET_CONFIG, 0x0004, "get-config")            \
+	X(POOL_SET, 0x0010, "pool-set")                \
+	X(POOL_ADD_RANGE, 0x0011, "pool-add-range")    \
+	X(POOL_DEL, 0x0012, "pool-del")                \
+	X(POOL_LIST, 0x0013, "pool-list")              \
+	X(POOL_ADDR_LIST, 0x0014, "pool-address-list") \
+	X(RULE_ADD, 0x0020, "rule-add")                \
+	X(RULE_DEL, 0x0021, "rule-del")                \
+	X(RULE_LIST, 0x0022, "rule-list")              \
+	X(MAP_ADD, 0x0030, "mapping-add")              \
+	X(MAP_DEL, 0x0031, "mapping-del")              \
+	X(MAP_GET, 0x0032, "mapping-get")              \
+	X(MAP_LIST, 0x0033, "mapping-list")            \
+	X(SESSION_LIST, 0x0040, "session-list")        \
+	X(SESSION_DEL, 0x0041, "session-del")          \
+	X(SUBSCRIBER_LIST, 0x0044, "subscriber-list")  \
+	X(COUNTERS, 0x0050, "counters")                \
 	X(EVENT_MASK, 0x0060, "event-mask")
 
 #define RG_OPCODE_ENUM(name, val, text) RG_OP_##name = val,
@@ -328,6 +329,22 @@ struct rg_pool_range {
 	rg_be32 hi;
 };
 RG_ASSERT_SIZE(struct rg_pool_range, 12);
+
+/* Record of RG_OP_POOL_ADDR_LIST (paged, struct rg_page_req): one outside
+ * address of a pool, in address order, with what it hands out: the
+ * subscribers paired with it and the ports (identifiers for ICMP) taken in
+ * each port space, held-down ones and those of port blocks included, out of
+ * ports_total = the pool's port range (per space). */
+struct rg_pool_addr_rec {
+	rg_be32 addr;
+	uint8_t pool;
+	uint8_t rsvd[3];
+	uint32_t subscribers;
+	uint32_t ports_used[3]; /* UDP, TCP, ICMP */
+	uint32_t ports_total;
+	uint32_t rsvd2;
+};
+RG_ASSERT_SIZE(struct rg_pool_addr_rec, 32);
 
 /* RG_OP_POOL_DEL: payload is the pool id (uint8_t). Refused with BUSY while
  * mappings use the pool. */

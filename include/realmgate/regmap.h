@@ -29,7 +29,7 @@
 #include "realmgate/types.h"
 
 /* Version of all contract headers together; bump on any layout change. */
-#define RG_CONTRACT_VERSION 4u
+#define RG_CONTRACT_VERSION 5u
 
 /* PCI identity. 0x1234 is the prototype vendor ID also used by QEMU's
  * emulated devices; a production card gets its own. */

@@ -392,6 +392,23 @@ static enum rg_status cd_pool_list(void *ctx, uint32_t cursor, struct rg_pool *o
 	return RG_ST_OK;
 }
 
+static enum rg_status cd_pool_addr_list(void *ctx, uint32_t cursor, struct rg_pool_addr_rec *out,
+					uint32_t max, uint32_t *count, uint32_t *next)
+{
+	struct card_double *d = ctx;
+	record(d, RG_OP_POOL_ADDR_LIST, &cursor, sizeof(cursor));
+	*count = 0;
+	*next = 0;
+	for (uint32_t i = cursor; i < d->n_paddrs; i++) {
+		if (*count == max) {
+			*next = i;
+			break;
+		}
+		out[(*count)++] = d->paddrs[i];
+	}
+	return RG_ST_OK;
+}
+
 static enum rg_status cd_session_list(void *ctx, uint32_t cursor,
 				      const struct rg_session_filter *filter,
 				      struct rg_session_rec *out, uint32_t max, uint32_t *count,
@@ -507,6 +524,7 @@ static const struct rgd_card_ops cd_ops = {
 	.session_del = cd_session_del,
 	.sub_list = cd_sub_list,
 	.pool_list = cd_pool_list,
+	.pool_addr_list = cd_pool_addr_list,
 	.rule_list = cd_rule_list,
 	.counters = cd_counters,
 	.event_mask = cd_event_mask,

@@ -58,6 +58,9 @@ struct card_double {
 	unsigned n_rules, n_pools;
 	struct rg_rule rules[64];
 	struct rg_pool pools[16];
+	/* what POOL_ADDR_LIST answers (tests fill it) */
+	unsigned n_paddrs;
+	struct rg_pool_addr_rec paddrs[8];
 	uint32_t n_sessions; /* synthetic sessions the listing returns (0 = none) */
 	bool stuck_cursor;   /* a faulty card: pages after the first repeat their cursor */
 	/* fault injection: the next call of fail_op returns fail_status */

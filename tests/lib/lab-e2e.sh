@@ -127,6 +127,11 @@ print(' '.join(r))" 2>&1)
 	out=$(lab ctl --json sessions)
 	n=$(echo "$out" | json_get 'len({s["inside"] for s in j["sessions"]} & {"10.0.0.2","10.0.0.3"})')
 	if [ "${n:-0}" = 2 ]; then tap_ok "$fp: realmctl sessions --json shows both LAN hosts"; else tap_fail "$fp: realmctl sessions --json shows both LAN hosts" "$(echo "$out" | head -c 300)"; fi
+	# the pool's one address holds both LAN hosts, their TCP ports and
+	# their UDP ones (DNS, traceroute)
+	out=$(lab ctl --json addresses)
+	n=$(echo "$out" | json_get '[(a["address"], a["subscribers"], a["tcp"] > 0, a["udp"] > 0, a["ports_total"]) for a in j["addresses"]]')
+	if [ "$n" = "[('203.0.113.1', 2, True, True, 64512)]" ]; then tap_ok "$fp: realmctl addresses: 203.0.113.1 holds both LAN hosts and their ports"; else tap_fail "$fp: realmctl addresses: 203.0.113.1 holds both LAN hosts and their ports" "$n / $(echo "$out" | head -c 300)"; fi
 
 	# hairpinning: rg-lan reaches rg-lan2's server through the outside
 	# address of a static mapping, and the server sees the translated source

@@ -235,6 +235,14 @@ for line in sys.stdin:
 n=$(ctl --json subscribers | json '[(x["inside"], x["outside"], x["sessions"], x["block_size"], [(b["last"] - b["first"] + 1) for b in x["blocks"]]) for x in j["subscribers"]] + [j["max_sessions_per_subscriber"]]')
 [ "$n" = "[('10.0.0.2', '203.0.113.1', 1, 64, [64]), 1]" ] && tap_ok "subscribers --json: the host's one session, its block and the quota" ||
 	tap_fail "subscribers --json: the host's one session, its block and the quota" "$n"
+n=$(ctl --json addresses | json '[(x["address"], x["pool"], x["subscribers"], x["udp"], x["tcp"], x["icmp"], x["ports_total"], x["use_permille"]) for x in j["addresses"]]')
+[ "$n" = "[('203.0.113.1', 0, 1, 64, 64, 64, 1024, 62)]" ] && tap_ok "addresses --json: the pool address, its subscriber and the block's ports in every space" ||
+	tap_fail "addresses --json: the pool address, its subscriber and the block's ports in every space" "$n"
+n=$(ctl addresses | sed -n 2p | tr -s ' ')
+[ "$n" = "203.0.113.1 0 1 64 64 64 1024 6.2%" ] && tap_ok "addresses in text" || tap_fail "addresses in text" "$n"
+expect "addresses --pool of a pool without addresses lists none" 0 ctl addresses --pool 9
+[ "$(echo "$OUT" | tail -1)" = "0 address(es)" ] && tap_ok "... and says so" || tap_fail "... and says so" "$OUT"
+expect "addresses with a bad pool id is a usage error" 2 ctl addresses --pool 256
 n=$(ctl subscribers | sed -n 1p)
 [ "$n" = "quotas per subscriber: 1 sessions, unlimited ports" ] && tap_ok "subscribers says the quotas" || tap_fail "subscribers says the quotas" "$n"
 n=$(ctl counters | awk '$1 == "drop-quota-sessions" { print $2 }')

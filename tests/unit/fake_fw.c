@@ -217,6 +217,17 @@ uint32_t rg_fw_pool_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool *out,
 	return 0;
 }
 
+uint32_t rg_fw_pool_addr_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool_addr_rec *out,
+			      uint32_t max, uint32_t *next)
+{
+	(void)fw;
+	(void)cursor;
+	(void)out;
+	(void)max;
+	*next = 0;
+	return 0;
+}
+
 uint32_t rg_fw_rule_list(struct rg_fw *fw, uint32_t cursor, struct rg_rule *out, uint32_t max,
 			 uint32_t *next)
 {

@@ -141,6 +141,37 @@ static void test_pool_validation(void **state)
 	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 17, 4000, 53);
 	assert_non_null(fwenv_out_of(e, &s));
 	assert_int_equal(rg_fw_pool_del(e->fw, 0), RG_ST_BUSY);
+	/* every pool address, in address order, with what it hands out: the
+	 * flow's subscriber and UDP port on one address of pool 0 */
+	struct rg_pool_addr_rec pa[64];
+	uint32_t na = rg_fw_pool_addr_list(e->fw, 0, pa, 64, &next);
+	assert_int_equal(next, 0);
+	assert_int_equal(na, (FWENV_POOL_HI - FWENV_POOL_LO + 1u) + 2u);
+	unsigned busy = 0;
+	for (uint32_t i = 0; i < na; i++) {
+		if (i)
+			assert_true(rg_be32_val(pa[i - 1].addr) < rg_be32_val(pa[i].addr));
+		if (pa[i].subscribers) {
+			busy++;
+			assert_int_equal(pa[i].pool, 0);
+			assert_int_equal(pa[i].subscribers, 1);
+			assert_int_equal(pa[i].ports_used[0], 1);
+			assert_int_equal(pa[i].ports_used[1] + pa[i].ports_used[2], 0);
+		} else {
+			assert_int_equal(pa[i].ports_used[0], 0);
+		}
+		if (pa[i].pool == 3)
+			assert_int_equal(pa[i].ports_total, 1024);
+	}
+	assert_int_equal(busy, 1);
+	/* pages: the cursor is a position in address order */
+	struct rg_pool_addr_rec one;
+	assert_int_equal(rg_fw_pool_addr_list(e->fw, 0, &one, 1, &next), 1);
+	assert_int_equal(next, 1);
+	assert_int_equal(rg_fw_pool_addr_list(e->fw, na - 1, &one, 1, &next), 1);
+	assert_int_equal(next, 0);
+	assert_memory_equal(&one, &pa[na - 1], sizeof(one));
+	assert_int_equal(rg_fw_pool_addr_list(e->fw, na, &one, 1, &next), 0);
 	assert_int_equal(rg_fw_pool_del(e->fw, 3), RG_ST_OK);
 	assert_int_equal(rg_fw_pool_del(e->fw, 3), RG_ST_NOT_FOUND);
 	assert_int_equal(rg_fw_pool_del(e->fw, 200), RG_ST_INVALID);

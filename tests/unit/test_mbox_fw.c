@@ -151,6 +151,7 @@ static const struct op_len ops[] = {
 	{ RG_OP_POOL_ADD_RANGE, sizeof(struct rg_pool_range), sizeof(struct rg_pool_range) },
 	{ RG_OP_POOL_DEL, 1, 1 },
 	{ RG_OP_POOL_LIST, 8, 8 },
+	{ RG_OP_POOL_ADDR_LIST, 8, 8 },
 	{ RG_OP_RULE_ADD, sizeof(struct rg_rule), sizeof(struct rg_rule) },
 	{ RG_OP_RULE_DEL, 4, 4 },
 	{ RG_OP_RULE_LIST, 8, 8 },
@@ -206,10 +207,10 @@ static void test_malformed_commands_leave_sessions_alone(void **state)
 		}
 	}
 	/* listings with buffers the card may not write */
-	static const uint16_t lists[] = {
-		RG_OP_POOL_LIST,    RG_OP_RULE_LIST,	   RG_OP_MAP_LIST,
-		RG_OP_SESSION_LIST, RG_OP_SUBSCRIBER_LIST, RG_OP_COUNTERS
-	};
+	static const uint16_t lists[] = { RG_OP_POOL_LIST,    RG_OP_POOL_ADDR_LIST,
+					  RG_OP_RULE_LIST,    RG_OP_MAP_LIST,
+					  RG_OP_SESSION_LIST, RG_OP_SUBSCRIBER_LIST,
+					  RG_OP_COUNTERS };
 	static const struct {
 		uint64_t addr;
 		uint32_t len;
@@ -351,6 +352,18 @@ static void test_valid_commands_round_trip(void **state)
 	assert_int_equal(run(r, RG_OP_POOL_ADD_RANGE, &pr, sizeof(pr)), RG_ST_OK);
 	assert_int_equal(list(r, RG_OP_POOL_LIST, &pg, sizeof(pg), pools, sizeof(pools)),
 			 n_pools + 1);
+	/* its two addresses are listed with the others, unused */
+	struct rg_pool_addr_rec addrs[64];
+	uint32_t n_addrs = list(r, RG_OP_POOL_ADDR_LIST, &pg, sizeof(pg), addrs, sizeof(addrs));
+	unsigned of5 = 0;
+	for (uint32_t i = 0; i < n_addrs; i++)
+		if (addrs[i].pool == 5) {
+			of5++;
+			assert_int_equal(addrs[i].subscribers, 0);
+			assert_int_equal(addrs[i].ports_total, 64512);
+			assert_int_equal(rg_be32_val(addrs[i].addr), 0xc6336420u + of5 - 1u);
+		}
+	assert_int_equal(of5, 2);
 	uint8_t id = 5;
 	assert_int_equal(run(r, RG_OP_POOL_DEL, &id, 1), RG_ST_OK);
 	assert_int_equal(list(r, RG_OP_POOL_LIST, &pg, sizeof(pg), pools, sizeof(pools)), n_pools);
