@@ -40,6 +40,7 @@ int cmd_info(struct ctl *c, int argc, char **argv);
 int cmd_sessions(struct ctl *c, int argc, char **argv);
 int cmd_subscribers(struct ctl *c, int argc, char **argv);
 int cmd_addresses(struct ctl *c, int argc, char **argv);
+int cmd_pools(struct ctl *c, int argc, char **argv);
 int cmd_counters(struct ctl *c, int argc, char **argv);
 int cmd_mapping(struct ctl *c, int argc, char **argv);
 int cmd_rule(struct ctl *c, int argc, char **argv);

@@ -24,7 +24,6 @@ static void usage(FILE *f)
 		"\n"
 		"with realmgated (the daemon):\n"
 		"  status                          daemon, card and protocol state\n"
-		"  pools                           configured pools and behaviour\n"
 		"  mappings [list]                 leases: owner, lifetime, filters\n"
 		"  mappings add udp|tcp INSIDE:PORT [--out PORT] [--lifetime S|static]\n"
 		"                [--filter ADDR[/LEN][:PORT]]...\n"
@@ -43,6 +42,8 @@ static void usage(FILE *f)
 		"                                  inside hosts: paired address, quota use, "
 		"blocks\n"
 		"  addresses [--pool ID]           outside addresses: subscribers, ports used\n"
+		"  pools                           pools: behaviour, ports, addresses (with\n"
+		"                                  the daemon: as configured, with names)\n"
 		"  counters [--all]                counters (non-zero ones unless --all)\n"
 		"  mapping list                    endpoint-independent mappings\n"
 		"  mapping add tcp|udp INSIDE:PORT [OUTSIDE:PORT] [--lifetime S] [--exact]\n"
@@ -182,7 +183,7 @@ int main(int argc, char **argv)
 		{ "mapping", cmd_mapping },	{ "config", cmd_config },
 		{ "reset", cmd_reset },		{ "events", cmd_events },
 		{ "rule", cmd_rule },		{ "status", cmd_daemon },
-		{ "pools", cmd_daemon },	{ "mappings", cmd_daemon },
+		{ "pools", cmd_pools },		{ "mappings", cmd_daemon },
 		{ "reload", cmd_daemon },
 	};
 	const char *name = argv[optind];

@@ -194,6 +194,13 @@ expect "config apply of what config show printed" 0 ctl config apply "$TMP/shown
 ctl --json config show >"$TMP/after.json"
 cmp -s "$TMP/before.json" "$TMP/after.json" && tap_ok "... sets the same configuration again" ||
 	tap_fail "... sets the same configuration again" "$(diff "$TMP/before.json" "$TMP/after.json")"
+printf 'pool 0 203.0.113.7-203.0.113.8\npool 0 203.0.113.10\npool 3 198.51.100.1 mapping apdm filtering adf\n' >"$TMP/pools.conf"
+expect "config apply of more pool addresses" 0 ctl config apply "$TMP/pools.conf"
+n=$(ctl --json pools | json '[(p["id"], p["mapping"], p["filtering"]["udp"], p["addresses"]) for p in j]')
+[ "$n" = "[(0, 'endpoint-independent', 'endpoint-independent', ['203.0.113.1-203.0.113.1', '203.0.113.7-203.0.113.8', '203.0.113.10-203.0.113.10']), (3, 'address-and-port-dependent', 'address-dependent', ['198.51.100.1-198.51.100.1'])]" ] &&
+	tap_ok "pools --json: consecutive addresses as one range, each pool its own" || tap_fail "pools --json: consecutive addresses as one range, each pool its own" "$n"
+n=$(ctl --json addresses --pool 0 | json 'j["count"]')
+[ "$n" = 4 ] && tap_ok "addresses --pool 0: its four addresses" || tap_fail "addresses --pool 0: its four addresses" "$n"
 expect "reset --card" 0 ctl reset --card
 n=$(ctl --json mapping list | json 'j["count"]')
 [ "$n" = 0 ] && tap_ok "a card reset clears the mappings" || tap_fail "a card reset clears the mappings" "$n"
@@ -243,6 +250,12 @@ n=$(ctl addresses | sed -n 2p | tr -s ' ')
 expect "addresses --pool of a pool without addresses lists none" 0 ctl addresses --pool 9
 [ "$(echo "$OUT" | tail -1)" = "0 address(es)" ] && tap_ok "... and says so" || tap_fail "... and says so" "$OUT"
 expect "addresses with a bad pool id is a usage error" 2 ctl addresses --pool 256
+n=$(ctl --json pools | json '[(p["id"], p["mode"], p["ports"], p["block_size"], p["filtering"]["tcp"], p["addresses"]) for p in j]')
+[ "$n" = "[(0, 'port-block', '1024-2047', 64, 'endpoint-independent', ['203.0.113.1-203.0.113.1'])]" ] &&
+	tap_ok "pools --json without the daemon: the card's pool" || tap_fail "pools --json without the daemon: the card's pool" "$n"
+n=$(ctl pools | tr '\n' '|')
+[ "$n" = "pool 0 pool0: port-block, mapping endpoint-independent, filtering udp endpoint-independent tcp endpoint-independent icmp endpoint-independent|  ports 1024-2047, block 64, subscribers 0.0.0.0/0|  addresses 203.0.113.1-203.0.113.1|" ] &&
+	tap_ok "pools in text, as the daemon prints them" || tap_fail "pools in text, as the daemon prints them" "$n"
 n=$(ctl subscribers | sed -n 1p)
 [ "$n" = "quotas per subscriber: 1 sessions, unlimited ports" ] && tap_ok "subscribers says the quotas" || tap_fail "subscribers says the quotas" "$n"
 n=$(ctl counters | awk '$1 == "drop-quota-sessions" { print $2 }')
