@@ -186,6 +186,18 @@ static void test_deterministic_pool(void **state)
 	fwenv_send(e, 0, &u);
 	assert_null(fwenv_first_ipv4(e, 1));
 	assert_int_equal(fwenv_counter(e, "drop-pool-exhausted"), 1);
+	/* the address listing: the second address holds both subscribers'
+	 * computed ranges (a block each, in every port space) */
+	struct rg_pool_addr_rec a[4];
+	uint32_t next;
+	assert_int_equal(rg_fw_pool_addr_list(e->fw, 0, a, 4, &next), 2);
+	assert_int_equal(rg_be32_val(a[1].addr), FWENV_POOL_HI);
+	assert_int_equal(a[1].subscribers, 2);
+	for (unsigned c = 0; c < 3; c++) {
+		assert_int_equal(a[0].ports_used[c], 0);
+		assert_int_equal(a[1].ports_used[c], 2000);
+	}
+	assert_int_equal(a[1].ports_total, 4000);
 }
 
 /* Seed 001: a requested mapping with a FILTER admits only that remote. */
