@@ -9,6 +9,7 @@
 
 #include "cardconf.h"
 #include "parse.h"
+#include "rule_parse.h"
 
 #define MAXW 24
 
@@ -212,6 +213,22 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 		return parse_pool(cc, w, n, why, bad);
 	if (!strcmp(k, "mapping"))
 		return parse_mapping(cc, w, n, why, bad);
+	if (!strcmp(k, "rule")) {
+		if (cc->n_rules == CARDCONF_RULES) {
+			*why = "too many rules";
+			return -1;
+		}
+		if (rule_parse(&cc->rules[cc->n_rules], w + 1, n - 1, why, bad))
+			return -1;
+		for (unsigned i = 0; i < cc->n_rules; i++)
+			if (cc->rules[i].id == cc->rules[cc->n_rules].id) {
+				*why = "a rule with this id is already in the file:";
+				*bad = w[1];
+				return -1;
+			}
+		cc->n_rules++;
+		return 0;
+	}
 	if (!strcmp(k, "inside") || !strcmp(k, "outside")) {
 		int in = k[0] == 'i';
 		if (n != 2) {

@@ -20,9 +20,11 @@
  *        [filtering eif|adf|apdf] [mode dynamic|port-block|deterministic]
  *        [block N] [serves PREFIX/LEN]
  *   mapping tcp|udp INSIDE:PORT [OUTSIDE:PORT]
+ *   rule ID forward|dstnat|exclude|to-host|drop [proto P] [src PREFIX/LEN]
+ *        [dst PREFIX/LEN] [dport LO[-HI]] [to ADDR[:PORT]]
  *
  * It is turned into mailbox payloads (SET_CONFIG, POOL_SET, POOL_ADD_RANGE,
- * MAP_ADD), so the same file can later be the start of the daemon's
+ * MAP_ADD, RULE_ADD), so the same file can later be the start of the daemon's
  * configuration. Parsing never touches the card.
  */
 #ifndef RG_REALMCTL_CARDCONF_H
@@ -37,6 +39,7 @@
 #define CARDCONF_POOLS 8
 #define CARDCONF_RANGES 32
 #define CARDCONF_MAPS 64
+#define CARDCONF_RULES 64
 
 /* Fields of struct rg_config the file set (applied over the card's own). */
 #define CC_INSIDE 0x01u
@@ -69,6 +72,8 @@ struct cardconf {
 	unsigned n_ranges;
 	struct rg_map_req maps[CARDCONF_MAPS];
 	unsigned n_maps;
+	struct rg_rule rules[CARDCONF_RULES];
+	unsigned n_rules;
 };
 
 /* The on/off statements and their RG_CFG_* bits, in the order `config

@@ -177,9 +177,16 @@ static int apply_config(struct ctl *c, const char *path, int reset)
 			    sizeof(rsp), NULL, 0, NULL))
 			return CTL_FAIL;
 	}
+	for (unsigned i = 0; i < cc.n_rules; i++) {
+		char what[32];
+		snprintf(what, sizeof(what), "rule %u", cc.rules[i].id);
+		if (ctl_cmd(c, what, RG_OP_RULE_ADD, &cc.rules[i], sizeof(cc.rules[i]), NULL, 0,
+			    NULL, 0, NULL))
+			return CTL_FAIL;
+	}
 	if (!c->json)
-		printf("applied %s: %u pool(s), %u address range(s), %u mapping(s)\n", path,
-		       cc.n_pools, cc.n_ranges, cc.n_maps);
+		printf("applied %s: %u pool(s), %u address range(s), %u mapping(s), %u rule(s)\n",
+		       path, cc.n_pools, cc.n_ranges, cc.n_maps, cc.n_rules);
 	return CTL_OK;
 }
 

@@ -6,12 +6,7 @@
 
 #include "ctl.h"
 #include "parse.h"
-
-static const char *const kind_names[] = { [RG_RULE_FORWARD] = "forward",
-					  [RG_RULE_DSTNAT] = "dstnat",
-					  [RG_RULE_EXCLUDE] = "exclude",
-					  [RG_RULE_TO_HOST] = "to-host",
-					  [RG_RULE_DROP] = "drop" };
+#include "rule_parse.h"
 
 static int rule_usage(void)
 {
@@ -22,52 +17,6 @@ static int rule_usage(void)
 		"ADDR[:PORT]]\n"
 		"       realmctl rule del ID\n");
 	return CTL_USAGE;
-}
-
-static int parse_rule(struct rg_rule *r, int argc, char **argv)
-{
-	memset(r, 0, sizeof(*r));
-	unsigned long id;
-	if (rg_parse_uint(argv[2], 0, UINT32_MAX, &id))
-		return -1;
-	r->id = (uint32_t)id;
-	for (unsigned k = 1; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
-		if (kind_names[k] && !strcmp(argv[3], kind_names[k]))
-			r->kind = (uint8_t)k;
-	if (!r->kind)
-		return -1;
-	for (int i = 4; i < argc; i += 2) {
-		if (i + 1 >= argc)
-			return -1;
-		const char *k = argv[i], *v = argv[i + 1];
-		if (!strcmp(k, "proto")) {
-			int p = parse_proto(v);
-			if (p < 0)
-				return -1;
-			r->proto = (uint8_t)p;
-		} else if (!strcmp(k, "src")) {
-			if (parse_prefix(v, &r->src_addr, &r->src_plen))
-				return -1;
-		} else if (!strcmp(k, "dst")) {
-			if (parse_prefix(v, &r->dst_addr, &r->dst_plen))
-				return -1;
-		} else if (!strcmp(k, "dport")) {
-			unsigned lo, hi;
-			int n = sscanf(v, "%u-%u", &lo, &hi);
-			if (n == 1)
-				hi = lo;
-			if (n < 1 || lo > 65535 || hi > 65535 || lo > hi)
-				return -1;
-			r->dport_lo = htons((uint16_t)lo);
-			r->dport_hi = htons((uint16_t)hi);
-		} else if (!strcmp(k, "to")) {
-			if (parse_endpoint(v, &r->to_addr, &r->to_port) &&
-			    parse_ipv4(v, &r->to_addr))
-				return -1;
-		} else
-			return -1;
-	}
-	return 0;
 }
 
 static int rule_list(struct ctl *c)
@@ -94,10 +43,7 @@ static int rule_list(struct ctl *c)
 		for (uint32_t i = 0; i < rsp.count; i++) {
 			const struct rg_rule *r = &rules[i];
 			char a[3][INET_ADDRSTRLEN_], src[24], dst[24], to[32], ports[16], pb[8];
-			const char *kind = r->kind < sizeof(kind_names) / sizeof(kind_names[0]) &&
-							   kind_names[r->kind]
-						   ? kind_names[r->kind]
-						   : "?";
+			const char *kind = rule_kind_name(r->kind) ? rule_kind_name(r->kind) : "?";
 			snprintf(src, sizeof(src), "%s/%u", ipv4_str(r->src_addr, a[0]),
 				 r->src_plen);
 			snprintf(dst, sizeof(dst), "%s/%u", ipv4_str(r->dst_addr, a[1]),
@@ -157,8 +103,12 @@ int cmd_rule(struct ctl *c, int argc, char **argv)
 		return ctl_connect(c) ? CTL_FAIL : rule_list(c);
 	if (argc >= 4 && !strcmp(argv[1], "add")) {
 		struct rg_rule r;
-		if (parse_rule(&r, argc, argv))
+		const char *why, *bad;
+		if (rule_parse(&r, argv + 2, argc - 2, &why, &bad)) {
+			fprintf(stderr, "realmctl: rule add: %s%s%s%s\n", why, bad ? " '" : "",
+				bad ? bad : "", bad ? "'" : "");
 			return rule_usage();
+		}
 		if (ctl_connect(c) ||
 		    ctl_cmd(c, "rule add", RG_OP_RULE_ADD, &r, sizeof(r), NULL, 0, NULL, 0, NULL))
 			return CTL_FAIL;

@@ -31,7 +31,7 @@ FUZZ_PROTO_SRCS := tests/fuzz/fuzz_proto.c tests/lib/card_double.c \
 FUZZ_PROTO_BIN := $(BUILD)/fuzz/fuzz_proto
 # realmgated's configuration files and realmctl's card file (tests/fuzz/fuzz_config.c)
 FUZZ_CONFIG_SRCS := tests/fuzz/fuzz_config.c tests/lib/card_double.c \
-	host-tools/realmctl/cardconf.c host-tools/realmctl/parse.c \
+	host-tools/realmctl/cardconf.c host-tools/realmctl/parse.c host-tools/realmctl/rule_parse.c \
 	$(sort $(wildcard host-tools/libpcp/*.c)) \
 	$(filter-out host-tools/realmgated/main.c host-tools/realmgated/card_driver.c, \
 		$(sort $(wildcard host-tools/realmgated/*.c)))

@@ -107,6 +107,9 @@ echo "$OUT" | grep -q "no such entry" && tap_ok "... saying no such entry" || ta
 
 expect "rule add" 0 ctl rule add 10 forward proto tcp dst 203.0.113.1/32 dport 8080-8089 to 10.0.0.3:80
 expect "rule add of an unknown kind is a usage error" 2 ctl rule add 11 sideways
+expect "rule add with a port that is not a number is a usage error" 2 ctl rule add 11 forward proto tcp dport 80x to 10.0.0.3
+echo "$OUT" | grep -qF "rule add: dport is PORT or LO-HI within 1-65535, not '80x'" &&
+	tap_ok "... saying which word" || tap_fail "... saying which word" "$OUT"
 n=$(ctl --json rule list | json '[(r["id"], r["kind"], r["dport_lo"], r["dport_hi"], r["to"], r["to_port"]) for r in j["rules"]]')
 [ "$n" = "[(10, 'forward', 8080, 8089, '10.0.0.3', 80)]" ] && tap_ok "rule list --json" || tap_fail "rule list --json" "$n"
 expect "rule list" 0 ctl rule list
@@ -194,8 +197,14 @@ expect "config apply of what config show printed" 0 ctl config apply "$TMP/shown
 ctl --json config show >"$TMP/after.json"
 cmp -s "$TMP/before.json" "$TMP/after.json" && tap_ok "... sets the same configuration again" ||
 	tap_fail "... sets the same configuration again" "$(diff "$TMP/before.json" "$TMP/after.json")"
-printf 'pool 0 203.0.113.7-203.0.113.8\npool 0 203.0.113.10\npool 3 198.51.100.1 mapping apdm filtering adf\n' >"$TMP/pools.conf"
-expect "config apply of more pool addresses" 0 ctl config apply "$TMP/pools.conf"
+printf 'pool 0 203.0.113.7-203.0.113.8\npool 0 203.0.113.10\npool 3 198.51.100.1 mapping apdm filtering adf\nrule 20 forward proto udp dst 203.0.113.1/32 dport 6000-6009 to 10.0.0.2\nrule 21 exclude dst 192.0.2.0/24\n' >"$TMP/pools.conf"
+expect "config apply of more pool addresses and two rules" 0 ctl config apply "$TMP/pools.conf"
+n=$(ctl --json rule list | json '[(r["id"], r["kind"], r["proto"], r["dst"], r["dport_lo"], r["dport_hi"], r["to"]) for r in j["rules"]]')
+[ "$n" = "[(20, 'forward', 'udp', '203.0.113.1/32', 6000, 6009, '10.0.0.2'), (21, 'exclude', 'any', '192.0.2.0/24', 0, 0, '0.0.0.0')]" ] &&
+	tap_ok "... the file's rules are on the card" || tap_fail "... the file's rules are on the card" "$n"
+grep '^rule 20 ' "$TMP/pools.conf" >"$TMP/again.conf"
+expect "config apply of a rule id the card has fails" 1 ctl config apply "$TMP/again.conf"
+echo "$OUT" | grep -q "rule 20: already exists" && tap_ok "... naming the rule" || tap_fail "... naming the rule" "$OUT"
 n=$(ctl --json pools | json '[(p["id"], p["mapping"], p["filtering"]["udp"], p["addresses"]) for p in j]')
 [ "$n" = "[(0, 'endpoint-independent', 'endpoint-independent', ['203.0.113.1-203.0.113.1', '203.0.113.7-203.0.113.8', '203.0.113.10-203.0.113.10']), (3, 'address-and-port-dependent', 'address-dependent', ['198.51.100.1-198.51.100.1'])]" ] &&
 	tap_ok "pools --json: consecutive addresses as one range, each pool its own" || tap_fail "pools --json: consecutive addresses as one range, each pool its own" "$n"

@@ -74,7 +74,12 @@ static void test_every_statement(void **state)
 			      "pool 3 198.51.100.9 mode port-block block 512\n"
 			      "pool 4 198.51.100.10 ports 2000-2999 block 100 mode deterministic\n"
 			      "mapping udp 10.0.0.2:5000\n"
-			      "mapping tcp 10.0.0.3:80 203.0.113.1:8080\n"),
+			      "mapping tcp 10.0.0.3:80 203.0.113.1:8080\n"
+			      "rule 7 forward proto tcp dst 203.0.113.1/32 dport 8080-8089 to "
+			      "10.0.0.3:80 src 198.51.100.0/24\n"
+			      "rule 8 to-host proto udp dst 10.0.0.1/32 dport 5351\n"
+			      "rule 9 exclude dst 192.0.2.0/24\n"
+			      "rule 4294967295 dstnat proto 17 dst 192.0.2.53/32 to 10.0.0.53\n"),
 			 0);
 	const struct rg_config *c = &cc.cfg;
 	assert_int_equal(c->inside_addr, a("10.0.0.1"));
@@ -140,6 +145,33 @@ static void test_every_statement(void **state)
 	assert_int_equal(cc.maps[0].out_port, 0);
 	assert_int_equal(cc.maps[1].proto, 6);
 	assert_int_equal(cc.maps[1].out_addr, a("203.0.113.1"));
+
+	assert_int_equal(cc.n_rules, 4);
+	const struct rg_rule *r = &cc.rules[0];
+	assert_int_equal(r->id, 7);
+	assert_int_equal(r->kind, RG_RULE_FORWARD);
+	assert_int_equal(r->proto, 6);
+	assert_int_equal(r->dst_addr, a("203.0.113.1"));
+	assert_int_equal(r->dst_plen, 32);
+	assert_int_equal(r->src_addr, a("198.51.100.0"));
+	assert_int_equal(r->src_plen, 24);
+	assert_int_equal(ntohs(r->dport_lo), 8080);
+	assert_int_equal(ntohs(r->dport_hi), 8089);
+	assert_int_equal(r->to_addr, a("10.0.0.3"));
+	assert_int_equal(ntohs(r->to_port), 80);
+	r = &cc.rules[1];
+	assert_int_equal(r->kind, RG_RULE_TO_HOST);
+	assert_int_equal(ntohs(r->dport_lo), 5351);
+	assert_int_equal(ntohs(r->dport_hi), 5351);
+	assert_int_equal(cc.rules[2].kind, RG_RULE_EXCLUDE);
+	assert_int_equal(cc.rules[2].proto, 0);
+	assert_int_equal(cc.rules[2].dport_hi, 0);
+	r = &cc.rules[3];
+	assert_int_equal(r->id, 4294967295u);
+	assert_int_equal(r->kind, RG_RULE_DSTNAT);
+	assert_int_equal(r->proto, 17);
+	assert_int_equal(r->to_addr, a("10.0.0.53"));
+	assert_int_equal(r->to_port, 0);
 }
 
 /* Only what the file names replaces the card's configuration. */
@@ -254,6 +286,24 @@ static void test_mistakes_named(void **state)
 		{ "mapping udp 10.0.0.2:1 1.2.3.4\n",
 		  "outside endpoint is ADDR:PORT, not '1.2.3.4'" },
 		{ "mapping udp\n", "usage: mapping" },
+		{ "rule 1\n", "t.conf:1: rule: usage: ID forward|dstnat" },
+		{ "rule x forward\n", "rule id is 0..4294967295, not 'x'" },
+		{ "rule 1 sideways\n",
+		  "rule kind is forward, dstnat, exclude, to-host or drop, not 'sideways'" },
+		{ "rule 1 forward dport 80x\n",
+		  "dport is PORT or LO-HI within 1-65535, not '80x'" },
+		{ "rule 1 forward dport 90-80\n", "'90-80'" },
+		{ "rule 1 forward dport 0\n", "'0'" },
+		{ "rule 1 forward dport 80-+90\n", "'80-+90'" },
+		{ "rule 1 forward proto sctpx\n",
+		  "proto is tcp, udp, icmp or a number 0..255, not" },
+		{ "rule 1 forward src 10.0.0.0\n", "src is PREFIX/LEN, not '10.0.0.0'" },
+		{ "rule 1 forward dst 10.0.0.0/33\n", "dst is PREFIX/LEN, not" },
+		{ "rule 1 forward to 10.0.0.300\n", "to is ADDR or ADDR:PORT, not '10.0.0.300'" },
+		{ "rule 1 forward to\n", "missing value after 'to'" },
+		{ "rule 1 forward colour red\n", "unknown rule option 'colour'" },
+		{ "rule 1 drop\nrule 1 exclude dst 1.2.3.0/24\n",
+		  "t.conf:2: rule: a rule with this id is already in the file: '1'" },
 		{ "hairpin on\nhairpin on on\n", "t.conf:2:" },
 		{ "pool 1 1.2.3.4 a b c d e f g h i j k l m n o p q r s t u v w x y\n",
 		  "t.conf:1: too many words" },
@@ -293,6 +343,15 @@ static void test_limits(void **state)
 	snprintf(text + n, sizeof(text) - n, "mapping udp 10.0.0.2:9999\n");
 	assert_int_equal(load(text), -1);
 	assert_non_null(strstr(err, "too many mappings"));
+
+	n = 0;
+	for (int i = 0; i < CARDCONF_RULES; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "rule %d drop src 10.9.%d.0/24\n",
+				      i, i);
+	assert_int_equal(load(text), 0);
+	snprintf(text + n, sizeof(text) - n, "rule 999 drop\n");
+	assert_int_equal(load(text), -1);
+	assert_non_null(strstr(err, "t.conf:65: rule: too many rules"));
 }
 
 static void test_lines(void **state)
