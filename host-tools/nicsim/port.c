@@ -5,6 +5,7 @@
 
 #include "../../firmware/lib/bytes.h"
 #include "../../firmware/lib/csum.h"
+#include "../lib/parse_num.h"
 #include "port.h"
 
 struct port *port_packet_open(const char *name, const char *ifname, char *err, size_t err_len);
@@ -27,16 +28,28 @@ struct port *port_open(const char *name, const char *spec, char *err, size_t err
 		if (comma) {
 			snprintf(out, sizeof(out), "%s", comma + 1);
 			/* options after the output file: ,gap=MS ,start=MS */
-			char *opt = strstr(out, ",");
+			char *opt = strchr(out, ',');
 			if (opt) {
-				char *g = strstr(opt, "gap="), *st = strstr(opt, "start=");
-				if ((g && sscanf(g + 4, "%u", &gap) != 1) ||
-				    (st && sscanf(st + 6, "%u", &start) != 1)) {
-					snprintf(err, err_len, "port %s: bad pcap option in '%s'",
-						 name, opt);
-					return NULL;
+				*opt++ = 0;
+				char *save = NULL;
+				for (char *o = strtok_r(opt, ",", &save); o;
+				     o = strtok_r(NULL, ",", &save)) {
+					unsigned long v;
+					int is_gap = !strncmp(o, "gap=", 4);
+					int is_start = !strncmp(o, "start=", 6);
+					if ((!is_gap && !is_start) ||
+					    rg_parse_uint(o + (is_gap ? 4 : 6), 0, 86400000, &v)) {
+						snprintf(err, err_len,
+							 "port %s: bad pcap option '%s' (gap=MS, "
+							 "start=MS: milliseconds 0..86400000)",
+							 name, o);
+						return NULL;
+					}
+					if (is_gap)
+						gap = (unsigned)v;
+					else
+						start = (unsigned)v;
 				}
-				*opt = 0;
 			}
 		}
 		struct port *p = port_pcap_open(name, in, out, gap, start, err, err_len);

@@ -37,6 +37,16 @@ for args in "--sessions 4294967312" "--sessions 15" "--serial 12x" "--serial -1"
 		tap_fail "nicsim $args is a usage error" "exit $rc: $(cat "$TMP/err")"
 done
 
+# a pcap port's options likewise (start=-1 used to wait for 49 days, 2500x
+# was taken as 2500)
+for opt in "start=-1" "start=2500x" "gap=+5" "gap=" "colour=red" "start=86400001"; do
+	"$ROOT/$BUILD/host/bin/nicsim" --name "t$$-bad" --inside "pcap:$TMP/in.pcap,,$opt" --outside "pcap:," \
+		>/dev/null 2>"$TMP/err"
+	rc=$?
+	[ $rc -ne 0 ] && grep -qF "bad pcap option '$opt'" "$TMP/err" && tap_ok "nicsim pcap option $opt is refused" ||
+		tap_fail "nicsim pcap option $opt is refused" "exit $rc: $(cat "$TMP/err")"
+done
+
 for variant in host asan; do
 	bin=$ROOT/$BUILD/$variant/bin
 	name="t$$-$variant"
