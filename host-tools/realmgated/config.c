@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include "../lib/parse_num.h"
+
 #include <arpa/inet.h>
 #include <grp.h>
 #include <libconfig.h>
@@ -59,12 +61,10 @@ int rgd_parse_prefix(const char *s, struct rgd_prefix *p)
 		return -1;
 	strcpy(buf, s);
 	char *slash = strchr(buf, '/');
-	long plen = 32;
+	unsigned long plen = 32;
 	if (slash) {
-		char *end;
 		*slash = 0;
-		plen = strtol(slash + 1, &end, 10);
-		if (*end || end == slash + 1 || plen < 0 || plen > 32)
+		if (rg_parse_uint(slash + 1, 0, 32, &plen))
 			return -1;
 	}
 	if (rgd_parse_addr(buf, &p->addr))
@@ -88,22 +88,21 @@ bool rgd_prefixes_contain(const struct rgd_prefix *p, unsigned n, uint32_t addr)
 	return false;
 }
 
-/* "lo-hi" or "port" -> [lo, hi] */
+/* "lo-hi" or "port" -> [lo, hi], digits only */
 static int parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
 {
-	char *end;
-	long a = strtol(s, &end, 10), b;
-	if (end == s || a < 0 || a > 65535)
+	char buf[16];
+	if (strlen(s) >= sizeof(buf))
 		return -1;
-	if (*end == '-') {
-		const char *t = end + 1;
-		b = strtol(t, &end, 10);
-		if (end == t || b < a || b > 65535)
-			return -1;
-	} else {
-		b = a;
-	}
-	if (*end)
+	strcpy(buf, s);
+	char *dash = strchr(buf, '-');
+	if (dash)
+		*dash++ = 0;
+	unsigned long a, b;
+	if (rg_parse_uint(buf, 0, 65535, &a))
+		return -1;
+	b = a;
+	if (dash && rg_parse_uint(dash, a, 65535, &b))
 		return -1;
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;
@@ -762,9 +761,8 @@ static int parse_host_port(const char *s, uint32_t *addr, uint16_t *port)
 	if (rgd_parse_addr(buf, addr) || *addr == 0)
 		return -1;
 	if (colon) {
-		char *end;
-		long p = strtol(colon + 1, &end, 10);
-		if (*end || end == colon + 1 || p < 1 || p > 65535)
+		unsigned long p;
+		if (rg_parse_uint(colon + 1, 1, 65535, &p))
 			return -1;
 		*port = (uint16_t)p;
 	}

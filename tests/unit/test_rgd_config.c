@@ -153,6 +153,15 @@ static void test_errors_name_file_and_line(void **state)
 		  "t.conf:5:", "overlaps" },
 		{ "pools = ( { id = 1; addresses = [\"1.2.3.4\"]; ports = \"0-10\"; } );\n",
 		  "t.conf:4:", "ports '0-10'" },
+		/* numbers are digits only: no sign, no space, nothing after */
+		{ "pools = ( { id = 1; addresses = [\"1.2.3.4\"]; ports = \"+1024-2000\"; } );\n",
+		  "t.conf:4:", "ports '+1024-2000'" },
+		{ "pools = ( { id = 1; addresses = [\"1.2.3.4\"]; ports = \"1024- 2000\"; } );\n",
+		  "t.conf:4:", "ports '1024- 2000'" },
+		{ "rules = ( { id = 1; type = \"exclude\"; dst = \"10.0.0.0/+8\"; } );\n",
+		  "t.conf:5:", "10.0.0.0/+8" },
+		{ "nat_log = { ipfix_collector = \"192.0.2.1:+4739\"; };\n",
+		  "t.conf:5:", "is not ADDRESS or ADDRESS:PORT" },
 		{ "rules = ( { id = 1; type = \"forward\"; proto = \"tcp\"; to = \"10.0.0.2\"; } "
 		  ");\n",
 		  "t.conf:5:", "needs 'ports'" },
