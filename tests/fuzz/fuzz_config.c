@@ -23,6 +23,7 @@
 
 #include "../../firmware/lib/bytes.h"
 #include "../../host-tools/realmctl/cardconf.h"
+#include "../../host-tools/realmctl/rule_parse.h"
 #include "../../host-tools/realmgated/cfg_apply.h"
 #include "../../host-tools/realmgated/config.h"
 #include "../lib/card_double.h"
@@ -80,8 +81,8 @@ static void check_accepted(const struct rgd_cfg *c)
 }
 
 /* realmctl's card file (docs/lab.md): the same bytes, the other parser.
- * An accepted file holds only what SET_CONFIG, POOL_SET, POOL_ADD_RANGE
- * and MAP_ADD would take; a refusal names the file and the line. */
+ * An accepted file holds only what SET_CONFIG, POOL_SET, POOL_ADD_RANGE,
+ * MAP_ADD and RULE_ADD would take; a refusal names the file and the line. */
 static void card_file(const uint8_t *data, size_t size)
 {
 	static struct cardconf cc;
@@ -127,6 +128,11 @@ static void card_file(const uint8_t *data, size_t size)
 			abort();
 	for (unsigned i = 0; i < cc.n_ranges; i++)
 		if (ntohl(cc.ranges[i].lo) > ntohl(cc.ranges[i].hi))
+			abort();
+	for (unsigned i = 0; i < cc.n_rules; i++)
+		if (cc.n_rules > CARDCONF_RULES || !rule_kind_name(cc.rules[i].kind) ||
+		    ntohs(cc.rules[i].dport_lo) > ntohs(cc.rules[i].dport_hi) ||
+		    cc.rules[i].src_plen > 32 || cc.rules[i].dst_plen > 32)
 			abort();
 	for (unsigned i = 0; i < cc.n_maps; i++)
 		if ((cc.maps[i].proto != 6 && cc.maps[i].proto != 17) || !cc.maps[i].in_port)
