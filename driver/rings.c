@@ -165,7 +165,7 @@ void rg_rings_diagnose(struct rg_dev *d, enum rg_status *st)
 		rg_rings_setup(d);
 		return;
 	}
-	/* a live card moves its heartbeat every millisecond */
+	/* a live card moves its heartbeat at least every 10 ms (regmap.h) */
 	uint64_t until = rg_now_ms() + 50;
 	unsigned spins = 0;
 	while (rg_now_ms() < until && rg_mmio_read(d, d->ctrl + RG_CTRL_HEARTBEAT) == hb)

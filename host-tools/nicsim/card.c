@@ -311,6 +311,14 @@ int card_inputs_done(const struct card *c)
 	return 1;
 }
 
+int card_idle_wait_ms(const struct card *c)
+{
+	for (unsigned p = 0; p < RG_PORT_COUNT; p++)
+		if (c->port[p] && c->port[p]->fd < 0 && !c->port[p]->input_done)
+			return 1; /* a pcap input's next frame is due by the clock */
+	return CARD_IDLE_WAIT_MS;
+}
+
 /* Sleep until the host writes a register (doorbell pipe) or `usecs` pass;
  * frames arriving meanwhile wait in the receive rings. */
 static void moderate(struct card *c, uint32_t usecs)

@@ -39,6 +39,13 @@ unsigned card_run_once(struct card *c, int wait_ms);
 /* Every attached input port has reached the end of its pcap file. */
 int card_inputs_done(const struct card *c);
 
+/* How long an idle turn may sleep (ms) when nothing wakes it: the
+ * firmware's tick, as the heartbeat register allows (regmap.h); 1 while a
+ * pcap port replays its input by the clock. Frames on interfaces and the
+ * host's register writes wake it at once either way. */
+#define CARD_IDLE_WAIT_MS 5
+int card_idle_wait_ms(const struct card *c);
+
 /* Statistics for people (ports, fast path, firmware, mailbox). */
 void card_print_stats(struct card *c, FILE *f);
 

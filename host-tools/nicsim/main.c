@@ -212,7 +212,7 @@ int main(int argc, char **argv)
 	struct timespec quiet_since = { 0, 0 };
 	int quiet = 0;
 	while (!stop) {
-		unsigned work = card_run_once(c, 1);
+		unsigned work = card_run_once(c, card_idle_wait_ms(c));
 		if (want_stats) {
 			want_stats = 0;
 			card_print_stats(c, stderr);

@@ -99,7 +99,7 @@ enum rg_fastpath_kind {
 #define RG_CTRL_RECONFIG_REQ 0x14u    /* RW  RG_RECONF_* bits, cleared by card */
 #define RG_CTRL_RECONFIG_DB 0x18u     /* WO  doorbell */
 #define RG_CTRL_RECONFIG_RESULT 0x1cu /* RO enum rg_status of the last reconfig */
-#define RG_CTRL_HEARTBEAT 0x20u	      /* RO  incremented every ms by a live card */
+#define RG_CTRL_HEARTBEAT 0x20u	      /* RO  card ms; a live card moves it every <= 10 ms */
 #define RG_CTRL_RESET_COUNT 0x24u     /* RO  incremented by every card reset */
 #define RG_CTRL_FW_STATE 0x28u	      /* RO  enum rg_fw_state */
 
