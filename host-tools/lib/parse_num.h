@@ -27,4 +27,29 @@ static inline int rg_parse_uint(const char *s, unsigned long min, unsigned long 
 	return 0;
 }
 
+/* "N" or "N-M" (digits only), min <= N <= M <= max: a port range. 0 and
+ * *lo, *hi set, or -1 and both untouched. */
+static inline int rg_parse_range(const char *s, unsigned long min, unsigned long max,
+				 unsigned long *lo, unsigned long *hi)
+{
+	char buf[24];
+	unsigned i = 0;
+	while (s[i] && s[i] != '-' && i + 1 < sizeof(buf)) {
+		buf[i] = s[i];
+		i++;
+	}
+	if (s[i] && s[i] != '-')
+		return -1; /* too long for a number */
+	buf[i] = 0;
+	unsigned long a, b;
+	if (rg_parse_uint(buf, min, max, &a))
+		return -1;
+	b = a;
+	if (s[i] == '-' && rg_parse_uint(s + i + 1, a, max, &b))
+		return -1;
+	*lo = a;
+	*hi = b;
+	return 0;
+}
+
 #endif /* RG_HOST_PARSE_NUM_H */

@@ -88,17 +88,8 @@ static int parse_pool(struct cardconf *cc, char **w, int n, const char **why, co
 		}
 		const char *k = w[i], *v = w[i + 1];
 		if (!strcmp(k, "ports")) {
-			char range[16];
 			unsigned long a, b;
-			char *dash = NULL;
-			if (strlen(v) < sizeof(range)) {
-				strcpy(range, v);
-				dash = strchr(range, '-');
-			}
-			if (dash)
-				*dash++ = 0;
-			if (!dash || rg_parse_uint(range, 1, 65535, &a) ||
-			    rg_parse_uint(dash, a, 65535, &b)) {
+			if (!strchr(v, '-') || rg_parse_range(v, 1, 65535, &a, &b)) {
 				*why = "ports are LO-HI within 1-65535, not";
 				*bad = v;
 				return -1;

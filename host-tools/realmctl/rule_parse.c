@@ -18,27 +18,6 @@ const char *rule_kind_name(unsigned kind)
 	return kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : NULL;
 }
 
-/* "LO" or "LO-HI", each 1..65535 and nothing else */
-static int parse_ports(const char *v, uint16_t *lo, uint16_t *hi)
-{
-	char buf[16];
-	if (strlen(v) >= sizeof(buf))
-		return -1;
-	strcpy(buf, v);
-	char *dash = strchr(buf, '-');
-	if (dash)
-		*dash++ = 0;
-	unsigned long a, b;
-	if (rg_parse_uint(buf, 1, 65535, &a))
-		return -1;
-	b = a;
-	if (dash && rg_parse_uint(dash, a, 65535, &b))
-		return -1;
-	*lo = (uint16_t)a;
-	*hi = (uint16_t)b;
-	return 0;
-}
-
 int rule_parse(struct rg_rule *r, char **w, int n, const char **why, const char **bad)
 {
 	memset(r, 0, sizeof(*r));
@@ -87,13 +66,13 @@ int rule_parse(struct rg_rule *r, char **w, int n, const char **why, const char 
 				return -1;
 			}
 		} else if (!strcmp(k, "dport")) {
-			uint16_t lo, hi;
-			if (parse_ports(v, &lo, &hi)) {
+			unsigned long lo, hi;
+			if (rg_parse_range(v, 1, 65535, &lo, &hi)) {
 				*why = "dport is PORT or LO-HI within 1-65535, not";
 				return -1;
 			}
-			r->dport_lo = htons(lo);
-			r->dport_hi = htons(hi);
+			r->dport_lo = htons((uint16_t)lo);
+			r->dport_hi = htons((uint16_t)hi);
 		} else if (!strcmp(k, "to")) {
 			if (parse_endpoint(v, &r->to_addr, &r->to_port) &&
 			    parse_ipv4(v, &r->to_addr)) {

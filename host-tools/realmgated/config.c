@@ -91,18 +91,8 @@ bool rgd_prefixes_contain(const struct rgd_prefix *p, unsigned n, uint32_t addr)
 /* "lo-hi" or "port" -> [lo, hi], digits only */
 static int parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
 {
-	char buf[16];
-	if (strlen(s) >= sizeof(buf))
-		return -1;
-	strcpy(buf, s);
-	char *dash = strchr(buf, '-');
-	if (dash)
-		*dash++ = 0;
 	unsigned long a, b;
-	if (rg_parse_uint(buf, 0, 65535, &a))
-		return -1;
-	b = a;
-	if (dash && rg_parse_uint(dash, a, 65535, &b))
+	if (rg_parse_range(s, 0, 65535, &a, &b))
 		return -1;
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;

@@ -65,10 +65,17 @@ refused_file "a VLAN id above 4094" 'inside 10.0.0.1/24\noutside-vlan 4095\n' \
 python3 "$ROOT/tests/lib/pcap_check.py" write "$TMP/in.pcap" \
 	echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,203.0.113.2,99 \
 	echo:02:00:0a:00:00:03,02:52:47:00:00:10,10.0.0.3,203.0.113.3,77
-"$BIN/nicsim" --name "$NAME" --inside "pcap:$TMP/in.pcap,,start=2500" --outside "pcap:," \
-	--pidfile "$TMP/pid" 2>"$TMP/nicsim.log" &
-PID=$!
-for _ in $(seq 1 50); do [ -s "$TMP/pid" ] && break; sleep 0.1; done
+# start_card NAME INPUT LOG: nicsim on pcap ports as card sim:NAME, its
+# inside input replayed 2.5 s after start; PID set, returns once it runs
+start_card() {
+	NAME=$1
+	rm -f "$TMP/pid"
+	"$BIN/nicsim" --name "$NAME" --inside "pcap:$2,,start=2500" --outside "pcap:," \
+		--pidfile "$TMP/pid" 2>"$3" &
+	PID=$!
+	for _ in $(seq 1 50); do [ -s "$TMP/pid" ] && break; sleep 0.1; done
+}
+start_card "$NAME" "$TMP/in.pcap" "$TMP/nicsim.log"
 printf 'inside 10.0.0.1/24\noutside 203.0.113.1/24\npool 0 203.0.113.1\nmapping udp 10.0.0.3:5000 203.0.113.1:5000\n' >"$TMP/card.conf"
 expect "config apply" 0 ctl config apply "$TMP/card.conf"
 n=$(ctl --json config show | json 'j["inside"] + "/" + str(j["inside_plen"]) + " " + j["outside"]')
@@ -224,11 +231,7 @@ PID=
 python3 "$ROOT/tests/lib/pcap_check.py" write "$TMP/quota.pcap" \
 	echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,203.0.113.2,99 \
 	echo:02:00:0a:00:00:02,02:52:47:00:00:10,10.0.0.2,203.0.113.2,98
-NAME="t$$-quota"
-"$BIN/nicsim" --name "$NAME" --inside "pcap:$TMP/quota.pcap,,start=2500" --outside "pcap:," \
-	--pidfile "$TMP/qpid" 2>"$TMP/nicsim-quota.log" &
-PID=$!
-for _ in $(seq 1 50); do [ -s "$TMP/qpid" ] && break; sleep 0.1; done
+start_card "t$$-quota" "$TMP/quota.pcap" "$TMP/nicsim-quota.log"
 printf 'inside 10.0.0.1/24\noutside 203.0.113.1/24\npool 0 203.0.113.1 ports 1024-2047 mode port-block block 64\nquota sessions 1\n' >"$TMP/quota.conf"
 expect "config apply of a port-block pool and a one-session quota" 0 ctl config apply "$TMP/quota.conf"
 expect "events: a port block, then the host's second session refused" 0 ctl --json events --count 4 --wait 8

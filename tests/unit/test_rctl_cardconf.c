@@ -386,7 +386,7 @@ static void test_lines(void **state)
 	assert_int_equal(cc.n_pools, 0);
 }
 
-/* realmctl's numbers (parse.c): digits only, within the range given. */
+/* The tools' numbers (parse_num.h): digits only, within the range given. */
 static void test_parse_uint(void **state)
 {
 	(void)state;
@@ -402,6 +402,25 @@ static void test_parse_uint(void **state)
 		v = 7;
 		if (rg_parse_uint(bad[i], 1, 10, &v) != -1 || v != 7)
 			fail_msg("'%s' taken as %lu", bad[i], v);
+	}
+	/* ranges: N or N-M, both numbers as above, in order, within bounds */
+	unsigned long lo = 7, hi = 7;
+	assert_int_equal(rg_parse_range("80", 1, 65535, &lo, &hi), 0);
+	assert_true(lo == 80 && hi == 80);
+	assert_int_equal(rg_parse_range("1024-65535", 1, 65535, &lo, &hi), 0);
+	assert_true(lo == 1024 && hi == 65535);
+	assert_int_equal(rg_parse_range("5-5", 5, 5, &lo, &hi), 0);
+	static const char *const bad_ranges[] = { "",	     "-",
+						  "80-",     "-80",
+						  "90-80",   "80--90",
+						  "80-+90",  "+80-90",
+						  "80-90x",  "80 -90",
+						  "0-10",    "65536",
+						  "1-65536", "123456789012345678901234567-1" };
+	for (size_t i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]); i++) {
+		lo = hi = 7;
+		if (rg_parse_range(bad_ranges[i], 1, 65535, &lo, &hi) != -1 || lo != 7 || hi != 7)
+			fail_msg("'%s' taken as %lu-%lu", bad_ranges[i], lo, hi);
 	}
 }
 
