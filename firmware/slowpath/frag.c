@@ -191,6 +191,46 @@ void fw_frag_for_card(struct rg_fw *fw, const struct fw_pkt *p)
 	fw->frags[track].sess = r;
 }
 
+/*
+ * A piece that came before its first one and is larger than a buffer (a
+ * jumbo port's): held as smaller fragments of itself, each in a buffer of
+ * its own, which leave as they are once the first piece has come (RFC 791:
+ * a fragment may be fragmented again; the receiver puts them together by
+ * offset). Not when DF forbids it or the piece is tunnelled; not when the
+ * table cannot take all of them (the ones held then time out, counted).
+ */
+static void hold_in_pieces(struct rg_fw *fw, const struct fw_pkt *p)
+{
+	uint32_t hdr = p->l3 + p->ihl;
+	if (p->df || p->tunnel || p->l3 != p->outer || p->frame_ip_end <= hdr) {
+		FWC(fw, DROP_FRAG_TOO_BIG);
+		return;
+	}
+	const uint8_t *ip = p->f + p->l3;
+	uint16_t field = rg_get_be16(ip + 6);
+	uint32_t base = (uint32_t)(field & 0x1fffu) * 8u, payload = p->frame_ip_end - hdr;
+	uint32_t chunk = (FW_FRAG_BUF_BYTES - hdr) & ~7u;
+	for (uint32_t off = 0; off < payload; off += chunk) {
+		uint32_t i = frag_alloc(fw, p, FRAG_WAIT);
+		if (i == FW_NONE) {
+			FWC(fw, DROP_FRAG_TABLE_FULL);
+			fw_quota_event(fw, p->src, FW_EXH_FRAG_TABLE, p->proto, fw->n_frags);
+			return;
+		}
+		uint32_t n = payload - off < chunk ? payload - off : chunk;
+		uint8_t *b = fw->frag_buf[i];
+		__builtin_memcpy(b, p->f, hdr);
+		__builtin_memcpy(b + hdr, p->f + hdr + off, n);
+		uint8_t *bip = b + p->l3;
+		int more = off + n < payload || (field & 0x2000u);
+		rg_put_be16(bip + 2, (uint16_t)(p->ihl + n));
+		rg_put_be16(bip + 6, (uint16_t)((more ? 0x2000u : 0) | ((base + off) / 8u)));
+		fw_ip_set_csum(bip);
+		fw->frags[i].buf_len = (uint16_t)(hdr + n);
+	}
+	FWC(fw, FRAGS_HELD_SPLIT);
+}
+
 void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
 {
 	if (p->first_frag) {
@@ -211,7 +251,7 @@ void fw_frag_packet(struct rg_fw *fw, struct fw_pkt *p)
 	}
 	/* before its first fragment: wait for it */
 	if (p->len > FW_FRAG_BUF_BYTES) {
-		FWC(fw, DROP_FRAG_TOO_BIG); /* larger than a buffer; the table may have room */
+		hold_in_pieces(fw, p);
 		return;
 	}
 	uint32_t i = frag_alloc(fw, p, FRAG_WAIT);

@@ -109,7 +109,8 @@
 	X(REASSEMBLED, "reassembled-for-card")                      \
 	X(DROP_REASM, "drop-reassembly")                            \
 	X(TCP_RESETS_SENT, "tcp-resets-sent")                       \
-	X(TCP_RESETS_RATE_LIMITED, "tcp-resets-rate-limited")
+	X(TCP_RESETS_RATE_LIMITED, "tcp-resets-rate-limited")       \
+	X(FRAGS_HELD_SPLIT, "fragments-held-split")
 
 #define RG_FWC_ENUM(name, text) RG_FWC_##name,
 enum rg_fw_counter { RG_FWC_FIRST_ = RG_FWC_BASE - 1, RG_FW_COUNTERS(RG_FWC_ENUM) RG_FWC_END };

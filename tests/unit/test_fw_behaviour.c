@@ -458,6 +458,63 @@ static void test_fragments_out_of_order(void **state)
 	assert_int_equal(fwenv_counter(e, "drop-fragment-timeout"), 1);
 }
 
+/* On a jumbo inside port the first piece of a datagram may come after a
+ * piece larger than the fragment table's buffers: that piece is held as
+ * smaller fragments of itself, and when the first piece comes everything
+ * leaves translated, within the outside MTU, and puts back together into
+ * the datagram that was sent. */
+static void test_jumbo_fragments_out_of_order(void **state)
+{
+	struct fwenv *e = *state;
+	struct pkt_spec s = fwenv_pkt_in(H1, MAC_H1, R1, 17, 41002, 53);
+	fwenv_out_of(e, &s); /* gateway resolved, mapping exists */
+	static uint8_t payload[6000];
+	for (unsigned i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 13 + 5);
+	s.payload = payload;
+	s.payload_len = sizeof(payload);
+	s.ip_id = 0x5151;
+	static uint8_t whole[8192], f1[8192], f2[8192];
+	uint32_t wl = pkt_build(&s, whole, sizeof(whole));
+	uint32_t l1 = fragment(f1, whole, wl, 0, 3000, 1);
+	uint32_t l2 = fragment(f2, whole, wl, 3000, 6008 - 3000, 0);
+	fwenv_clear(e);
+	fwenv_rx(e, 0, f2, l2); /* 3028 bytes of IP before the first piece */
+	assert_int_equal(fwenv_count(e, 1), 0);
+	assert_int_equal(fwenv_counter(e, "fragments-held-split"), 1);
+	assert_int_equal(fwenv_counter(e, "drop-fragment-too-big-to-hold"), 0);
+	fwenv_rx(e, 0, f1, l1);
+	static uint8_t re[6008];
+	static uint8_t seen[6008];
+	memset(seen, 0, sizeof(seen));
+	struct pkt_view v;
+	uint32_t got = 0, src = 0;
+	for (unsigned k = 0; k < e->n_out; k++) {
+		const struct fwenv_frame *f = &e->out[k];
+		if (f->port != 1)
+			continue;
+		pkt_parse(f->data, f->len, &v);
+		assert_true(v.ip_end - v.l3 <= 1500);
+		assert_int_equal(pkt_csum(f->data + v.l3, 20, 0), 0);
+		assert_int_equal(v.dst, R1);
+		uint32_t off = (uint32_t)(rg_get_be16(f->data + v.l3 + 6) & 0x1fff) * 8;
+		uint32_t n = v.ip_end - v.l3 - 20;
+		assert_true(off + n <= sizeof(re));
+		for (uint32_t b = off; b < off + n; b++) {
+			assert_int_equal(seen[b], 0); /* no byte twice */
+			seen[b] = 1;
+		}
+		memcpy(re + off, f->data + v.l3 + 20, n);
+		got += n;
+		src = v.src;
+	}
+	assert_int_equal(got, 6008);
+	assert_true(src == FWENV_POOL_LO || src == FWENV_POOL_HI);
+	assert_memory_equal(re + 8, payload, sizeof(payload));
+	uint32_t ps = (src >> 16) + (src & 0xffff) + (R1 >> 16) + (R1 & 0xffff) + 17 + 6008;
+	assert_int_equal(pkt_csum(re, 6008, ps), 0);
+}
+
 /* Invalid packets are dropped and counted, never forwarded (with an inside
  * address or otherwise), whether the fast or the slow path sees them. */
 static void test_invalid_never_forwarded(void **state)
@@ -635,6 +692,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_error_translation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_df_mtu_and_fragmentation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragments_out_of_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jumbo_fragments_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_never_forwarded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsolicited_syn_hold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin_icmp_error, setup, teardown),
