@@ -72,8 +72,9 @@ echo "The web server saw the request coming from:"
 sed -n 's/^\([0-9.]*\) .*"\(GET [^"]*\)".*/  \1  (\2)/p' "$WWW/access.log"
 echo "- the card's outside address: rg-lan's 10.0.0.2 never left the inside realm."
 
-bold "5. The card's sessions"
+bold "5. The card's sessions, and how much of its outside address they use"
 run "$LAB" ctl sessions
+run "$LAB" ctl addresses
 
 bold "6. The card's counters (fp-* are the fast path's, the rest the firmware's)"
 run "$LAB" ctl counters

@@ -28,6 +28,9 @@ grep -A1 "saw the request coming from" "$out" | grep -q "^  203\.0\.113\.1 " &&
 	tap_fail "the web server sees the card's outside address" "$(grep -A1 'coming from' "$out")"
 grep -qE "^(tcp|icmp) +10\.0\.0\.2:[0-9]+ +203\.0\.113\.1:" "$out" &&
 	tap_ok "the card's sessions are listed" || tap_fail "the card's sessions are listed"
+grep -qE "^203\.0\.113\.1 +[0-9]+ +1 +[0-9]+ +[1-9][0-9]* +[1-9][0-9]* +64512 " "$out" &&
+	tap_ok "the outside address's use is listed (rg-lan's TCP and ICMP ports)" ||
+	tap_fail "the outside address's use is listed (rg-lan's TCP and ICMP ports)" "$(grep -A2 '^address' "$out")"
 grep -q "^natpmp udp .*10\.0\.0\.2:5000 .*203\.0\.113\.1:5000" "$out" &&
 	tap_ok "the NAT-PMP mapping is on the card" || tap_fail "the NAT-PMP mapping is on the card"
 grep -q "rg-lan received 'hello through the mapping'" "$out" &&
