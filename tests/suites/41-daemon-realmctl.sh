@@ -94,8 +94,11 @@ start_daemon() {
 }
 
 conf
-expect "no daemon: a daemon command exits 3" 3 "$BIN/realmctl" -S "$SOCKDIR/none.sock" pools
+expect "no daemon: a daemon command exits 3" 3 "$BIN/realmctl" -S "$SOCKDIR/none.sock" status
 [[ $ERR == *"needs realmgated"* ]] && tap_ok "... saying it needs realmgated" || tap_fail "... saying it needs realmgated" "$ERR"
+# pools without the daemon are the card's: with no card either, it says so
+expect "no daemon, no card: pools fails" 1 "$BIN/realmctl" -S "$SOCKDIR/none.sock" -d sim:t$$-none pools
+[[ $ERR == *"sim:t$$-none"* ]] && tap_ok "... naming the card it looked for" || tap_fail "... naming the card it looked for" "$ERR"
 start_daemon && tap_ok "daemon starts" || tap_fail "daemon starts"
 
 # ---- pools ------------------------------------------------------------------------
