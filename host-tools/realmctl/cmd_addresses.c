@@ -88,10 +88,7 @@ int cmd_addresses(struct ctl *c, int argc, char **argv)
 		       use / 10u, use % 10u);
 	}
 	if (c->json) {
-		json_arr_end(&j);
-		json_u64(&j, "count", n);
-		json_obj_end(&j);
-		json_end(&j);
+		json_list_end(&j, n);
 	} else {
 		printf("%u address(es)\n", n);
 	}

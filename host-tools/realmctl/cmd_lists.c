@@ -215,10 +215,7 @@ int cmd_sessions(struct ctl *c, int argc, char **argv)
 		       (unsigned long long)s[i].bytes);
 	}
 	if (c->json) {
-		json_arr_end(&j);
-		json_u64(&j, "count", n);
-		json_obj_end(&j);
-		json_end(&j);
+		json_list_end(&j, n);
 	} else
 		printf("%u session(s)\n", n);
 	free(s);
@@ -317,10 +314,7 @@ static int mapping_list(struct ctl *c)
 		       owner_name(m[i].owner), lt, m[i].sessions);
 	}
 	if (c->json) {
-		json_arr_end(&j);
-		json_u64(&j, "count", n);
-		json_obj_end(&j);
-		json_end(&j);
+		json_list_end(&j, n);
 	} else
 		printf("%u mapping(s)\n", n);
 	free(m);

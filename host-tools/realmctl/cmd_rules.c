@@ -88,10 +88,7 @@ static int rule_list(struct ctl *c)
 		cursor = rsp.next;
 	}
 	if (c->json) {
-		json_arr_end(&j);
-		json_u64(&j, "count", total);
-		json_obj_end(&j);
-		json_end(&j);
+		json_list_end(&j, total);
 	} else
 		printf("%u rule(s)\n", total);
 	return CTL_OK;

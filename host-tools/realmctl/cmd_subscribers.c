@@ -150,10 +150,7 @@ int cmd_subscribers(struct ctl *c, int argc, char **argv)
 		printf("\n");
 	}
 	if (c->json) {
-		json_arr_end(&j);
-		json_u64(&j, "count", n);
-		json_obj_end(&j);
-		json_end(&j);
+		json_list_end(&j, n);
 	} else {
 		printf("%u subscriber(s)\n", n);
 	}

@@ -104,3 +104,11 @@ void json_end(struct json *j)
 	fputc('\n', j->f);
 	fflush(j->f);
 }
+
+void json_list_end(struct json *j, uint64_t count)
+{
+	json_arr_end(j);
+	json_u64(j, "count", count);
+	json_obj_end(j);
+	json_end(j);
+}

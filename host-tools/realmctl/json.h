@@ -26,5 +26,7 @@ void json_u64(struct json *j, const char *key, uint64_t v);
 void json_i64(struct json *j, const char *key, int64_t v);
 void json_bool(struct json *j, const char *key, int v);
 void json_end(struct json *j); /* final newline */
+/* The end of a listing's {"KEY":[...],"count":n} object, and of the output. */
+void json_list_end(struct json *j, uint64_t count);
 
 #endif /* RG_REALMCTL_JSON_H */
