@@ -130,9 +130,6 @@ uint32_t rg_fw_pool_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool *out,
 /* Every outside address of every pool, in address order, with its use. */
 uint32_t rg_fw_pool_addr_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool_addr_rec *out,
 			      uint32_t max, uint32_t *next);
-/* Outside address ranges of every pool (consecutive addresses merged). */
-uint32_t rg_fw_pool_range_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool_range *out,
-			       uint32_t max, uint32_t *next);
 uint32_t rg_fw_rule_list(struct rg_fw *fw, uint32_t cursor, struct rg_rule *out, uint32_t max,
 			 uint32_t *next);
 

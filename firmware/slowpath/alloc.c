@@ -494,31 +494,3 @@ uint32_t rg_fw_pool_addr_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool_
 	}
 	return n;
 }
-
-/* Address ranges of all pools, consecutive addresses of one pool merged;
- * the cursor is a position in the sorted address index. */
-uint32_t rg_fw_pool_range_list(struct rg_fw *fw, uint32_t cursor, struct rg_pool_range *out,
-			       uint32_t max, uint32_t *next)
-{
-	uint32_t n = 0, i = cursor;
-	*next = 0;
-	while (i < fw->paddr_used) {
-		if (n == max) {
-			*next = i;
-			return n;
-		}
-		const struct fw_paddr *a = &fw->paddr[fw->paddr_sorted[i]];
-		uint32_t j = i + 1;
-		while (j < fw->paddr_used && fw->paddr[fw->paddr_sorted[j]].pool == a->pool &&
-		       fw->paddr[fw->paddr_sorted[j]].addr ==
-			       fw->paddr[fw->paddr_sorted[j - 1]].addr + 1)
-			j++;
-		__builtin_memset(&out[n], 0, sizeof(out[n]));
-		out[n].id = a->pool;
-		out[n].lo = rg_be32_field(a->addr);
-		out[n].hi = rg_be32_field(fw->paddr[fw->paddr_sorted[j - 1]].addr);
-		n++;
-		i = j;
-	}
-	return n;
-}

@@ -52,10 +52,7 @@ void fw_tcp_reset(struct rg_fw *fw, const struct fw_pkt *p)
 		t[13] = TCP_RST | TCP_ACK;
 	}
 	t[12] = 5u << 4;
-	uint32_t s = rg_csum_partial(t, 20);
-	s += rg_csum_partial(ip + 12, 8);
-	s += IPPROTO_TCP + 20u;
-	rg_put_be16(t + 16, (uint16_t)~rg_csum_fold(s));
+	rg_put_be16(t + 16, fw_l4_csum(ip, 20, 20, IPPROTO_TCP));
 	fw_tx(fw, p->port, o, l2 + 40);
 	FWC(fw, TCP_RESETS_SENT);
 }
