@@ -21,6 +21,31 @@ const struct cardconf_flag cardconf_flags[CARDCONF_N_FLAGS] = {
 	{ "log-destinations", RG_CFG_LOG_DEST },
 };
 
+/* The timers of `timeout NAME SECONDS` and the card's own bounds for each
+ * (SET_CONFIG), told here with the line. */
+static const struct {
+	const char *name, *why;
+	uint32_t min;
+	unsigned set;
+	size_t field;
+} timers[] = {
+	{ "udp", "udp is 120..604800 seconds (RFC 4787 REQ-5), not", RG_MIN_UDP_TIMEOUT_S, CC_T_UDP,
+	  offsetof(struct rg_config, udp_timeout_s) },
+	{ "tcp-established", "tcp-established is 7440..604800 seconds (RFC 5382 REQ-5), not",
+	  RG_MIN_TCP_EST_TIMEOUT_S, CC_T_TCP_EST, offsetof(struct rg_config, tcp_est_timeout_s) },
+	{ "tcp-transitory", "tcp-transitory is 240..604800 seconds (RFC 5382 REQ-5), not",
+	  RG_MIN_TCP_TRANS_TIMEOUT_S, CC_T_TCP_TRANS,
+	  offsetof(struct rg_config, tcp_trans_timeout_s) },
+	{ "icmp", "icmp is 60..604800 seconds (RFC 5508 REQ-1), not", RG_MIN_ICMP_TIMEOUT_S,
+	  CC_T_ICMP, offsetof(struct rg_config, icmp_timeout_s) },
+	{ "syn-hold", "syn-hold is 6..604800 seconds (RFC 5382 REQ-4), not", RG_MIN_SYN_HOLD_S,
+	  CC_T_SYN_HOLD, offsetof(struct rg_config, syn_hold_s) },
+	{ "fragment", "fragment is 1..604800 seconds, not", 1, CC_T_FRAG,
+	  offsetof(struct rg_config, frag_timeout_s) },
+	{ "port-holddown", "port-holddown is 120..604800 seconds (RFC 6888 REQ-8), not",
+	  RG_MIN_PORT_HOLDDOWN_S, CC_T_HOLDDOWN, offsetof(struct rg_config, port_holddown_s) },
+};
+
 static int fail(char *err, size_t len, const char *path, unsigned line, const char *what,
 		const char *arg)
 {
@@ -278,7 +303,6 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 		else
 			c->flags &= (uint16_t)~bit;
 		cc->flags_set |= bit;
-		cc->set |= CC_FLAGS;
 		return 0;
 	}
 	if (!strcmp(k, "mss-clamp")) {
@@ -321,37 +345,6 @@ static int parse_line(struct cardconf *cc, char **w, int n, const char **why, co
 		return 0;
 	}
 	if (!strcmp(k, "timeout")) {
-		/* the card's own bounds (SET_CONFIG), told here with the line */
-		static const struct {
-			const char *name, *why;
-			uint32_t min;
-			unsigned set;
-			size_t field;
-		} timers[] = {
-			{ "udp", "udp is 120..604800 seconds (RFC 4787 REQ-5), not",
-			  RG_MIN_UDP_TIMEOUT_S, CC_T_UDP,
-			  offsetof(struct rg_config, udp_timeout_s) },
-			{ "tcp-established",
-			  "tcp-established is 7440..604800 seconds (RFC 5382 REQ-5), not",
-			  RG_MIN_TCP_EST_TIMEOUT_S, CC_T_TCP_EST,
-			  offsetof(struct rg_config, tcp_est_timeout_s) },
-			{ "tcp-transitory",
-			  "tcp-transitory is 240..604800 seconds (RFC 5382 REQ-5), not",
-			  RG_MIN_TCP_TRANS_TIMEOUT_S, CC_T_TCP_TRANS,
-			  offsetof(struct rg_config, tcp_trans_timeout_s) },
-			{ "icmp", "icmp is 60..604800 seconds (RFC 5508 REQ-1), not",
-			  RG_MIN_ICMP_TIMEOUT_S, CC_T_ICMP,
-			  offsetof(struct rg_config, icmp_timeout_s) },
-			{ "syn-hold", "syn-hold is 6..604800 seconds (RFC 5382 REQ-4), not",
-			  RG_MIN_SYN_HOLD_S, CC_T_SYN_HOLD,
-			  offsetof(struct rg_config, syn_hold_s) },
-			{ "fragment", "fragment is 1..604800 seconds, not", 1, CC_T_FRAG,
-			  offsetof(struct rg_config, frag_timeout_s) },
-			{ "port-holddown",
-			  "port-holddown is 120..604800 seconds (RFC 6888 REQ-8), not",
-			  RG_MIN_PORT_HOLDDOWN_S, CC_T_HOLDDOWN,
-			  offsetof(struct rg_config, port_holddown_s) },
-		};
 		_Static_assert(RG_MAX_TIMEOUT_S == 604800u, "the messages name the card's maximum");
 		if (n != 3) {
 			*why = "usage: timeout udp|tcp-established|tcp-transitory|icmp|syn-hold|"
@@ -448,7 +441,7 @@ void cardconf_merge(const struct cardconf *cc, struct rg_config *cfg)
 		cfg->outside_gw = c->outside_gw;
 	if (cc->set & CC_INSIDE_GW)
 		cfg->inside_gw = c->inside_gw;
-	if (cc->set & CC_FLAGS)
+	if (cc->flags_set)
 		cfg->flags = (uint16_t)((cfg->flags & ~cc->flags_set) | (c->flags & cc->flags_set));
 	if (cc->set & CC_MTU_IN)
 		cfg->mtu[RG_PORT_INSIDE] = c->mtu[RG_PORT_INSIDE];
@@ -458,20 +451,10 @@ void cardconf_merge(const struct cardconf *cc, struct rg_config *cfg)
 		cfg->vlan[RG_PORT_INSIDE] = c->vlan[RG_PORT_INSIDE];
 	if (cc->set & CC_VLAN_OUT)
 		cfg->vlan[RG_PORT_OUTSIDE] = c->vlan[RG_PORT_OUTSIDE];
-	if (cc->set & CC_T_UDP)
-		cfg->udp_timeout_s = c->udp_timeout_s;
-	if (cc->set & CC_T_TCP_EST)
-		cfg->tcp_est_timeout_s = c->tcp_est_timeout_s;
-	if (cc->set & CC_T_TCP_TRANS)
-		cfg->tcp_trans_timeout_s = c->tcp_trans_timeout_s;
-	if (cc->set & CC_T_ICMP)
-		cfg->icmp_timeout_s = c->icmp_timeout_s;
-	if (cc->set & CC_T_SYN_HOLD)
-		cfg->syn_hold_s = c->syn_hold_s;
-	if (cc->set & CC_T_FRAG)
-		cfg->frag_timeout_s = c->frag_timeout_s;
-	if (cc->set & CC_T_HOLDDOWN)
-		cfg->port_holddown_s = c->port_holddown_s;
+	for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++)
+		if (cc->set & timers[i].set)
+			memcpy((char *)cfg + timers[i].field, (const char *)c + timers[i].field,
+			       sizeof(uint32_t));
 	if (cc->set & CC_Q_SESSIONS)
 		cfg->max_sessions_per_sub = c->max_sessions_per_sub;
 	if (cc->set & CC_Q_PORTS)

@@ -46,7 +46,7 @@
 #define CC_OUTSIDE 0x02u
 #define CC_OUTSIDE_GW 0x04u
 #define CC_INSIDE_GW 0x08u
-#define CC_FLAGS 0x10u /* on/off behaviours: which ones in flags_set */
+/* 0x10: unused (the on/off behaviours the file named are in flags_set) */
 #define CC_MTU_IN 0x20u
 #define CC_MTU_OUT 0x40u
 #define CC_T_UDP 0x80u
