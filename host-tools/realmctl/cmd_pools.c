@@ -30,50 +30,28 @@ static const char *behaviour_name(unsigned b)
 	return b < 3 ? n[b] : "unknown";
 }
 
-/* Calls range(lo, hi) for each run of consecutive addresses of pool id. */
-static void each_range(const struct rg_pool_addr_rec *a, uint32_t n, uint8_t id,
-		       void (*range)(void *arg, uint32_t lo, uint32_t hi), void *arg)
+/* One range per run of consecutive addresses of pool id ("lo-hi"): JSON
+ * strings into j's open array, or "  addresses lo-hi" lines. */
+static void print_ranges(const struct ctl *c, struct json *j, const struct rg_pool_addr_rec *a,
+			 uint32_t n, uint8_t id)
 {
-	uint32_t lo = 0, hi = 0;
-	int open = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (a[i].pool != id)
 			continue;
-		uint32_t x = ntohl(a[i].addr);
-		if (open && x == hi + 1) {
-			hi = x;
-			continue;
-		}
-		if (open)
-			range(arg, lo, hi);
-		lo = hi = x;
-		open = 1;
+		uint32_t k = i;
+		while (k + 1 < n && a[k + 1].pool == id &&
+		       ntohl(a[k + 1].addr) == ntohl(a[k].addr) + 1)
+			k++;
+		char lo[INET_ADDRSTRLEN_], hi[INET_ADDRSTRLEN_], both[2 * INET_ADDRSTRLEN_ + 2];
+		ipv4_str(a[i].addr, lo);
+		ipv4_str(a[k].addr, hi);
+		snprintf(both, sizeof(both), "%s-%s", lo, hi);
+		if (c->json)
+			json_str(j, NULL, both);
+		else
+			printf("  addresses %s\n", both);
+		i = k;
 	}
-	if (open)
-		range(arg, lo, hi);
-}
-
-static void addr_str(uint32_t host_order, char *buf)
-{
-	ipv4_str(htonl(host_order), buf);
-}
-
-static void json_range(void *arg, uint32_t lo, uint32_t hi)
-{
-	char a[INET_ADDRSTRLEN_], b[INET_ADDRSTRLEN_], both[2 * INET_ADDRSTRLEN_ + 2];
-	addr_str(lo, a);
-	addr_str(hi, b);
-	snprintf(both, sizeof(both), "%s-%s", a, b);
-	json_str(arg, NULL, both);
-}
-
-static void text_range(void *arg, uint32_t lo, uint32_t hi)
-{
-	(void)arg;
-	char a[INET_ADDRSTRLEN_], b[INET_ADDRSTRLEN_];
-	addr_str(lo, a);
-	addr_str(hi, b);
-	printf("  addresses %s-%s\n", a, b);
 }
 
 static int card_pools(struct ctl *c)
@@ -116,7 +94,7 @@ static int card_pools(struct ctl *c)
 			json_u64(&j, "block_size", k->block_size);
 			json_str(&j, "subscribers", subs);
 			json_arr_begin(&j, "addresses");
-			each_range(a, na, k->id, json_range, &j);
+			print_ranges(c, &j, a, na, k->id);
 			json_arr_end(&j);
 			json_obj_end(&j);
 			continue;
@@ -126,7 +104,7 @@ static int card_pools(struct ctl *c)
 		       behaviour_name(k->filtering[0]), behaviour_name(k->filtering[1]),
 		       behaviour_name(k->filtering[2]));
 		printf("  ports %s, block %u, subscribers %s\n", ports, k->block_size, subs);
-		each_range(a, na, k->id, text_range, NULL);
+		print_ranges(c, &j, a, na, k->id);
 	}
 	if (c->json) {
 		json_arr_end(&j);
