@@ -47,6 +47,22 @@ for opt in "start=-1" "start=2500x" "gap=+5" "gap=" "colour=red" "start=86400001
 		tap_fail "nicsim pcap option $opt is refused" "exit $rc: $(cat "$TMP/err")"
 done
 
+# an idle card (its pcap input replayed) sleeps up to the firmware's 5 ms
+# tick: about 200 wake-ups a second, not the 1000 of a 1 ms sleep
+"$ROOT/$BUILD/host/bin/nicsim" --name "t$$-idle" --inside "pcap:$TMP/in.pcap," --outside "pcap:," \
+	--pidfile "$TMP/idle.pid" 2>/dev/null &
+IDLE=$!
+for _ in $(seq 1 50); do [ -s "$TMP/idle.pid" ] && break; sleep 0.1; done
+sleep 0.5
+wakeups() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$IDLE/status"; }
+a=$(wakeups)
+sleep 2
+b=$(wakeups)
+kill "$IDLE" && wait "$IDLE" 2>/dev/null
+n=$(((b - a) / 2))
+[ "$n" -gt 50 ] && [ "$n" -lt 450 ] && tap_ok "an idle nicsim wakes about 200 times a second ($n)" ||
+	tap_fail "an idle nicsim wakes about 200 times a second" "$n a second"
+
 for variant in host asan; do
 	bin=$ROOT/$BUILD/$variant/bin
 	name="t$$-$variant"
