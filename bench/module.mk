@@ -7,3 +7,6 @@ bench_fastpath_LIBS := testlib fwfast
 BENCHES += bench_setup
 bench_setup_SRCS := bench/bench_setup.c
 bench_setup_LIBS := testlib fwslow fwfast
+BENCHES += bench_leases
+bench_leases_SRCS := bench/bench_leases.c
+bench_leases_LIBS := rgd

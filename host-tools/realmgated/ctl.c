@@ -121,6 +121,8 @@ void rgd_ctl_close(struct rgd_daemon *d, struct rgd_ctl_client *c)
 	free(c->out);
 	c->out = NULL;
 	c->out_len = c->out_off = 0;
+	if (c->listing && c->listing_leases)
+		rgd_leases_iter_end(&d->mapper.leases, &c->lease_it);
 	c->listing = false;
 }
 
@@ -157,6 +159,7 @@ static int send_out(struct rgd_daemon *d, struct rgd_ctl_client *c)
 }
 
 static void sessions_next(struct rgd_daemon *d, struct rgd_ctl_client *c);
+static void leases_next(struct rgd_daemon *d, struct rgd_ctl_client *c);
 
 /* Send the answer; wait for EPOLLOUT for the rest. The event loop never
  * blocks on a client: one that stops reading is dropped by rgd_ctl_tick
@@ -167,7 +170,10 @@ static void flush(struct rgd_daemon *d, struct rgd_ctl_client *c)
 {
 	int r = send_out(d, c);
 	if (r == 1 && c->listing) {
-		sessions_next(d, c);
+		if (c->listing_leases)
+			leases_next(d, c);
+		else
+			sessions_next(d, c);
 		r = send_out(d, c);
 		if (r == 1 && c->listing)
 			r = want_out(d, c) ? 0 : -1;
@@ -422,6 +428,75 @@ static int cmd_mappings_list(struct rgd_daemon *d, bool json, struct rgd_ctl_out
 	else if (first)
 		put(o, "no mappings\n");
 	return EXIT_OK;
+}
+
+#define LEASES_PAGE 1024u
+
+/* Up to LEASES_PAGE more leases of c's walk into o; false at the end (the
+ * walk has then ended). */
+static bool leases_page(struct rgd_daemon *d, struct rgd_ctl_client *c, struct rgd_ctl_out *o)
+{
+	for (unsigned i = 0; i < LEASES_PAGE && !o->truncated; i++) {
+		const struct rgd_lease *l = rgd_leases_iter_next(&d->mapper.leases, &c->lease_it);
+		if (!l)
+			return false;
+		lease_line(d, l, c->json, c->list_total++ == 0, o);
+	}
+	return true;
+}
+
+/* On the socket, `mappings list` is streamed as `sessions` is: a page of
+ * leases per turn of the event loop, so a daemon with a million leases
+ * neither builds one answer of hundreds of megabytes (the answer's cap
+ * would cut it) nor stops serving PCP while it does. Leases that go away
+ * meanwhile are not listed (struct rgd_lease_iter); new ones are not
+ * either: the listing is of the leases as they were when it began. */
+static void leases_start(struct rgd_daemon *d, struct rgd_ctl_client *c, bool json)
+{
+	struct rgd_ctl_out o = { 0 };
+	put(&o, "RG 0\n");
+	if (json)
+		put(&o, "[");
+	c->json = json;
+	c->list_total = 0;
+	c->listing_leases = true;
+	rgd_leases_iter_begin(&d->mapper.leases, &c->lease_it);
+	c->listing = leases_page(d, c, &o);
+	if (o.truncated && c->listing) { /* answer() reports it; no more pages */
+		rgd_leases_iter_end(&d->mapper.leases, &c->lease_it);
+		c->listing = false;
+	}
+	if (!c->listing) {
+		if (json)
+			put(&o, "]\n");
+		else if (!c->list_total)
+			put(&o, "no mappings\n");
+	}
+	answer(d, c, &o, EXIT_OK);
+}
+
+static void leases_next(struct rgd_daemon *d, struct rgd_ctl_client *c)
+{
+	struct rgd_ctl_out o = { 0 };
+	c->listing = leases_page(d, c, &o);
+	if (!c->listing) {
+		if (c->json)
+			put(&o, "]\n");
+		else if (!c->list_total)
+			put(&o, "no mappings\n");
+	}
+	put(&o, "%s", ""); /* a buffer also for an empty page */
+	free(c->out);
+	c->out = NULL;
+	c->out_off = c->out_len = 0;
+	if (o.truncated) { /* out of memory: no listing the client could trust */
+		rgd_out_free(&o);
+		if (c->listing)
+			rgd_leases_iter_end(&d->mapper.leases, &c->lease_it);
+		c->listing = false;
+		return;
+	}
+	c->out = rgd_out_take(&o, &c->out_len);
 }
 
 /* "a.b.c.d:port" */
@@ -876,7 +951,13 @@ void rgd_ctl_input(struct rgd_daemon *d, struct rgd_ctl_client *c)
 			rgd_ctl_close(d, c);
 		return;
 	}
+	if ((argc == 1 && strcmp(argv[0], "mappings") == 0) ||
+	    (argc == 2 && strcmp(argv[0], "mappings") == 0 && strcmp(argv[1], "list") == 0)) {
+		leases_start(d, c, json);
+		return;
+	}
 	if (argc == 1 && strcmp(argv[0], "sessions") == 0) {
+		c->listing_leases = false;
 		sessions_start(d, c, json);
 		return;
 	}

@@ -119,8 +119,12 @@ static enum rg_status relay_map_del(struct rgd_daemon *d, const uint8_t *req, si
 	if (len != sizeof(id))
 		return RG_ST_BAD_LENGTH;
 	memcpy(&id, req, sizeof(id));
-	/* find the lease by inside endpoint or by outside endpoint */
-	for (struct rgd_lease *l = d->mapper.leases.head; l; l = l->next) {
+	/* find the lease by inside endpoint (among that host's leases) or by
+	 * outside endpoint (among all: an operator's rare question) */
+	for (struct rgd_lease *l =
+		     id.in_addr ? rgd_leases_of_host(&d->mapper.leases, ntohl(id.in_addr))
+				: d->mapper.leases.head;
+	     l; l = id.in_addr ? l->host_next : l->next) {
 		bool match = id.in_addr ? l->key.in_addr == ntohl(id.in_addr) &&
 						  l->key.in_port == ntohs(id.in_port)
 					: l->out_addr == ntohl(id.out_addr) &&

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -119,6 +120,55 @@ void rgd_daemon_announce(struct rgd_daemon *d)
 	d->announce_gap_ms = 250;
 }
 
+/* One announcement to each client of a PCP or NAT-PMP lease other than
+ * `to` (the group), each client once: its leases' addresses sorted, so
+ * that a restart with a million leases takes a sort, not a walk of the
+ * leases for every lease. The first lease of a client in list order
+ * decides which protocol it hears (as before the sort: stable on ties). */
+struct announce_to {
+	uint32_t client;
+	uint32_t order;
+	const struct rgd_lease *lease;
+};
+
+static int announce_cmp(const void *a, const void *b)
+{
+	const struct announce_to *x = a, *y = b;
+	if (x->client != y->client)
+		return x->client < y->client ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void announce_clients(struct rgd_daemon *d, uint32_t to)
+{
+	uint8_t buf[RGD_PROTO_MAX_RSP];
+	unsigned n = 0;
+	struct announce_to *v = malloc((d->mapper.leases.count + 1) * sizeof(*v));
+	if (!v) {
+		rgd_log(LOG_WARNING, "announcement to each client skipped: out of memory");
+		return;
+	}
+	for (const struct rgd_lease *l = d->mapper.leases.head; l && n < d->mapper.leases.count;
+	     l = l->next, n++)
+		v[n] = (struct announce_to){ l->client_addr, n, l };
+	qsort(v, n, sizeof(*v), announce_cmp);
+	for (unsigned i = 0; i < n; i++) {
+		const struct rgd_lease *l = v[i].lease;
+		if ((i && v[i - 1].client == v[i].client) || l->client_addr == to)
+			continue;
+		if (l->owner == RG_OWNER_PCP && d->cfg.pcp_enabled)
+			send_to(d->pcp_fd, buf, rgd_pcp_announce(&d->proto, buf), l->client_addr,
+				d->cfg.announce_port);
+		else if (l->owner == RG_OWNER_NATPMP && d->cfg.natpmp_enabled)
+			send_to(d->pcp_fd, buf,
+				rgd_natpmp_announce(
+					&d->proto,
+					rgd_mapper_public_addr(&d->mapper, l->key.in_addr), buf),
+				l->client_addr, d->cfg.announce_port);
+	}
+	free(v);
+}
+
 static void announce_step(struct rgd_daemon *d)
 {
 	if (!d->announce_left || rgd_now_ms() < d->announce_next_ms || d->pcp_fd < 0)
@@ -134,23 +184,7 @@ static void announce_step(struct rgd_daemon *d)
 	}
 	/* and to every client we hold leases for, directly: multicast may not
 	 * reach them (a card need not forward the host's multicast) */
-	for (const struct rgd_lease *l = d->mapper.leases.head; l; l = l->next) {
-		bool first = true;
-		for (const struct rgd_lease *e = d->mapper.leases.head; e != l && first;
-		     e = e->next)
-			first = e->client_addr != l->client_addr;
-		if (!first || l->client_addr == to)
-			continue;
-		if (l->owner == RG_OWNER_PCP && d->cfg.pcp_enabled)
-			send_to(d->pcp_fd, buf, rgd_pcp_announce(&d->proto, buf), l->client_addr,
-				d->cfg.announce_port);
-		else if (l->owner == RG_OWNER_NATPMP && d->cfg.natpmp_enabled)
-			send_to(d->pcp_fd, buf,
-				rgd_natpmp_announce(
-					&d->proto,
-					rgd_mapper_public_addr(&d->mapper, l->key.in_addr), buf),
-				l->client_addr, d->cfg.announce_port);
-	}
+	announce_clients(d, to);
 	d->announce_left--;
 	d->announce_next_ms += d->announce_gap_ms;
 	d->announce_gap_ms *= 2;

@@ -200,11 +200,8 @@ static enum rgd_map_status renew(struct rgd_mapper *m, struct rgd_lease *l,
 		m->stats.store_errors++;
 		return RGD_MAP_FAILURE;
 	}
-	struct rgd_lease *keep_links = l;
-	n.hnext = keep_links->hnext;
-	n.prev = keep_links->prev;
-	n.next = keep_links->next;
-	*l = n;
+	*l = n; /* n began as a copy of *l: the table's links are as they were */
+	rgd_leases_expiry_changed(&m->leases, l);
 	m->stats.renewed++;
 	hook(m, l, "renew");
 	if (out)
@@ -316,11 +313,11 @@ int rgd_mapper_delete_all(struct rgd_mapper *m, uint8_t owner, uint32_t in_addr,
 			  const uint8_t *nonce)
 {
 	int n = 0;
-	struct rgd_lease *l = m->leases.head;
+	struct rgd_lease *l = rgd_leases_of_host(&m->leases, in_addr);
 	while (l) {
-		struct rgd_lease *next = l->next;
-		if (l->owner == owner && l->key.in_addr == in_addr &&
-		    (proto == 0 || l->key.proto == proto) &&
+		/* taken before drop frees l; drop removes only l */
+		struct rgd_lease *next = l->host_next;
+		if (l->owner == owner && (proto == 0 || l->key.proto == proto) &&
 		    (!nonce || memcmp(l->nonce, nonce, RGD_NONCE_LEN) == 0)) {
 			if (drop(m, l, false, "delete") != RGD_MAP_OK)
 				return -1;
@@ -336,17 +333,15 @@ unsigned rgd_mapper_expire(struct rgd_mapper *m)
 {
 	uint64_t now = m->now(m->now_arg);
 	unsigned n = 0;
-	struct rgd_lease *l = m->leases.head;
-	while (l) {
-		struct rgd_lease *next = l->next;
-		if (l->expires <= now) {
-			/* the card ages the mapping out by itself too, so a
-			 * card error does not keep an expired lease */
-			drop(m, l, true, "expire");
-			m->stats.expired++;
-			n++;
-		}
-		l = next;
+	struct rgd_lease *l;
+	/* from the top of the expiry heap: a tick costs the expired leases,
+	 * not a look at every lease (four ticks a second) */
+	while ((l = rgd_leases_soonest(&m->leases)) && l->expires <= now) {
+		/* the card ages the mapping out by itself too, so a card error
+		 * does not keep an expired lease (drop with force removes it) */
+		drop(m, l, true, "expire");
+		m->stats.expired++;
+		n++;
 	}
 	return n;
 }
@@ -363,8 +358,9 @@ bool rgd_mapper_addr_in_pools(const struct rgd_cfg *cfg, uint32_t addr)
 
 uint32_t rgd_mapper_public_addr(const struct rgd_mapper *m, uint32_t in_addr)
 {
-	for (const struct rgd_lease *l = m->leases.head; l; l = l->next)
-		if (l->key.in_addr == in_addr && rgd_mapper_addr_in_pools(m->cfg, l->out_addr))
+	for (const struct rgd_lease *l = rgd_leases_of_host(&m->leases, in_addr); l;
+	     l = l->host_next)
+		if (rgd_mapper_addr_in_pools(m->cfg, l->out_addr))
 			return l->out_addr;
 	const struct rgd_cfg *c = m->cfg;
 	for (unsigned i = 0; i < c->n_pools; i++) {

@@ -10,7 +10,7 @@ LIBS += carddouble
 carddouble_SRCS := tests/lib/card_double.c
 
 RGD_TESTS := test_pcp_wire test_rgd_pcp test_rgd_natpmp_dpm test_rgd_store test_rgd_config test_rgd_cfg_apply \
-	test_rgd_natlog test_rgd_ctl
+	test_rgd_natlog test_rgd_ctl test_rgd_lease
 test_pcp_wire_LIBS := pcpwire
 test_pcp_wire_LDLIBS := -lcmocka
 $(foreach t,$(filter-out test_pcp_wire,$(RGD_TESTS)),$(eval $(t)_LIBS := rgd carddouble pcpwire))

@@ -455,6 +455,103 @@ static void test_socket_slow_reader_complete(void **state)
 	close(fd);
 }
 
+/* Lease i of the streamed listing: 10.1.(i / 256).(i % 256):(1000 + i % 7). */
+static struct rgd_lease *stream_lease(struct fx *f, unsigned i)
+{
+	struct rgd_lease l;
+	memset(&l, 0, sizeof(l));
+	l.key.proto = 17;
+	l.key.in_addr = 0x0a010000u + i;
+	l.key.in_port = (uint16_t)(1000 + i % 7);
+	l.owner = RG_OWNER_CLI;
+	l.out_addr = 0xcb007101u;
+	l.out_port = (uint16_t)(20000 + i);
+	l.expires = UINT64_MAX;
+	struct rgd_lease *in = rgd_leases_add(&f->d.mapper.leases, &l);
+	assert_non_null(in);
+	return in;
+}
+
+/* `mappings list` on the socket comes page by page, the event loop free
+ * between pages; leases removed meanwhile (the next one the listing would
+ * have sent among them) are not listed, leases added meanwhile neither, and
+ * every other lease is listed once: a whole JSON array. A client that goes
+ * in the middle takes its place in the lease walk with it. */
+static void test_socket_mappings_streamed(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 2600, GONE = 100, NEW = 50 };
+	static struct rgd_lease *by[N];
+	for (unsigned i = 0; i < N; i++)
+		by[i] = stream_lease(f, i);
+	int slot, fd = connect_client(f, &slot);
+	struct rgd_ctl_client *c = &f->d.ctl[slot];
+	say(fd, "--json mappings list\n");
+	rgd_ctl_event(&f->d, c, EPOLLIN);
+	assert_true(c->fd >= 0 && c->listing && c->listing_leases);
+	assert_true(c->list_total < N); /* one page so far */
+	/* between pages: the oldest leases (listed last) go, and the lease
+	 * the walk stands on; new ones come */
+	bool gone[N] = { false };
+	for (unsigned i = 0; i < GONE; i++) {
+		gone[i] = true;
+		rgd_leases_remove(&f->d.mapper.leases, by[i]);
+	}
+	const struct rgd_lease *next = c->lease_it.next;
+	assert_non_null(next);
+	unsigned next_i = next->key.in_addr - 0x0a010000u;
+	gone[next_i] = true;
+	rgd_leases_remove(&f->d.mapper.leases, by[next_i]);
+	for (unsigned i = 0; i < NEW; i++)
+		stream_lease(f, N + i);
+
+	static char buf[1 << 20];
+	size_t got = 0;
+	for (int rounds = 0; c->fd >= 0 && rounds < 100000; rounds++) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		if (poll(&p, 1, 0) > 0) {
+			ssize_t r = read(fd, buf + got, sizeof(buf) - 1 - got);
+			assert_true(r > 0);
+			got += (size_t)r;
+		}
+		rgd_ctl_event(&f->d, c, EPOLLOUT);
+	}
+	assert_int_equal(c->fd, -1);
+	got += read_all(fd, buf + got, sizeof(buf) - got, 1000);
+	close(fd);
+	assert_memory_equal(buf, "RG 0\n[", 6);
+	assert_memory_equal(buf + got - 2, "]\n", 2);
+	static unsigned seen[N + NEW];
+	memset(seen, 0, sizeof(seen));
+	unsigned listed = 0;
+	for (const char *q = buf; (q = strstr(q, "\"inside\":\"10.1.")); listed++) {
+		unsigned a, b;
+		q += strlen("\"inside\":\"10.1.");
+		assert_int_equal(sscanf(q, "%u.%u", &a, &b), 2);
+		unsigned i = a * 256 + b;
+		assert_true(i < N); /* not one added after the listing began */
+		assert_false(gone[i]);
+		seen[i]++;
+	}
+	assert_int_equal(listed, N - GONE - 1);
+	for (unsigned i = 0; i < N; i++)
+		assert_int_equal(seen[i], gone[i] ? 0 : 1);
+	assert_null(f->d.mapper.leases.iters);
+
+	/* a client that goes after the first page */
+	fd = connect_client(f, &slot);
+	c = &f->d.ctl[slot];
+	say(fd, "mappings\n");
+	rgd_ctl_event(&f->d, c, EPOLLIN);
+	assert_true(c->listing);
+	assert_non_null(f->d.mapper.leases.iters);
+	close(fd);
+	for (int rounds = 0; c->fd >= 0 && rounds < 1000; rounds++)
+		rgd_ctl_event(&f->d, c, EPOLLOUT);
+	assert_int_equal(c->fd, -1);
+	assert_null(f->d.mapper.leases.iters);
+}
+
 /* A follower that does not keep up loses lines, never parts of one, and
  * is told how many before the next line it gets. */
 static void follower_loses_whole_lines(struct fx *f, const char *request, bool raw)
@@ -685,6 +782,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_socket_silent_client_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_stalled_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_slow_reader_complete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_mappings_streamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_sessions_streamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_sessions_card_errors, setup, teardown),
