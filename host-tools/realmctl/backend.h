@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "realmgate/mailbox.h"
 
@@ -40,6 +41,9 @@ struct ctl_backend *ctl_daemon_open(const char *path, char *err, size_t err_len)
 /* One request line to the daemon; returns its status ("RG N"), -1 when
  * none answered; the output in *body (malloc'd, may be NULL). */
 int ctl_daemon_request(const char *path, const char *line, char **body);
+/* The same, the answer's body written to ok (status 0) or fail (else) as
+ * it arrives instead of held: a listing of a million leases. */
+int ctl_daemon_request_to(const char *path, const char *line, FILE *ok, FILE *fail);
 int ctl_daemon_connect(const char *path);
 /* Send line and its newline in one write, without SIGPIPE; 0 or -1. */
 int ctl_daemon_send_line(int fd, const char *line);

@@ -79,6 +79,73 @@ int ctl_daemon_request(const char *path, const char *line, char **body)
 	}
 }
 
+/* The first line ("RG N") and at least the body's first five bytes (enough
+ * to tell "busy:"), or everything up to the close: *len bytes in buf.
+ * Returns the status, -1 when no status line came. */
+static int read_head(int fd, char *buf, size_t cap, size_t *len, size_t *body_at)
+{
+	*len = 0;
+	char *nl = NULL;
+	for (;;) {
+		nl = memchr(buf, '\n', *len);
+		if ((nl && *len >= (size_t)(nl + 1 - buf) + 5) || *len + 1 >= cap)
+			break;
+		ssize_t r = read(fd, buf + *len, cap - 1 - *len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		*len += (size_t)r;
+	}
+	buf[*len] = 0;
+	nl = memchr(buf, '\n', *len);
+	int status;
+	if (!nl || sscanf(buf, "RG %d", &status) != 1)
+		return -1;
+	*body_at = (size_t)(nl + 1 - buf);
+	return status;
+}
+
+int ctl_daemon_request_to(const char *path, const char *line, FILE *ok, FILE *fail)
+{
+	static char buf[65536];
+	for (int attempt = 0;; attempt++) {
+		int fd = ctl_daemon_connect(path);
+		if (fd < 0)
+			return -1;
+		int sent = ctl_daemon_send_line(fd, line);
+		if (sent && errno != EPIPE && errno != ECONNRESET) {
+			close(fd);
+			return -1;
+		}
+		size_t len, at;
+		int st = read_head(fd, buf, sizeof(buf), &len, &at);
+		if (st < 0) {
+			close(fd);
+			return -1;
+		}
+		if (st == 1 && !strncmp(buf + at, "busy:", 5) && attempt < 5) {
+			close(fd);
+			struct timespec ts = { 0, 200 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		FILE *out = st == 0 ? ok : fail;
+		fwrite(buf + at, 1, len - at, out);
+		for (;;) {
+			ssize_t r = read(fd, buf, sizeof(buf));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			fwrite(buf, 1, (size_t)r, out);
+		}
+		close(fd);
+		fflush(out);
+		return st;
+	}
+}
+
 static int request_once(const char *path, const char *line, char **body)
 {
 	*body = NULL;

@@ -79,21 +79,18 @@ int cmd_daemon(struct ctl *c, int argc, char **argv)
 			return CTL_USAGE;
 		}
 	}
-	char *body = NULL;
-	int st = ctl_daemon_request(path, line, &body);
+	/* copied out as it comes: `mappings` of a million leases is streamed
+	 * by the daemon and need not be held here either */
+	int st = ctl_daemon_request_to(path, line, stdout, stderr);
 	if (st < 0 && errno == EACCES) {
 		fprintf(stderr, "realmctl: %s: %s\n", path, not_allowed);
-		free(body);
 		return CTL_FAIL;
 	}
 	if (st < 0) {
 		fprintf(stderr, "realmctl: '%s' needs realmgated, and none answers at %s\n",
 			argv[0], path);
-		free(body);
 		return CTL_NO_DAEMON;
 	}
-	fputs(body ? body : "", st == 0 ? stdout : stderr);
-	free(body);
 	return st;
 }
 
