@@ -60,25 +60,6 @@ int ctl_daemon_send_line(int fd, const char *line)
 	return w == (ssize_t)(n + 1) ? 0 : -1;
 }
 
-static int request_once(const char *path, const char *line, char **body);
-
-/* Send one request line, read the whole answer (until the daemon closes).
- * Returns the status of the "RG N" line, -1 on a transport error; the body
- * in *body (malloc'd). A daemon with all its control places taken answers
- * "busy": asked again a few times over a second. */
-int ctl_daemon_request(const char *path, const char *line, char **body)
-{
-	for (int attempt = 0;; attempt++) {
-		int st = request_once(path, line, body);
-		if (st != 1 || !*body || strncmp(*body, "busy:", 5) || attempt == 5)
-			return st;
-		free(*body);
-		*body = NULL;
-		struct timespec ts = { 0, 200 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-}
-
 /* The first line ("RG N") and at least the body's first five bytes (enough
  * to tell "busy:"), or everything up to the close: *len bytes in buf.
  * Returns the status, -1 when no status line came. */
@@ -146,53 +127,26 @@ int ctl_daemon_request_to(const char *path, const char *line, FILE *ok, FILE *fa
 	}
 }
 
-static int request_once(const char *path, const char *line, char **body)
+/* Send one request line, read the whole answer (until the daemon closes).
+ * Returns the status of the "RG N" line, -1 on a transport error; the body
+ * in *body (malloc'd). A daemon with all its control places taken answers
+ * "busy": asked again a few times over a second. */
+int ctl_daemon_request(const char *path, const char *line, char **body)
 {
+	size_t size = 0;
 	*body = NULL;
-	int fd = ctl_daemon_connect(path);
-	if (fd < 0)
+	FILE *m = open_memstream(body, &size);
+	if (!m)
 		return -1;
-	/* a refusal may already be waiting: read it even if the send failed */
-	int sent = ctl_daemon_send_line(fd, line);
-	if (sent && errno != EPIPE && errno != ECONNRESET) {
-		close(fd);
-		return -1;
-	}
-	size_t cap = 65536, len = 0;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			close(fd);
-			return -1;
-		}
-		if (len + 1 == cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return -1;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + len, cap - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	buf[len] = 0;
-	int status;
-	char *nl = strchr(buf, '\n');
-	if (!nl || sscanf(buf, "RG %d", &status) != 1) {
-		free(buf);
+	int st = ctl_daemon_request_to(path, line, m, m);
+	int e = errno;
+	if (fclose(m) || st < 0) {
+		free(*body);
+		*body = NULL;
+		errno = e;
 		return -1;
 	}
-	memmove(buf, nl + 1, len - (size_t)(nl + 1 - buf) + 1);
-	*body = buf;
-	return status;
+	return st;
 }
 
 static void tohex(const uint8_t *p, size_t n, char *out)
