@@ -430,6 +430,23 @@ static int cmd_mappings_list(struct rgd_daemon *d, bool json, struct rgd_ctl_out
 	return EXIT_OK;
 }
 
+/* A streamed listing's next page becomes what the client is sent; false
+ * (o freed, nothing to send) when it ran out of memory: no listing the
+ * client could trust. */
+static bool page_out(struct rgd_ctl_client *c, struct rgd_ctl_out *o)
+{
+	put(o, "%s", ""); /* a buffer also for an empty page */
+	free(c->out);
+	c->out = NULL;
+	c->out_off = c->out_len = 0;
+	if (o->truncated) {
+		rgd_out_free(o);
+		return false;
+	}
+	c->out = rgd_out_take(o, &c->out_len);
+	return true;
+}
+
 #define LEASES_PAGE 1024u
 
 /* Up to LEASES_PAGE more leases of c's walk into o; false at the end (the
@@ -485,18 +502,11 @@ static void leases_next(struct rgd_daemon *d, struct rgd_ctl_client *c)
 		else if (!c->list_total)
 			put(&o, "no mappings\n");
 	}
-	put(&o, "%s", ""); /* a buffer also for an empty page */
-	free(c->out);
-	c->out = NULL;
-	c->out_off = c->out_len = 0;
-	if (o.truncated) { /* out of memory: no listing the client could trust */
-		rgd_out_free(&o);
+	if (!page_out(c, &o)) {
 		if (c->listing)
 			rgd_leases_iter_end(&d->mapper.leases, &c->lease_it);
 		c->listing = false;
-		return;
 	}
-	c->out = rgd_out_take(&o, &c->out_len);
 }
 
 /* "a.b.c.d:port" */
@@ -755,16 +765,10 @@ static void sessions_next(struct rgd_daemon *d, struct rgd_ctl_client *c)
 	} else if (!next && c->json) {
 		put(&o, "]\n");
 	}
-	put(&o, "%s", ""); /* a buffer also for an empty page */
-	free(c->out);
-	c->out = NULL;
-	c->out_off = c->out_len = 0;
-	if (o.truncated) { /* out of memory: no listing the client could trust */
-		rgd_out_free(&o);
+	if (!page_out(c, &o)) {
 		c->listing = false;
 		return;
 	}
-	c->out = rgd_out_take(&o, &c->out_len);
 	c->listing = next != 0;
 	c->list_cursor = next;
 }
