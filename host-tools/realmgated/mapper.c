@@ -414,17 +414,21 @@ static bool owned_by_protocol(uint8_t owner)
 	       owner == RG_OWNER_CLI;
 }
 
+/* Protocol mappings the card holds without a lease (a request interrupted
+ * between card and database, or a state database that was lost): all of
+ * them go, collected in one walk of the card's listing and deleted after
+ * it, so that the listing's cursor stays valid. */
 static void remove_orphans(struct rgd_mapper *m)
 {
 	struct rg_map_rec recs[64];
 	uint32_t cursor = 0, count, next;
-	struct rg_map_id gone[64];
-	unsigned n_gone = 0;
+	struct rg_map_id *gone = NULL;
+	size_t n_gone = 0, cap = 0;
 	do {
 		if (m->card->ops->map_list(m->card->ctx, cursor, recs, 64, &count, &next) !=
 		    RG_ST_OK)
-			return;
-		for (uint32_t i = 0; i < count && n_gone < 64; i++) {
+			break;
+		for (uint32_t i = 0; i < count && i < 64; i++) {
 			if (!owned_by_protocol(recs[i].owner))
 				continue;
 			struct rgd_lease_key k = { .proto = recs[i].proto,
@@ -432,16 +436,26 @@ static void remove_orphans(struct rgd_mapper *m)
 						   .in_port = ntohs(recs[i].in_port) };
 			if (rgd_leases_endpoint_used(&m->leases, &k, NULL))
 				continue;
+			if (n_gone == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				struct rg_map_id *g = realloc(gone, ncap * sizeof(*g));
+				if (!g)
+					break; /* what fits goes now; the rest at the next start */
+				gone = g;
+				cap = ncap;
+			}
 			endpoint_id(&gone[n_gone++], &k);
 		}
+		if (next && next <= cursor)
+			break; /* a cursor that does not advance would walk forever */
 		cursor = next;
-	} while (next && n_gone < 64);
-	/* deleted after the walk so the listing's cursor stays valid */
-	for (unsigned i = 0; i < n_gone; i++) {
+	} while (next);
+	for (size_t i = 0; i < n_gone; i++)
 		m->card->ops->map_del(m->card->ctx, &gone[i]);
-		rgd_log(LOG_NOTICE, "removed a mapping the card held for no lease (%s)",
-			"left by an interrupted request");
-	}
+	if (n_gone)
+		rgd_log(LOG_NOTICE, "removed %zu mapping%s the card held for no lease", n_gone,
+			n_gone == 1 ? "" : "s");
+	free(gone);
 }
 
 int rgd_mapper_restore(struct rgd_mapper *m, unsigned *moved)

@@ -141,6 +141,14 @@ static void test_orphans_are_removed(void **state)
 	req.in_port = __builtin_bswap16(9998);
 	req.owner = RG_OWNER_DYNAMIC;
 	f->cd.card.ops->map_add(f->cd.card.ctx, &req, &rsp);
+	/* and many more of the first kind, as a lost database leaves (more
+	 * than one page of the card's listing, more than the 64 that were
+	 * removed at most before) */
+	req.owner = RG_OWNER_PCP;
+	for (unsigned i = 0; i < 150; i++) {
+		req.in_port = __builtin_bswap16((uint16_t)(10000 + i));
+		assert_int_equal(f->cd.card.ops->map_add(f->cd.card.ctx, &req, &rsp), RG_ST_OK);
+	}
 	struct card_double card = f->cd;
 	fx_free(f);
 	f = fx_new_with(fx_config, db);
@@ -151,6 +159,8 @@ static void test_orphans_are_removed(void **state)
 	assert_null(card_double_find(&f->cd, 17, FX_HOST_A, 9999));
 	assert_non_null(card_double_find(&f->cd, 17, FX_HOST_A, 9998));
 	assert_non_null(card_double_find(&f->cd, 17, FX_HOST_A, 4000));
+	for (unsigned i = 0; i < 150; i++)
+		assert_null(card_double_find(&f->cd, 17, FX_HOST_A, (uint16_t)(10000 + i)));
 	fx_free(f);
 }
 
