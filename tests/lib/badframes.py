@@ -24,9 +24,10 @@ def main():
     mark = int(mark)
     src, dst = socket.inet_aton(src), socket.inet_aton(dst)
 
-    def ip(proto, payload, tot=None, vihl=0x45):
-        tot = 20 + len(payload) if tot is None else tot
-        h = struct.pack("!BBHHHBBH4s4s", vihl, 0, tot, mark, 0, 64, proto, 0, src, dst)
+    def ip(proto, payload, tot=None, vihl=None, opts=b""):
+        vihl = 0x45 + len(opts) // 4 if vihl is None else vihl
+        tot = 20 + len(opts) + len(payload) if tot is None else tot
+        h = struct.pack("!BBHHHBBH4s4s", vihl, 0, tot, mark, 0, 64, proto, 0, src, dst) + opts
         return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
 
     def udp(data, ulen=None):
@@ -43,6 +44,11 @@ def main():
         ip(17, udp(data, ulen=300)),  # UDP length beyond the packet
         ip(6, struct.pack("!HH", 40000, 7) + b"\0" * 6),  # TCP header cut at 10 bytes
         ip(17, udp(b"")[:5]),  # UDP header cut at 5 bytes
+        ip(17, udp(data), opts=b"\x07\x00\x04\x00"),  # record route of length 0
+        ip(17, udp(data), opts=b"\x07\x28\x04\x00"),  # an option past the header
+        # record route, full: the sender's address (translated with it) and
+        # another inside host's, which must not leave
+        ip(17, udp(data), opts=b"\x07\x0b\x0c" + src + socket.inet_aton("10.0.0.3") + b"\x00"),
     ]
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))

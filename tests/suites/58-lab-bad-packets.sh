@@ -5,7 +5,8 @@
 # (inside -> out; forged RST and ACK segments with bad checksums toward the
 # connection's outside port, outside -> in), tests/lib/badframes.py the IPv4
 # and transport faults below the checksum (bad header checksum, lengths
-# beyond the frame, short headers, wrong version). Every one carries the IP
+# beyond the frame, short headers, wrong version, malformed IP options, a
+# record route naming another inside host). Every one carries the IP
 # identification MARK. On both fast paths none of them may leave the card in
 # either direction, each is counted under its reason, and the connection
 # carries on afterwards with its session in place.
@@ -114,11 +115,11 @@ open('$LAB_TMP/client.out', 'w').write(' '.join(got) + '\n')"
 	out_leak=$(count "$LAB_TMP/wan.pcap" "not src 203.0.113.2 and ip[4:2] == $MARK")
 	in_leak=$(count "$LAB_TMP/lan.pcap" "dst 10.0.0.2 and ip[4:2] == $MARK")
 	if [ "$mode" = kernel ]; then
-		echo "# Linux NAT: $out_leak of $sent malformed packets from rg-lan reached rg-wan ($(count "$LAB_TMP/wan.pcap" "src net 10.0.0.0/8 and ip[4:2] == $MARK") with the inside source 10.0.0.2), $in_leak of $inbound forged segments reached rg-lan; the connection: '$out'"
+		echo "# Linux NAT: $out_leak of $sent malformed packets from rg-lan reached rg-wan ($(count "$LAB_TMP/wan.pcap" "src net 10.0.0.0/8 and ip[4:2] == $MARK") with the inside source 10.0.0.2), $in_leak of $inbound forged segments reached rg-lan; the connection: '$out'; rg-wan's wire: $(python3 "$LIB/pcap_check.py" no-inside "$LAB_TMP/wan.pcap" | head -1)"
 		lab down >/dev/null 2>&1
 		return
 	fi
-	if [ "$sent" = 30 ] && [ "$inbound" = 6 ]; then tap_ok "$mode: 30 malformed packets sent from rg-lan, 6 forged segments from rg-wan"; else tap_fail "$mode: 30 malformed packets sent from rg-lan, 6 forged segments from rg-wan" "sent $sent, $inbound"; fi
+	if [ "$sent" = 39 ] && [ "$inbound" = 6 ]; then tap_ok "$mode: 39 malformed packets sent from rg-lan, 6 forged segments from rg-wan"; else tap_fail "$mode: 39 malformed packets sent from rg-lan, 6 forged segments from rg-wan" "sent $sent, $inbound"; fi
 	if [ "$out_leak" = 0 ]; then tap_ok "$mode: none of them leaves the card on the outside"; else tap_fail "$mode: none of them leaves the card on the outside" "$out_leak on rg-wan's wire"; fi
 	if [ "$in_leak" = 0 ]; then tap_ok "$mode: no forged segment reaches rg-lan"; else tap_fail "$mode: no forged segment reaches rg-lan" "$in_leak on rg-lan's wire"; fi
 	out=$(lab ctl --json counters | python3 -c "
@@ -127,9 +128,10 @@ a = json.load(open('$LAB_TMP/c0.json'))['counters']
 b = json.load(sys.stdin)['counters']
 d = lambda *k: sum(b.get(x, 0) - a.get(x, 0) for x in k)
 got = [d('fp-drop-bad-ip-csum', 'drop-bad-ip-checksum'), d('fp-drop-bad-ip-len', 'fp-drop-bad-ip-hdr', 'drop-bad-ip-header'),
-       d('fp-drop-bad-ip-ver'), d('fp-drop-bad-l4-len', 'drop-bad-l4-header'), d('fp-drop-bad-l4-csum', 'drop-bad-l4-checksum')]
-print(got == [3, 6, 3, 9, 15] or got)")
-	if [ "$out" = True ]; then tap_ok "$mode: each counted under its reason (IP checksum 3, IP header and length 6, version 3, L4 length 9, L4 checksum 15)"; else tap_fail "$mode: each counted under its reason (IP checksum 3, IP header and length 6, version 3, L4 length 9, L4 checksum 15)" "got $out"; fi
+       d('fp-drop-bad-ip-ver'), d('fp-drop-bad-l4-len', 'drop-bad-l4-header'), d('fp-drop-bad-l4-csum', 'drop-bad-l4-checksum'),
+       d('drop-inside-address-leak')]
+print(got == [3, 12, 3, 9, 15, 3] or got)")
+	if [ "$out" = True ]; then tap_ok "$mode: each counted under its reason (IP checksum 3, IP header, options and length 12, version 3, L4 length 9, L4 checksum 15, inside address in an option 3)"; else tap_fail "$mode: each counted under its reason (IP checksum 3, IP header, options and length 12, version 3, L4 length 9, L4 checksum 15, inside address in an option 3)" "got $out"; fi
 	out="$out / $(cat "$LAB_TMP/client.out" 2>/dev/null)"
 	d=$(lab ctl --json sessions | json_get "sum(1 for s in j['sessions'] if s['proto'] == 'tcp' and s['outside_port'] == $oport and s['remote_port'] == 7007)")
 	if [ "${out#* / }" = "one two" ] && [ "$d" = 1 ]; then tap_ok "$mode: the connection carries on, its session in place"; else tap_fail "$mode: the connection carries on, its session in place" "client '${out#* / }', sessions $d"; fi
