@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* realmctl: sessions, counters, mapping (listings read through fetch.h). */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../driver/rgdev.h"
+#include "../lib/parse_num.h"
 #include "ctl.h"
 #include "fetch.h"
 #include "parse.h"
@@ -222,34 +226,107 @@ int cmd_sessions(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* A counter is shown when no NAME was given or its name contains one. */
+static bool counter_selected(const char *name, char **names, int n_names)
+{
+	for (int i = 0; i < n_names; i++)
+		if (strstr(name, names[i]))
+			return true;
+	return n_names == 0;
+}
+
+static const struct rg_counter_rec *counter_find(const struct rg_counter_rec *r, uint32_t n,
+						 uint32_t id)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (r[i].id == id)
+			return &r[i];
+	return NULL;
+}
+
+/*
+ * realmctl counters [--all] [--rate SECONDS] [NAME...]: the card's counters
+ * (non-zero ones unless --all), those whose name contains a NAME; with
+ * --rate, read twice SECONDS apart, each with how much it changed per
+ * second (gauges such as sessions-active may fall: negative).
+ */
 int cmd_counters(struct ctl *c, int argc, char **argv)
 {
-	int all = argc == 2 && !strcmp(argv[1], "--all");
-	if (argc > 2 || (argc == 2 && !all)) {
-		fprintf(stderr, "usage: realmctl counters [--all]\n");
-		return CTL_USAGE;
+	bool all = false;
+	unsigned long rate_s = 0;
+	char *names[32];
+	int n_names = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--all")) {
+			all = true;
+		} else if (!strcmp(argv[i], "--rate") && i + 1 < argc) {
+			if (rg_parse_uint(argv[++i], 1, 3600, &rate_s)) {
+				fprintf(stderr,
+					"realmctl: counters --rate: 1..3600 seconds, not '%s'\n",
+					argv[i]);
+				return CTL_USAGE;
+			}
+		} else if (argv[i][0] != '-' && n_names < 32) {
+			names[n_names++] = argv[i];
+		} else {
+			fprintf(stderr,
+				"usage: realmctl counters [--all] [--rate SECONDS] [NAME...]\n");
+			return CTL_USAGE;
+		}
 	}
 	if (ctl_connect(c))
 		return CTL_FAIL;
-	struct rg_counter_rec *r;
-	uint32_t n;
-	if (fetch_all(c, "counters", RG_OP_COUNTERS, sizeof(*r), 0, (void **)&r, &n))
+	struct rg_counter_rec *r, *before = NULL;
+	uint32_t n, n_before = 0;
+	if (rate_s) {
+		if (fetch_all(c, "counters", RG_OP_COUNTERS, sizeof(*r), 0, (void **)&before,
+			      &n_before))
+			return CTL_FAIL;
+		struct timespec ts = { (time_t)rate_s, 0 };
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+	}
+	if (fetch_all(c, "counters", RG_OP_COUNTERS, sizeof(*r), 0, (void **)&r, &n)) {
+		free(before);
 		return CTL_FAIL;
+	}
 	struct json j;
 	if (c->json) {
 		json_init(&j, stdout);
 		json_obj_begin(&j, NULL);
+		if (rate_s)
+			json_u64(&j, "interval_s", rate_s);
 		json_obj_begin(&j, "counters");
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		char name[64];
-		if (!rg_counter_id_name(r[i].id, name, sizeof(name)))
-			snprintf(name, sizeof(name), "counter-%u", r[i].id);
-		/* JSON always has every counter: scripts look names up */
-		if (c->json)
-			json_u64(&j, name, r[i].value);
-		else if (all || r[i].value)
-			printf("%-36s %llu\n", name, (unsigned long long)r[i].value);
+	/* JSON always has every selected counter: scripts look names up */
+	for (int pass = 0; pass < (c->json && rate_s ? 2 : 1); pass++) {
+		if (pass == 1) {
+			json_obj_end(&j);
+			json_obj_begin(&j, "deltas");
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			char name[64];
+			if (!rg_counter_id_name(r[i].id, name, sizeof(name)))
+				snprintf(name, sizeof(name), "counter-%u", r[i].id);
+			if (!counter_selected(name, names, n_names))
+				continue;
+			const struct rg_counter_rec *b =
+				rate_s ? counter_find(before, n_before, r[i].id) : NULL;
+			int64_t delta = b ? (int64_t)(r[i].value - b->value) : 0;
+			if (c->json && pass)
+				json_i64(&j, name, delta);
+			else if (c->json)
+				json_u64(&j, name, r[i].value);
+			else if (all || r[i].value || delta) {
+				if (rate_s)
+					printf("%-36s %20llu %14.1f/s\n", name,
+					       (unsigned long long)r[i].value,
+					       (double)delta / (double)rate_s);
+				else
+					printf("%-36s %llu\n", name,
+					       (unsigned long long)r[i].value);
+			}
+		}
 	}
 	if (c->json) {
 		json_obj_end(&j);
@@ -257,6 +334,7 @@ int cmd_counters(struct ctl *c, int argc, char **argv)
 		json_end(&j);
 	}
 	free(r);
+	free(before);
 	return CTL_OK;
 }
 

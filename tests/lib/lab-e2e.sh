@@ -5,9 +5,10 @@
 #   ping through the NAT, ping -t 1 answered by 10.0.0.1 (time exceeded),
 #   traceroute with UDP, ICMP and TCP probes (errors translated back),
 #   curl of an 8 MB file (checksum compared), iperf3 both directions, dig
-#   through the NAT to dnsmasq in rg-wan, both LAN hosts at once, hairpinning
-#   between the LAN hosts via the outside address, realmctl listings, and a
-#   capture on the outside wire without a single 10.0.0.0/8 address.
+#   through the NAT to dnsmasq in rg-wan, counter rates, both LAN hosts at
+#   once, hairpinning between the LAN hosts via the outside address, realmctl
+#   listings, and a capture on the outside wire without a single 10.0.0.0/8
+#   address.
 LAB_E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # iperf3 JSON: bits per second received
@@ -108,6 +109,16 @@ print(' '.join(r))" 2>&1)
 
 	out=$(lab exec lan -- timeout 10 dig +short +time=2 +tries=2 @203.0.113.2 lab.test A 2>&1)
 	if [ "$out" = 203.0.113.3 ]; then tap_ok "$fp: dig through the NAT to dnsmasq in rg-wan"; else tap_fail "$fp: dig through the NAT to dnsmasq in rg-wan" "answer: $out"; fi
+
+	# counter rates: about 20 echo requests a second from rg-lan cross the
+	# card while realmctl reads its counters a second apart
+	lab exec lan -- ping -c 40 -i 0.05 -W 1 203.0.113.2 >/dev/null 2>&1 &
+	local pinger=$!
+	sleep 0.3
+	out=$(lab ctl --json counters --rate 1 fp-rx-inside)
+	wait $pinger
+	n=$(echo "$out" | json_get 'list(j["counters"]) == ["fp-rx-inside"] and 10 <= j["deltas"]["fp-rx-inside"] <= 40')
+	if [ "$n" = True ]; then tap_ok "$fp: realmctl counters --rate 1: about 20 frames a second from the inside"; else tap_fail "$fp: realmctl counters --rate 1: about 20 frames a second from the inside" "$out"; fi
 
 	# both LAN hosts at once
 	lab exec lan -- timeout 60 curl -sf http://203.0.113.2:8080/big.bin -o "$LAB_TMP/a.bin" &

@@ -177,6 +177,15 @@ ctl info | grep -q "^features .* session-filter" && tap_ok "info: features line"
 n=$(ctl --json counters | json 'j["counters"]["commands-ok"] > 5 and j["counters"]["commands-failed"] >= 2 and j["counters"]["sessions-created"] >= 1')
 [ "$n" = True ] && tap_ok "counters --json (commands ok and failed, sessions created)" || tap_fail "counters --json" "$n"
 expect "counters" 0 ctl counters
+n=$(ctl counters --all commands | awk '{ printf "%s ", $1 }')
+[ "$n" = "commands-ok commands-failed " ] && tap_ok "counters NAME: only the counters whose name contains it" || tap_fail "counters NAME" "$n"
+# over a second nothing but the first reading's own command(s) reach the card
+n=$(ctl --json counters --rate 1 commands | json 'j["interval_s"] == 1 and sorted(j["deltas"]) == ["commands-failed", "commands-ok"] and j["deltas"]["commands-ok"] >= 1 and j["deltas"]["commands-failed"] == 0 and sorted(j["counters"]) == sorted(j["deltas"])')
+[ "$n" = True ] && tap_ok "counters --rate 1 --json: interval, values and changes" || tap_fail "counters --rate 1 --json" "$n"
+expect "counters --rate 1 prints per-second changes" 0 ctl counters --rate 1 commands-ok
+echo "$OUT" | grep -Eq "^commands-ok +[0-9]+ +[0-9.]+/s$" && tap_ok "... one line: value and change per second" || tap_fail "... one line: value and change per second" "$OUT"
+expect "counters --rate 0 is refused" 2 ctl counters --rate 0
+expect "counters --bogus is refused" 2 ctl counters --bogus
 printf 'inside-vlan 100\noutside-vlan 200\n' >"$TMP/vlan.conf"
 expect "config apply of port VLANs" 0 ctl config apply "$TMP/vlan.conf"
 n=$(ctl --json config show | json 'str(j["inside_vlan"]) + " " + str(j["outside_vlan"]) + " " + j["inside"]')
