@@ -47,15 +47,43 @@ static int session_wanted(const void *filter, const void *record)
 }
 
 #define SESSIONS_USAGE                                                              \
-	"usage: realmctl sessions [--limit N] [--proto P] [--inside ADDR[:PORT]]\n" \
+	"usage: realmctl sessions [--limit N] [--sort bytes|packets|idle]\n"        \
+	"                         [--proto P] [--inside ADDR[:PORT]]\n"             \
 	"                         [--outside ADDR[:PORT]] [--remote ADDR[:PORT]]\n" \
 	"       realmctl sessions clear [--proto P] [--inside ADDR[:PORT]]\n"       \
 	"                         [--outside ADDR[:PORT]] [--remote ADDR[:PORT]] | --all\n"
 
-/* One option of `sessions` with its value; -1 when either is wrong. */
-static int session_option(struct rg_session_filter *f, uint32_t *limit, const char *opt,
-			  const char *val)
+/* What --sort orders the listing by: the busiest sessions first (bytes,
+ * packets) or the most recently active (idle). */
+enum session_sort { SORT_NONE, SORT_BYTES, SORT_PACKETS, SORT_IDLE };
+
+static int session_cmp(const struct rg_session_rec *a, const struct rg_session_rec *b,
+		       enum session_sort by)
 {
+	uint64_t x = by == SORT_BYTES ? b->bytes : by == SORT_PACKETS ? b->pkts : a->idle_ms;
+	uint64_t y = by == SORT_BYTES ? a->bytes : by == SORT_PACKETS ? a->pkts : b->idle_ms;
+	if (x != y)
+		return x < y ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index; /* the same order every time */
+}
+
+static enum session_sort sort_by;
+static int session_qsort_cmp(const void *a, const void *b)
+{
+	return session_cmp(a, b, sort_by);
+}
+
+/* One option of `sessions` with its value; -1 when either is wrong. */
+static int session_option(struct rg_session_filter *f, uint32_t *limit, enum session_sort *sort,
+			  const char *opt, const char *val)
+{
+	if (!strcmp(opt, "--sort")) {
+		*sort = !strcmp(val, "bytes")	  ? SORT_BYTES
+			: !strcmp(val, "packets") ? SORT_PACKETS
+			: !strcmp(val, "idle")	  ? SORT_IDLE
+						  : SORT_NONE;
+		return *sort == SORT_NONE ? -1 : 0;
+	}
 	if (!strcmp(opt, "--limit")) {
 		unsigned long v;
 		if (rg_parse_uint(val, 0, UINT32_MAX, &v))
@@ -140,6 +168,7 @@ static int sessions_clear(struct ctl *c, const struct rg_session_filter *f)
 int cmd_sessions(struct ctl *c, int argc, char **argv)
 {
 	uint32_t limit = 0;
+	enum session_sort sort = SORT_NONE;
 	struct rg_session_filter f;
 	memset(&f, 0, sizeof(f));
 	int clear = argc > 1 && !strcmp(argv[1], "clear"), all = 0;
@@ -149,8 +178,9 @@ int cmd_sessions(struct ctl *c, int argc, char **argv)
 			i--; /* a flag without a value */
 			continue;
 		}
-		if (i + 1 >= argc || (clear && !strcmp(argv[i], "--limit")) ||
-		    session_option(&f, &limit, argv[i], argv[i + 1])) {
+		if (i + 1 >= argc ||
+		    (clear && (!strcmp(argv[i], "--limit") || !strcmp(argv[i], "--sort"))) ||
+		    session_option(&f, &limit, &sort, argv[i], argv[i + 1])) {
 			fprintf(stderr, "realmctl: sessions: bad option %s%s%s\n" SESSIONS_USAGE,
 				argv[i], i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
 			return CTL_USAGE;
@@ -169,11 +199,18 @@ int cmd_sessions(struct ctl *c, int argc, char **argv)
 		return sessions_clear(c, &f);
 	struct rg_session_rec *s;
 	uint32_t n;
-	/* with a filter the table is read until the limit counts matches */
-	if (fetch_matching(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), limit,
+	/* with a filter the table is read until the limit counts matches;
+	 * sorted, all of it is read and the limit keeps the first ones */
+	if (fetch_matching(c, "sessions", RG_OP_SESSION_LIST, sizeof(*s), sort ? 0 : limit,
 			   f.match ? session_wanted : NULL, &f, f.match ? &f : NULL, (void **)&s,
 			   &n))
 		return CTL_FAIL;
+	if (sort) {
+		sort_by = sort;
+		qsort(s, n, sizeof(*s), session_qsort_cmp);
+		if (limit && n > limit)
+			n = limit;
+	}
 	struct json j;
 	if (c->json) {
 		json_init(&j, stdout);

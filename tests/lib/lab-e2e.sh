@@ -138,6 +138,15 @@ print(' '.join(r))" 2>&1)
 	out=$(lab ctl --json sessions)
 	n=$(echo "$out" | json_get 'len({s["inside"] for s in j["sessions"]} & {"10.0.0.2","10.0.0.3"})')
 	if [ "${n:-0}" = 2 ]; then tap_ok "$fp: realmctl sessions --json shows both LAN hosts"; else tap_fail "$fp: realmctl sessions --json shows both LAN hosts" "$(echo "$out" | head -c 300)"; fi
+	# the busiest sessions first: the same as the full listing sorted
+	out=$(lab ctl --json sessions)
+	n=$(lab ctl --json sessions --sort bytes --limit 3 | FULL="$out" python3 -c "
+import json, os, sys
+full = json.loads(os.environ['FULL'])['sessions']
+top = json.load(sys.stdin)['sessions']
+want = sorted(full, key=lambda s: (-s['bytes'], s['index']))[:3]
+print(len(top) == 3 and [s['index'] for s in top] == [s['index'] for s in want])" 2>&1)
+	if [ "$n" = True ]; then tap_ok "$fp: realmctl sessions --sort bytes --limit 3: the three busiest"; else tap_fail "$fp: realmctl sessions --sort bytes --limit 3: the three busiest" "$n"; fi
 	# the pool's one address holds both LAN hosts, their TCP ports and
 	# their UDP ones (DNS, traceroute)
 	out=$(lab ctl --json addresses)

@@ -185,6 +185,10 @@ n=$(ctl --json counters --rate 1 commands | json 'j["interval_s"] == 1 and sorte
 expect "counters --rate 1 prints per-second changes" 0 ctl counters --rate 1 commands-ok
 echo "$OUT" | grep -Eq "^commands-ok +[0-9]+ +[0-9.]+/s$" && tap_ok "... one line: value and change per second" || tap_fail "... one line: value and change per second" "$OUT"
 expect "counters --rate 0 is refused" 2 ctl counters --rate 0
+expect "sessions --sort bogus is refused" 2 ctl sessions --sort bogus
+expect "sessions clear --sort is refused" 2 ctl sessions clear --sort bytes --all
+n=$(ctl --json sessions --sort idle | json '[s["idle_ms"] for s in j["sessions"]] == sorted(s["idle_ms"] for s in j["sessions"]) and j["count"] >= 1')
+[ "$n" = True ] && tap_ok "sessions --sort idle: the most recently active first" || tap_fail "sessions --sort idle" "$n"
 expect "counters --bogus is refused" 2 ctl counters --bogus
 printf 'inside-vlan 100\noutside-vlan 200\n' >"$TMP/vlan.conf"
 expect "config apply of port VLANs" 0 ctl config apply "$TMP/vlan.conf"
