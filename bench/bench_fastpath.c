@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "../firmware/fastpath/fp.h"
 #include "../firmware/fastpath/fp_stages.h"
 #include "../firmware/lib/bytes.h"
@@ -30,22 +31,6 @@
 
 #define FRAMES (1u << 18)
 #define FLEN 64
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static uint64_t rng = 88172645463325252ull;
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
 
 static const uint8_t MAC_IN[6] = { 2, 0, 0, 0, 0, 0x10 };
 static const uint8_t MAC_OUT[6] = { 2, 0, 0, 0, 0, 0x11 };

@@ -20,23 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "../host-tools/realmgated/lease.h"
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static uint64_t rng = 88172645463325252ull;
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
-}
 
 /* lease i: four per inside host of a /8, as many subscribers hold */
 static void key_of(uint32_t i, struct rgd_lease_key *k)
@@ -70,7 +55,7 @@ static double run(struct rgd_leases *t, uint32_t n, uint32_t ops)
 	for (uint32_t o = 0; o < ops; o++) {
 		struct rgd_lease l;
 		memset(&l, 0, sizeof(l));
-		key_of(rnd() % n, &l.key);
+		key_of((uint32_t)(rnd() >> 11) % n, &l.key);
 		l.key.in_port = (uint16_t)(6000 + o % 1000); /* a new endpoint */
 		if (rgd_leases_find(t, &l.key))
 			continue;

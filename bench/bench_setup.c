@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "../firmware/fastpath/fp.h"
 #include "../firmware/fw.h"
 #include "../firmware/lib/bytes.h"
@@ -51,13 +52,6 @@ struct card {
 	uint64_t tx, forwarded;
 	uint8_t out[FLEN + 64];
 };
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static void *big_alloc(size_t len)
 {
