@@ -43,6 +43,7 @@ struct rgd_lease {
 	uint32_t card_id;  /* the card's mapping handle */
 	uint8_t n_filters;
 	struct rg_map_filter filters[RG_MAP_MAX_FILTERS];
+	bool card_held; /* restore: the card's listing has it as it is */
 
 	/* table links */
 	struct rgd_lease *hnext;		 /* key hash chain */

@@ -414,40 +414,65 @@ static bool owned_by_protocol(uint8_t owner)
 	       owner == RG_OWNER_CLI;
 }
 
-/* Protocol mappings the card holds without a lease (a request interrupted
- * between card and database, or a state database that was lost): all of
- * them go, collected in one walk of the card's listing and deleted after
- * it, so that the listing's cursor stays valid. */
-static void remove_orphans(struct rgd_mapper *m)
+/*
+ * One walk of the card's mapping listing at start, a page of 64 per
+ * command instead of a MAP_GET per lease (a million leases were a million
+ * commands): each lease the card holds on its outside endpoint, in a pool,
+ * is marked card_held; protocol mappings the card holds without a lease (a
+ * request interrupted between card and database, or a state database that
+ * was lost) are all deleted, after the walk so that the listing's cursor
+ * stays valid. Returns false when the listing failed part way (the leases
+ * not marked are then asked about one by one).
+ */
+static bool walk_card(struct rgd_mapper *m)
 {
 	struct rg_map_rec recs[64];
 	uint32_t cursor = 0, count, next;
 	struct rg_map_id *gone = NULL;
 	size_t n_gone = 0, cap = 0;
+	bool complete = true;
 	do {
 		if (m->card->ops->map_list(m->card->ctx, cursor, recs, 64, &count, &next) !=
-		    RG_ST_OK)
+		    RG_ST_OK) {
+			complete = false;
 			break;
+		}
 		for (uint32_t i = 0; i < count && i < 64; i++) {
-			if (!owned_by_protocol(recs[i].owner))
-				continue;
-			struct rgd_lease_key k = { .proto = recs[i].proto,
-						   .in_addr = ntohl(recs[i].in_addr),
-						   .in_port = ntohs(recs[i].in_port) };
-			if (rgd_leases_endpoint_used(&m->leases, &k, NULL))
+			const struct rg_map_rec *r = &recs[i];
+			uint32_t in_addr = ntohl(r->in_addr);
+			uint16_t in_port = ntohs(r->in_port);
+			bool leased = false;
+			for (struct rgd_lease *l = rgd_leases_of_host(&m->leases, in_addr); l;
+			     l = l->host_next) {
+				if (l->key.proto != r->proto || l->key.in_port != in_port)
+					continue;
+				leased = true;
+				if (ntohl(r->out_addr) == l->out_addr &&
+				    ntohs(r->out_port) == l->out_port &&
+				    rgd_mapper_addr_in_pools(m->cfg, l->out_addr)) {
+					l->card_held = true;
+					l->card_id = r->id;
+				}
+			}
+			if (leased || !owned_by_protocol(r->owner))
 				continue;
 			if (n_gone == cap) {
 				size_t ncap = cap ? cap * 2 : 64;
 				struct rg_map_id *g = realloc(gone, ncap * sizeof(*g));
 				if (!g)
-					break; /* what fits goes now; the rest at the next start */
+					continue; /* what fits goes now; the rest at the next start */
 				gone = g;
 				cap = ncap;
 			}
+			struct rgd_lease_key k = { .proto = r->proto,
+						   .in_addr = in_addr,
+						   .in_port = in_port };
 			endpoint_id(&gone[n_gone++], &k);
 		}
-		if (next && next <= cursor)
-			break; /* a cursor that does not advance would walk forever */
+		if (next && next <= cursor) {
+			complete = false; /* a cursor that does not advance would walk forever */
+			break;
+		}
 		cursor = next;
 	} while (next);
 	for (size_t i = 0; i < n_gone; i++)
@@ -456,6 +481,7 @@ static void remove_orphans(struct rgd_mapper *m)
 		rgd_log(LOG_NOTICE, "removed %zu mapping%s the card held for no lease", n_gone,
 			n_gone == 1 ? "" : "s");
 	free(gone);
+	return complete;
 }
 
 int rgd_mapper_restore(struct rgd_mapper *m, unsigned *moved)
@@ -464,39 +490,40 @@ int rgd_mapper_restore(struct rgd_mapper *m, unsigned *moved)
 	if (m->store && rgd_store_load(m->store, load_one, m))
 		return -1;
 	uint64_t now = m->now(m->now_arg);
-	struct rgd_lease *l = m->leases.head;
+	struct rgd_lease *l;
+	while ((l = rgd_leases_soonest(&m->leases)) && l->expires <= now) {
+		drop(m, l, true, "expire");
+		m->stats.expired++;
+	}
+	for (l = m->leases.head; l; l = l->next)
+		l->card_held = false;
+	bool listed = walk_card(m);
+	l = m->leases.head;
 	while (l) {
 		struct rgd_lease *next = l->next;
-		if (l->expires <= now) {
-			drop(m, l, true, "expire");
-			m->stats.expired++;
-		} else {
-			struct rg_map_rec rec;
-			bool held = card_get(m, &l->key, &rec) == RG_ST_OK &&
-				    ntohl(rec.out_addr) == l->out_addr &&
-				    ntohs(rec.out_port) == l->out_port &&
-				    rgd_mapper_addr_in_pools(m->cfg, l->out_addr);
-			if (held) {
-				l->card_id = rec.id;
-			} else {
-				int r = reinstall(m, l);
-				if (r < 0) {
-					rgd_log(LOG_WARNING,
-						"lease %lld could not be restored on the card; "
-						"dropped",
-						(long long)l->id);
-					drop(m, l, true, "lost");
-				} else if (r > 0) {
-					(*moved)++;
-					if (m->store)
-						rgd_store_put(m->store, l);
-					hook(m, l, "move");
-				}
-			}
+		struct rg_map_rec rec;
+		bool held = l->card_held;
+		l->card_held = false;
+		if (!held && !listed && card_get(m, &l->key, &rec) == RG_ST_OK &&
+		    ntohl(rec.out_addr) == l->out_addr && ntohs(rec.out_port) == l->out_port &&
+		    rgd_mapper_addr_in_pools(m->cfg, l->out_addr)) {
+			held = true;
+			l->card_id = rec.id;
+		}
+		int r = held ? 0 : reinstall(m, l);
+		if (r < 0) {
+			rgd_log(LOG_WARNING,
+				"lease %lld could not be restored on the card; dropped",
+				(long long)l->id);
+			drop(m, l, true, "lost");
+		} else if (r > 0) {
+			(*moved)++;
+			if (m->store)
+				rgd_store_put(m->store, l);
+			hook(m, l, "move");
 		}
 		l = next;
 	}
-	remove_orphans(m);
 	return 0;
 }
 

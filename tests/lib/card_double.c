@@ -247,6 +247,9 @@ static enum rg_status cd_map_list(void *ctx, uint32_t cursor, struct rg_map_rec 
 	record(d, RG_OP_MAP_LIST, &cursor, sizeof(cursor));
 	*count = 0;
 	*next = 0;
+	enum rg_status st;
+	if (injected(d, RG_OP_MAP_LIST, &st))
+		return st;
 	for (uint32_t i = cursor; i < CD_MAX_MAPS; i++) {
 		if (!d->maps[i].used)
 			continue;

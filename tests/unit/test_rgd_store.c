@@ -88,14 +88,42 @@ static void test_restore_with_card_keeping_state(void **state)
 	assert_int_equal(f->m.leases.count, 2);
 	assert_int_equal(f->m.stats.expired, 1);
 	assert_null(card_double_find(&f->cd, 6, FX_HOST_B, 22));
-	/* nothing re-installed: the card still had them */
+	/* nothing re-installed: the card still had them, as one page of its
+	 * mapping listing said (no question per lease) */
 	assert_int_equal(card_double_calls(&f->cd, RG_OP_MAP_ADD), 0);
+	assert_int_equal(card_double_calls(&f->cd, RG_OP_MAP_LIST), 1);
+	assert_int_equal(card_double_calls(&f->cd, RG_OP_MAP_GET), 0);
 	/* the restored lease keeps its nonce and filters: a renewal works */
 	struct pcp_msg q = fx_map(FX_HOST_A, 17, 4000, 3600), r;
 	assert_int_equal(fx_send(f, &q, FX_HOST_A, &r), PCP_SUCCESS);
 	assert_int_equal(r.ext_port, port);
 	struct rgd_lease_key k = { .proto = 17, .in_addr = FX_HOST_A, .in_port = 4000 };
 	assert_int_equal(rgd_leases_find(&f->m.leases, &k)->n_filters, 1);
+	fx_free(f);
+}
+
+/* A card whose mapping listing fails at start is asked about each lease
+ * instead; what it holds is kept as it is. */
+static void test_restore_when_the_listing_fails(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new_with(fx_config, db);
+	populate(f);
+	struct card_double card = f->cd;
+	uint64_t t = f->now;
+	fx_free(f);
+	f = fx_new_with(fx_config, db);
+	f->cd = card;
+	f->cd.card.ctx = &f->cd;
+	f->cd.n_calls = 0;
+	f->now = t + 600;
+	card_double_fail(&f->cd, RG_OP_MAP_LIST, RG_ST_IO, 1);
+	unsigned moved;
+	assert_int_equal(rgd_mapper_restore(&f->m, &moved), 0);
+	assert_int_equal(moved, 0);
+	assert_int_equal(f->m.leases.count, 2);
+	assert_int_equal(card_double_calls(&f->cd, RG_OP_MAP_GET), 2);
+	assert_int_equal(card_double_calls(&f->cd, RG_OP_MAP_ADD), 0);
 	fx_free(f);
 }
 
@@ -154,8 +182,12 @@ static void test_orphans_are_removed(void **state)
 	f = fx_new_with(fx_config, db);
 	f->cd = card;
 	f->cd.card.ctx = &f->cd;
+	f->cd.n_calls = 0;
 	unsigned moved;
 	assert_int_equal(rgd_mapper_restore(&f->m, &moved), 0);
+	/* the listing's pages of 64, no question per lease */
+	assert_int_equal(card_double_calls(&f->cd, RG_OP_MAP_LIST), 3);
+	assert_int_equal(card_double_calls(&f->cd, RG_OP_MAP_GET), 0);
 	assert_null(card_double_find(&f->cd, 17, FX_HOST_A, 9999));
 	assert_non_null(card_double_find(&f->cd, 17, FX_HOST_A, 9998));
 	assert_non_null(card_double_find(&f->cd, 17, FX_HOST_A, 4000));
@@ -211,6 +243,7 @@ int main(void)
 		T(test_restore_with_card_keeping_state),
 		T(test_restore_onto_a_reset_card),
 		T(test_orphans_are_removed),
+		T(test_restore_when_the_listing_fails),
 		T(test_outside_address_change_moves_leases),
 		T(test_store_failure_undoes_card_mapping),
 	};
