@@ -94,6 +94,7 @@ int ctl_daemon_request_to(const char *path, const char *line, FILE *ok, FILE *fa
 		int fd = ctl_daemon_connect(path);
 		if (fd < 0)
 			return -1;
+		/* a refusal may already be waiting: read it even if the send failed */
 		int sent = ctl_daemon_send_line(fd, line);
 		if (sent && errno != EPIPE && errno != ECONNRESET) {
 			close(fd);

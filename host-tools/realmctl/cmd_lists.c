@@ -57,20 +57,20 @@ static int session_wanted(const void *filter, const void *record)
  * packets) or the most recently active (idle). */
 enum session_sort { SORT_NONE, SORT_BYTES, SORT_PACKETS, SORT_IDLE };
 
-static int session_cmp(const struct rg_session_rec *a, const struct rg_session_rec *b,
-		       enum session_sort by)
+static enum session_sort sort_by; /* qsort's comparator takes no argument */
+
+static int session_cmp(const void *pa, const void *pb)
 {
-	uint64_t x = by == SORT_BYTES ? b->bytes : by == SORT_PACKETS ? b->pkts : a->idle_ms;
-	uint64_t y = by == SORT_BYTES ? a->bytes : by == SORT_PACKETS ? a->pkts : b->idle_ms;
+	const struct rg_session_rec *a = pa, *b = pb;
+	uint64_t x = sort_by == SORT_BYTES     ? b->bytes
+		     : sort_by == SORT_PACKETS ? b->pkts
+					       : a->idle_ms;
+	uint64_t y = sort_by == SORT_BYTES     ? a->bytes
+		     : sort_by == SORT_PACKETS ? a->pkts
+					       : b->idle_ms;
 	if (x != y)
 		return x < y ? -1 : 1;
 	return a->index < b->index ? -1 : a->index > b->index; /* the same order every time */
-}
-
-static enum session_sort sort_by;
-static int session_qsort_cmp(const void *a, const void *b)
-{
-	return session_cmp(a, b, sort_by);
 }
 
 /* One option of `sessions` with its value; -1 when either is wrong. */
@@ -207,7 +207,7 @@ int cmd_sessions(struct ctl *c, int argc, char **argv)
 		return CTL_FAIL;
 	if (sort) {
 		sort_by = sort;
-		qsort(s, n, sizeof(*s), session_qsort_cmp);
+		qsort(s, n, sizeof(*s), session_cmp);
 		if (limit && n > limit)
 			n = limit;
 	}

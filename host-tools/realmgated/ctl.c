@@ -414,19 +414,23 @@ static void lease_line(struct rgd_daemon *d, const struct rgd_lease *l, bool jso
 	put(o, "\n");
 }
 
+/* What ends a listing of n leases. */
+static void leases_end(bool json, uint64_t n, struct rgd_ctl_out *o)
+{
+	if (json)
+		put(o, "]\n");
+	else if (!n)
+		put(o, "no mappings\n");
+}
+
 static int cmd_mappings_list(struct rgd_daemon *d, bool json, struct rgd_ctl_out *o)
 {
 	if (json)
 		put(o, "[");
-	bool first = true;
-	for (const struct rgd_lease *l = d->mapper.leases.head; l; l = l->next) {
-		lease_line(d, l, json, first, o);
-		first = false;
-	}
-	if (json)
-		put(o, "]\n");
-	else if (first)
-		put(o, "no mappings\n");
+	uint64_t n = 0;
+	for (const struct rgd_lease *l = d->mapper.leases.head; l; l = l->next)
+		lease_line(d, l, json, n++ == 0, o);
+	leases_end(json, n, o);
 	return EXIT_OK;
 }
 
@@ -483,12 +487,8 @@ static void leases_start(struct rgd_daemon *d, struct rgd_ctl_client *c, bool js
 		rgd_leases_iter_end(&d->mapper.leases, &c->lease_it);
 		c->listing = false;
 	}
-	if (!c->listing) {
-		if (json)
-			put(&o, "]\n");
-		else if (!c->list_total)
-			put(&o, "no mappings\n");
-	}
+	if (!c->listing)
+		leases_end(json, c->list_total, &o);
 	answer(d, c, &o, EXIT_OK);
 }
 
@@ -496,12 +496,8 @@ static void leases_next(struct rgd_daemon *d, struct rgd_ctl_client *c)
 {
 	struct rgd_ctl_out o = { 0 };
 	c->listing = leases_page(d, c, &o);
-	if (!c->listing) {
-		if (c->json)
-			put(&o, "]\n");
-		else if (!c->list_total)
-			put(&o, "no mappings\n");
-	}
+	if (!c->listing)
+		leases_end(c->json, c->list_total, &o);
 	if (!page_out(c, &o)) {
 		if (c->listing)
 			rgd_leases_iter_end(&d->mapper.leases, &c->lease_it);

@@ -414,6 +414,15 @@ static bool owned_by_protocol(uint8_t owner)
 	       owner == RG_OWNER_CLI;
 }
 
+/* The card's record r is lease l's mapping as it stands: same outside
+ * endpoint, and that address still in a pool. */
+static bool card_holds(const struct rgd_mapper *m, const struct rgd_lease *l,
+		       const struct rg_map_rec *r)
+{
+	return ntohl(r->out_addr) == l->out_addr && ntohs(r->out_port) == l->out_port &&
+	       rgd_mapper_addr_in_pools(m->cfg, l->out_addr);
+}
+
 /*
  * One walk of the card's mapping listing at start, a page of 64 per
  * command instead of a MAP_GET per lease (a million leases were a million
@@ -447,9 +456,7 @@ static bool walk_card(struct rgd_mapper *m)
 				if (l->key.proto != r->proto || l->key.in_port != in_port)
 					continue;
 				leased = true;
-				if (ntohl(r->out_addr) == l->out_addr &&
-				    ntohs(r->out_port) == l->out_port &&
-				    rgd_mapper_addr_in_pools(m->cfg, l->out_addr)) {
+				if (card_holds(m, l, r)) {
 					l->card_held = true;
 					l->card_id = r->id;
 				}
@@ -489,12 +496,8 @@ int rgd_mapper_restore(struct rgd_mapper *m, unsigned *moved)
 	*moved = 0;
 	if (m->store && rgd_store_load(m->store, load_one, m))
 		return -1;
-	uint64_t now = m->now(m->now_arg);
+	rgd_mapper_expire(m);
 	struct rgd_lease *l;
-	while ((l = rgd_leases_soonest(&m->leases)) && l->expires <= now) {
-		drop(m, l, true, "expire");
-		m->stats.expired++;
-	}
 	for (l = m->leases.head; l; l = l->next)
 		l->card_held = false;
 	bool listed = walk_card(m);
@@ -505,8 +508,7 @@ int rgd_mapper_restore(struct rgd_mapper *m, unsigned *moved)
 		bool held = l->card_held;
 		l->card_held = false;
 		if (!held && !listed && card_get(m, &l->key, &rec) == RG_ST_OK &&
-		    ntohl(rec.out_addr) == l->out_addr && ntohs(rec.out_port) == l->out_port &&
-		    rgd_mapper_addr_in_pools(m->cfg, l->out_addr)) {
+		    card_holds(m, l, &rec)) {
 			held = true;
 			l->card_id = rec.id;
 		}
