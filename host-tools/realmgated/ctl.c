@@ -423,13 +423,47 @@ static void leases_end(bool json, uint64_t n, struct rgd_ctl_out *o)
 		put(o, "no mappings\n");
 }
 
-static int cmd_mappings_list(struct rgd_daemon *d, bool json, struct rgd_ctl_out *o)
+/* The leases of one inside host that f selects, all at once: a host has
+ * few (its quota), and they are found through the host index without
+ * looking at anyone else's. */
+static void host_leases(struct rgd_daemon *d, const struct rgd_lease_filter *f, bool json,
+			uint64_t *n, struct rgd_ctl_out *o)
 {
+	for (const struct rgd_lease *l = rgd_leases_of_host(&d->mapper.leases, f->in_addr); l;
+	     l = l->host_next)
+		if (rgd_lease_filter_match(f, l))
+			lease_line(d, l, json, (*n)++ == 0, o);
+}
+
+/* `mappings [list] [FILTERS]`, argv from the word after "mappings";
+ * false (the reason put in o) when the filters are wrong. */
+static bool mappings_filter(int argc, char **argv, struct rgd_lease_filter *f,
+			    struct rgd_ctl_out *o)
+{
+	if (argc > 0 && strcmp(argv[0], "list") == 0)
+		argc--, argv++;
+	char err[160];
+	if (rgd_lease_filter_parse(argc, argv, f, err, sizeof(err)) == 0)
+		return true;
+	put(o, "mappings list: %s\n", err);
+	return false;
+}
+
+static int cmd_mappings_list(struct rgd_daemon *d, int argc, char **argv, bool json,
+			     struct rgd_ctl_out *o)
+{
+	struct rgd_lease_filter f;
+	if (!mappings_filter(argc, argv, &f, o))
+		return EXIT_USAGE;
 	if (json)
 		put(o, "[");
 	uint64_t n = 0;
-	for (const struct rgd_lease *l = d->mapper.leases.head; l; l = l->next)
-		lease_line(d, l, json, n++ == 0, o);
+	if (f.what & RGD_LF_IN_ADDR)
+		host_leases(d, &f, json, &n, o);
+	else
+		for (const struct rgd_lease *l = d->mapper.leases.head; l; l = l->next)
+			if (rgd_lease_filter_match(&f, l))
+				lease_line(d, l, json, n++ == 0, o);
 	leases_end(json, n, o);
 	return EXIT_OK;
 }
@@ -439,7 +473,9 @@ static int cmd_mappings_list(struct rgd_daemon *d, bool json, struct rgd_ctl_out
  * client could trust. */
 static bool page_out(struct rgd_ctl_client *c, struct rgd_ctl_out *o)
 {
-	put(o, "%s", ""); /* a buffer also for an empty page */
+	/* a buffer also for an empty page (put() of nothing allocates none,
+	 * and a client without one would be taken for one that asks) */
+	rgd_out_reserve(o, 0);
 	free(c->out);
 	c->out = NULL;
 	c->out_off = c->out_len = 0;
@@ -452,16 +488,23 @@ static bool page_out(struct rgd_ctl_client *c, struct rgd_ctl_out *o)
 }
 
 #define LEASES_PAGE 1024u
+/* leases looked at per turn when the filter passes few of them */
+#define LEASES_SCAN (16u * LEASES_PAGE)
 
-/* Up to LEASES_PAGE more leases of c's walk into o; false at the end (the
- * walk has then ended). */
+/* Up to LEASES_PAGE more leases of c's walk that its filter passes into o,
+ * looking at no more than LEASES_SCAN; false at the end (the walk has then
+ * ended). */
 static bool leases_page(struct rgd_daemon *d, struct rgd_ctl_client *c, struct rgd_ctl_out *o)
 {
-	for (unsigned i = 0; i < LEASES_PAGE && !o->truncated; i++) {
+	unsigned shown = 0;
+	for (unsigned i = 0; i < LEASES_SCAN && shown < LEASES_PAGE && !o->truncated; i++) {
 		const struct rgd_lease *l = rgd_leases_iter_next(&d->mapper.leases, &c->lease_it);
 		if (!l)
 			return false;
+		if (!rgd_lease_filter_match(&c->lease_filter, l))
+			continue;
 		lease_line(d, l, c->json, c->list_total++ == 0, o);
+		shown++;
 	}
 	return true;
 }
@@ -472,20 +515,30 @@ static bool leases_page(struct rgd_daemon *d, struct rgd_ctl_client *c, struct r
  * would cut it) nor stops serving PCP while it does. Leases that go away
  * meanwhile are not listed (struct rgd_lease_iter); new ones are not
  * either: the listing is of the leases as they were when it began. */
-static void leases_start(struct rgd_daemon *d, struct rgd_ctl_client *c, bool json)
+static void leases_start(struct rgd_daemon *d, struct rgd_ctl_client *c, int argc, char **argv,
+			 bool json)
 {
 	struct rgd_ctl_out o = { 0 };
 	put(&o, "RG 0\n");
+	if (!mappings_filter(argc, argv, &c->lease_filter, &o)) {
+		answer(d, c, &o, EXIT_USAGE);
+		return;
+	}
 	if (json)
 		put(&o, "[");
 	c->json = json;
 	c->list_total = 0;
 	c->listing_leases = true;
-	rgd_leases_iter_begin(&d->mapper.leases, &c->lease_it);
-	c->listing = leases_page(d, c, &o);
-	if (o.truncated && c->listing) { /* answer() reports it; no more pages */
-		rgd_leases_iter_end(&d->mapper.leases, &c->lease_it);
-		c->listing = false;
+	c->listing = false;
+	if (c->lease_filter.what & RGD_LF_IN_ADDR) {
+		host_leases(d, &c->lease_filter, json, &c->list_total, &o);
+	} else {
+		rgd_leases_iter_begin(&d->mapper.leases, &c->lease_it);
+		c->listing = leases_page(d, c, &o);
+		if (o.truncated && c->listing) { /* answer() reports it; no more pages */
+			rgd_leases_iter_end(&d->mapper.leases, &c->lease_it);
+			c->listing = false;
+		}
 	}
 	if (!c->listing)
 		leases_end(json, c->list_total, &o);
@@ -844,7 +897,8 @@ static int cmd_config_check(struct rgd_daemon *d, int argc, char **argv, struct 
 int rgd_ctl_execute(struct rgd_daemon *d, int argc, char **argv, bool json, struct rgd_ctl_out *o)
 {
 	if (argc == 0) {
-		put(o, "commands: status, pools, mappings [list|add|del], sessions, counters, "
+		put(o, "commands: status, pools, mappings [list [FILTERS]|add|del], sessions, "
+		       "counters, "
 		       "events, config check [FILE], reload\n");
 		return EXIT_USAGE;
 	}
@@ -854,8 +908,8 @@ int rgd_ctl_execute(struct rgd_daemon *d, int argc, char **argv, bool json, stru
 	if (strcmp(c, "pools") == 0)
 		return cmd_pools(d, json, o);
 	if (strcmp(c, "mappings") == 0) {
-		if (argc == 1 || strcmp(argv[1], "list") == 0)
-			return cmd_mappings_list(d, json, o);
+		if (argc == 1 || strcmp(argv[1], "list") == 0 || strncmp(argv[1], "--", 2) == 0)
+			return cmd_mappings_list(d, argc - 1, argv + 1, json, o);
 		if (strcmp(argv[1], "add") == 0)
 			return cmd_mappings_add(d, argc - 2, argv + 2, json, o);
 		if (strcmp(argv[1], "del") == 0)
@@ -951,9 +1005,9 @@ void rgd_ctl_input(struct rgd_daemon *d, struct rgd_ctl_client *c)
 			rgd_ctl_close(d, c);
 		return;
 	}
-	if ((argc == 1 && strcmp(argv[0], "mappings") == 0) ||
-	    (argc == 2 && strcmp(argv[0], "mappings") == 0 && strcmp(argv[1], "list") == 0)) {
-		leases_start(d, c, json);
+	if (argc >= 1 && strcmp(argv[0], "mappings") == 0 &&
+	    (argc == 1 || strcmp(argv[1], "list") == 0 || strncmp(argv[1], "--", 2) == 0)) {
+		leases_start(d, c, argc - 1, argv + 1, json);
 		return;
 	}
 	if (argc == 1 && strcmp(argv[0], "sessions") == 0) {

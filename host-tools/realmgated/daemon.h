@@ -14,6 +14,7 @@
 #include "card.h"
 #include "config.h"
 #include "ctl_out.h"
+#include "lease_filter.h"
 #include "mapper.h"
 #include "natlog.h"
 #include "proto.h"
@@ -35,15 +36,16 @@ struct rgd_ctl_client {
 	bool follow;	 /* `realmctl events`: receives event lines until it goes */
 	bool follow_raw; /* realmctl's daemon backend: raw card events */
 	bool json;
-	bool draining;			/* waiting for EPOLLOUT to send the rest of out */
-	uint64_t lost;			/* follower: event lines its socket did not take */
-	uint64_t deadline_ms;		/* rgd_now_ms() by which it must make progress */
-	char *out;			/* the answer being sent; then the client is closed */
-	bool listing;			/* `sessions`, `mappings`: pages to send after out */
-	bool listing_leases;		/* the listing is `mappings` (else `sessions`) */
-	uint32_t list_cursor;		/* sessions: the card's cursor of the next page */
-	struct rgd_lease_iter lease_it; /* mappings: the next lease */
-	uint64_t list_total;		/* records listed so far */
+	bool draining;			      /* waiting for EPOLLOUT to send the rest of out */
+	uint64_t lost;			      /* follower: event lines its socket did not take */
+	uint64_t deadline_ms;		      /* rgd_now_ms() by which it must make progress */
+	char *out;			      /* the answer being sent; then the client is closed */
+	bool listing;			      /* `sessions`, `mappings`: pages to send after out */
+	bool listing_leases;		      /* the listing is `mappings` (else `sessions`) */
+	uint32_t list_cursor;		      /* sessions: the card's cursor of the next page */
+	struct rgd_lease_iter lease_it;	      /* mappings: the next lease */
+	struct rgd_lease_filter lease_filter; /* mappings: which leases */
+	uint64_t list_total;		      /* records listed so far */
 	size_t out_len, out_off;
 	size_t len;
 	char buf[1024];

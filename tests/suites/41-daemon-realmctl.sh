@@ -137,6 +137,18 @@ expect "mappings add of nine filters is a usage error" 2 ctl mappings add udp 19
 	$(for i in 1 2 3 4 5 6 7 8 9; do echo --filter 198.51.100.$i; done)
 ctl --json mappings | json 'len(j)' | grep -qx 2 && tap_ok "refused adds leave no lease" ||
 	tap_fail "refused adds leave no lease" "$(ctl mappings)"
+# filters: the two leases are udp 192.168.1.10:6000 and tcp 192.168.1.10:22 (out 2222)
+n=$(ctl --json mappings list --proto tcp | json '[m["inside"] for m in j]')
+[ "$n" = "['192.168.1.10:22']" ] && tap_ok "mappings list --proto tcp" || tap_fail "mappings list --proto tcp" "$n"
+n=$(ctl --json mappings --inside 192.168.1.10 --owner cli | json 'len(j)')
+[ "$n" = 2 ] && tap_ok "mappings --inside ADDR --owner cli: both" || tap_fail "mappings --inside ADDR --owner cli: both" "$n"
+n=$(ctl mappings --outside 203.0.113.1:2222)
+[[ $n == *"192.168.1.10:22 "* && $(wc -l <<<"$n") = 1 ]] && tap_ok "mappings --outside ADDR:PORT: the one lease" ||
+	tap_fail "mappings --outside ADDR:PORT: the one lease" "$n"
+expect "mappings --owner pcp: none" 0 ctl mappings --owner pcp
+[ "$OUT" = "no mappings" ] && tap_ok "... says no mappings" || tap_fail "... says no mappings" "$OUT"
+expect "mappings with a bad filter is a usage error" 2 ctl mappings --proto sctp
+[[ $ERR$OUT == *"--proto: bad value 'sctp'"* ]] && tap_ok "... naming it" || tap_fail "... naming it" "$ERR$OUT"
 expect "mappings del" 0 ctl mappings del udp 192.168.1.10:6000
 [ "$OUT" = deleted ] && tap_ok "... says deleted" || tap_fail "... says deleted" "$OUT"
 expect "mappings del again: not found, exit 4" 4 ctl mappings del udp 192.168.1.10:6000

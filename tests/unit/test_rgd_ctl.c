@@ -552,6 +552,109 @@ static void test_socket_mappings_streamed(void **state)
 	assert_null(f->d.mapper.leases.iters);
 }
 
+static unsigned count_lines(const char *buf, size_t n)
+{
+	unsigned lines = 0;
+	for (size_t i = 0; i < n; i++)
+		lines += buf[i] == '\n';
+	return lines;
+}
+
+/* `mappings list` filters: each selects exactly the leases it names, the
+ * same through rgd_ctl_execute and streamed on the socket (where a filter
+ * that passes one lease in thousands still ends the listing, pages of no
+ * lines in between), and wrong ones are refused naming the word. */
+static void test_mappings_filters(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 40000 };
+	for (unsigned i = 0; i < N; i++) {
+		struct rgd_lease *l = stream_lease(f, i);
+		if (i % 4 == 0)
+			l->key.proto = 6;
+		if (i % 5 == 0)
+			l->owner = RG_OWNER_PCP;
+	}
+	struct rgd_ctl_out o = { 0 };
+	static const struct {
+		const char *filter;
+		unsigned lines;
+	} cases[] = {
+		{ "", N },
+		{ "--proto tcp", N / 4 },
+		{ "--proto udp --owner pcp", N / 5 - N / 20 },
+		{ "--inside 10.1.0.7", 1 },
+		{ "--inside 10.1.0.7:1000", 1 }, /* 7 % 7 = 0: port 1000 */
+		{ "--inside 10.1.0.7:1001", 0 },
+		{ "--outside 203.0.113.1:20009", 1 }, /* lease 9 */
+		{ "--outside 203.0.113.1", N },
+		{ "--outside 203.0.113.2", 0 },
+		{ "--owner cli --inside 10.1.0.10", 0 }, /* 10 is pcp's */
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char req[160];
+		snprintf(req, sizeof(req), "mappings list %s", cases[k].filter);
+		assert_int_equal(run(f, req, &o), 0);
+		unsigned want = cases[k].lines ? cases[k].lines : 1; /* "no mappings" */
+		assert_int_equal(count_lines(o.p, strlen(o.p)), want);
+		if (!cases[k].lines)
+			assert_string_equal(o.p, "no mappings\n");
+
+		/* the same on the socket */
+		int slot, fd = connect_client(f, &slot);
+		struct rgd_ctl_client *c = &f->d.ctl[slot];
+		snprintf(req, sizeof(req), "mappings %s\n", cases[k].filter);
+		say(fd, req);
+		rgd_ctl_event(&f->d, c, EPOLLIN);
+		static char buf[4 << 20];
+		size_t got = 0;
+		for (int rounds = 0; c->fd >= 0 && rounds < 100000; rounds++) {
+			struct pollfd p = { fd, POLLIN, 0 };
+			if (poll(&p, 1, 0) > 0) {
+				ssize_t r = read(fd, buf + got, sizeof(buf) - 1 - got);
+				assert_true(r > 0);
+				got += (size_t)r;
+			}
+			rgd_ctl_event(&f->d, c, EPOLLOUT);
+		}
+		if (c->fd != -1)
+			fail_msg("'%s': still open after %zu bytes", cases[k].filter, got);
+		got += read_all(fd, buf + got, sizeof(buf) - 1 - got, 1000);
+		buf[got] = 0;
+		close(fd);
+		assert_memory_equal(buf, "RG 0\n", 5);
+		assert_int_equal(count_lines(buf + 5, got - 5), want);
+		assert_null(f->d.mapper.leases.iters);
+	}
+	/* the line of lease 9 */
+	assert_int_equal(run(f, "--json mappings --outside 203.0.113.1:20009", &o), 0);
+	assert_non_null(strstr(o.p, "\"inside\":\"10.1.0.9:1002\""));
+
+	static const char *const bad[][2] = {
+		{ "mappings list --proto icmp", "--proto: bad value 'icmp'" },
+		{ "mappings list --owner nobody", "--owner: bad value 'nobody'" },
+		{ "mappings list --inside 10.1.0.300", "--inside: bad value '10.1.0.300'" },
+		{ "mappings list --outside 203.0.113.1:65536", "--outside: bad value" },
+		{ "mappings list --proto", "--proto wants a value" },
+		{ "mappings list --proto udp --proto tcp", "--proto given twice" },
+		{ "mappings list --port 5", "unknown option '--port'" },
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		assert_int_equal(run(f, bad[k][0], &o), 2);
+		if (!strstr(o.p, bad[k][1]))
+			fail_msg("'%s' said '%s'", bad[k][0], o.p);
+	}
+	int slot, fd = connect_client(f, &slot);
+	say(fd, "mappings --owner nobody\n");
+	rgd_ctl_event(&f->d, &f->d.ctl[slot], EPOLLIN);
+	char answer[256];
+	size_t n = read_all(fd, answer, sizeof(answer) - 1, 1000);
+	answer[n] = 0;
+	close(fd);
+	assert_string_equal(answer, "RG 2\nmappings list: --owner: bad value 'nobody'\n");
+	rgd_out_free(&o);
+}
+
 /* A follower that does not keep up loses lines, never parts of one, and
  * is told how many before the next line it gets. */
 static void follower_loses_whole_lines(struct fx *f, const char *request, bool raw)
@@ -650,14 +753,6 @@ static size_t stream_all(struct fx *f, struct rgd_ctl_client *c, int fd, char *b
 	fcntl(fd, F_SETFL, 0);
 	got += read_all(fd, buf + got, cap - got, 1000);
 	return got;
-}
-
-static unsigned count_lines(const char *buf, size_t n)
-{
-	unsigned lines = 0;
-	for (size_t i = 0; i < n; i++)
-		lines += buf[i] == '\n';
-	return lines;
 }
 
 /* `sessions` on the socket is streamed a page at a time: the request
@@ -784,6 +879,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_socket_slow_reader_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_mappings_streamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mappings_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_sessions_streamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_sessions_card_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_follower_lost_lines, setup, teardown),
