@@ -49,6 +49,27 @@ int rgd_parse_addr(const char *s, uint32_t *addr)
 	return 0;
 }
 
+int rgd_parse_endpoint(const char *s, uint32_t *addr, uint16_t *port, bool *has_port)
+{
+	char buf[32];
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	if (rgd_parse_addr(buf, addr))
+		return -1;
+	*has_port = colon != NULL;
+	if (colon) {
+		unsigned long p;
+		if (rg_parse_uint(colon + 1, 0, 65535, &p))
+			return -1;
+		*port = (uint16_t)p;
+	}
+	return 0;
+}
+
 static uint32_t mask_of(uint8_t plen)
 {
 	return plen == 0 ? 0 : 0xffffffffu << (32 - plen);
@@ -738,27 +759,6 @@ static int read_dpm(struct cfgctx *x, const config_setting_t *root, struct rgd_c
 	return 0;
 }
 
-/* "a.b.c.d" or "a.b.c.d:port" */
-static int parse_host_port(const char *s, uint32_t *addr, uint16_t *port)
-{
-	char buf[32];
-	const char *colon = strchr(s, ':');
-	size_t n = colon ? (size_t)(colon - s) : strlen(s);
-	if (n >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = 0;
-	if (rgd_parse_addr(buf, addr) || *addr == 0)
-		return -1;
-	if (colon) {
-		unsigned long p;
-		if (rg_parse_uint(colon + 1, 1, 65535, &p))
-			return -1;
-		*port = (uint16_t)p;
-	}
-	return 0;
-}
-
 static int read_nat_log(struct cfgctx *x, const config_setting_t *root, struct rgd_cfg *c)
 {
 	static const char *const known[] = { "syslog", "ipfix_collector", "ipfix_domain",
@@ -775,7 +775,10 @@ static int read_nat_log(struct cfgctx *x, const config_setting_t *root, struct r
 	    get_uint(x, g, "ipfix_domain", &c->ipfix_domain, 0, UINT32_MAX) < 0 ||
 	    get_uint(x, g, "ipfix_template_refresh", &c->ipfix_template_refresh, 1, 86400) < 0)
 		return -1;
-	if (r == 0 && buf[0] && parse_host_port(buf, &c->ipfix_addr, &c->ipfix_port))
+	bool has_port;
+	if (r == 0 && buf[0] &&
+	    (rgd_parse_endpoint(buf, &c->ipfix_addr, &c->ipfix_port, &has_port) ||
+	     c->ipfix_addr == 0 || (has_port && c->ipfix_port == 0)))
 		return fail(x, config_setting_get_member(g, "ipfix_collector"),
 			    "ipfix_collector '%s' is not ADDRESS or ADDRESS:PORT", buf);
 	return 0;

@@ -90,5 +90,7 @@ bool rgd_prefixes_contain(const struct rgd_prefix *p, unsigned n, uint32_t addr)
 /* "a.b.c.d/len" (or a bare address = /32) -> prefix; 0 on success. */
 int rgd_parse_prefix(const char *s, struct rgd_prefix *p);
 int rgd_parse_addr(const char *s, uint32_t *addr);
+/* "a.b.c.d" or "a.b.c.d:port" (0-65535; *port untouched without one); 0 on success. */
+int rgd_parse_endpoint(const char *s, uint32_t *addr, uint16_t *port, bool *has_port);
 
 #endif /* RGD_CONFIG_H */

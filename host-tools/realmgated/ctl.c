@@ -561,17 +561,8 @@ static void leases_next(struct rgd_daemon *d, struct rgd_ctl_client *c)
 /* "a.b.c.d:port" */
 static int parse_endpoint(const char *s, uint32_t *addr, uint16_t *port)
 {
-	char buf[32];
-	const char *colon = strrchr(s, ':');
-	if (!colon || (size_t)(colon - s) >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, (size_t)(colon - s));
-	buf[colon - s] = 0;
-	unsigned long p;
-	if (rg_parse_uint(colon + 1, 0, 65535, &p) || rgd_parse_addr(buf, addr))
-		return -1;
-	*port = (uint16_t)p;
-	return 0;
+	bool has_port;
+	return rgd_parse_endpoint(s, addr, port, &has_port) || !has_port ? -1 : 0;
 }
 
 static int parse_proto(const char *s)

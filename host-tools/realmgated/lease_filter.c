@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/parse_num.h"
 #include "config.h"
 #include "realmgate/mailbox.h"
 
@@ -12,22 +11,11 @@
 static int parse_endpoint(const char *s, uint32_t *addr, uint16_t *port, unsigned port_bit,
 			  unsigned *what)
 {
-	char buf[32];
-	const char *colon = strchr(s, ':');
-	size_t alen = colon ? (size_t)(colon - s) : strlen(s);
-	if (alen >= sizeof(buf))
+	bool has_port;
+	if (rgd_parse_endpoint(s, addr, port, &has_port))
 		return -1;
-	memcpy(buf, s, alen);
-	buf[alen] = 0;
-	if (rgd_parse_addr(buf, addr))
-		return -1;
-	if (colon) {
-		unsigned long p;
-		if (rg_parse_uint(colon + 1, 0, 65535, &p))
-			return -1;
-		*port = (uint16_t)p;
+	if (has_port)
 		*what |= port_bit;
-	}
 	return 0;
 }
 

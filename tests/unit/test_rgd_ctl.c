@@ -472,6 +472,30 @@ static struct rgd_lease *stream_lease(struct fx *f, unsigned i)
 	return in;
 }
 
+/* Read what the daemon sends for a streamed answer, turning its event loop
+ * (EPOLLOUT) between reads, until it closes; the largest answer buffer it
+ * held on the way in *max_out. */
+static size_t stream_all(struct fx *f, struct rgd_ctl_client *c, int fd, char *buf, size_t cap,
+			 size_t *max_out)
+{
+	size_t got = 0;
+	*max_out = 0;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	for (int rounds = 0; c->fd >= 0 && rounds < 1000000; rounds++) {
+		if (c->out_len > *max_out)
+			*max_out = c->out_len;
+		ssize_t r = read(fd, buf + got, cap - 1 - got);
+		if (r > 0)
+			got += (size_t)r;
+		assert_true(got < cap - 1);
+		rgd_ctl_event(&f->d, c, EPOLLOUT);
+	}
+	assert_int_equal(c->fd, -1);
+	fcntl(fd, F_SETFL, 0);
+	got += read_all(fd, buf + got, cap - got, 1000);
+	return got;
+}
+
 /* `mappings list` on the socket comes page by page, the event loop free
  * between pages; leases removed meanwhile (the next one the listing would
  * have sent among them) are not listed, leases added meanwhile neither, and
@@ -506,18 +530,8 @@ static void test_socket_mappings_streamed(void **state)
 		stream_lease(f, N + i);
 
 	static char buf[1 << 20];
-	size_t got = 0;
-	for (int rounds = 0; c->fd >= 0 && rounds < 100000; rounds++) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		if (poll(&p, 1, 0) > 0) {
-			ssize_t r = read(fd, buf + got, sizeof(buf) - 1 - got);
-			assert_true(r > 0);
-			got += (size_t)r;
-		}
-		rgd_ctl_event(&f->d, c, EPOLLOUT);
-	}
-	assert_int_equal(c->fd, -1);
-	got += read_all(fd, buf + got, sizeof(buf) - got, 1000);
+	size_t max_out;
+	size_t got = stream_all(f, c, fd, buf, sizeof(buf), &max_out);
 	close(fd);
 	assert_memory_equal(buf, "RG 0\n[", 6);
 	assert_memory_equal(buf + got - 2, "]\n", 2);
@@ -607,19 +621,8 @@ static void test_mappings_filters(void **state)
 		say(fd, req);
 		rgd_ctl_event(&f->d, c, EPOLLIN);
 		static char buf[4 << 20];
-		size_t got = 0;
-		for (int rounds = 0; c->fd >= 0 && rounds < 100000; rounds++) {
-			struct pollfd p = { fd, POLLIN, 0 };
-			if (poll(&p, 1, 0) > 0) {
-				ssize_t r = read(fd, buf + got, sizeof(buf) - 1 - got);
-				assert_true(r > 0);
-				got += (size_t)r;
-			}
-			rgd_ctl_event(&f->d, c, EPOLLOUT);
-		}
-		if (c->fd != -1)
-			fail_msg("'%s': still open after %zu bytes", cases[k].filter, got);
-		got += read_all(fd, buf + got, sizeof(buf) - 1 - got, 1000);
+		size_t max_out;
+		size_t got = stream_all(f, c, fd, buf, sizeof(buf) - 1, &max_out);
 		buf[got] = 0;
 		close(fd);
 		assert_memory_equal(buf, "RG 0\n", 5);
@@ -729,30 +732,6 @@ static void test_socket_busy(void **state)
 		rgd_ctl_event(&f->d, &f->d.ctl[i], EPOLLIN | EPOLLHUP);
 	for (int i = 0; i < RGD_MAX_CTL_CLIENTS; i++)
 		assert_int_equal(f->d.ctl[i].fd, -1);
-}
-
-/* Read what the daemon sends for a streamed answer, turning its event loop
- * (EPOLLOUT) between reads, until it closes; the largest answer buffer it
- * held on the way in *max_out. */
-static size_t stream_all(struct fx *f, struct rgd_ctl_client *c, int fd, char *buf, size_t cap,
-			 size_t *max_out)
-{
-	size_t got = 0;
-	*max_out = 0;
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	for (int rounds = 0; c->fd >= 0 && rounds < 1000000; rounds++) {
-		if (c->out_len > *max_out)
-			*max_out = c->out_len;
-		ssize_t r = read(fd, buf + got, cap - 1 - got);
-		if (r > 0)
-			got += (size_t)r;
-		assert_true(got < cap - 1);
-		rgd_ctl_event(&f->d, c, EPOLLOUT);
-	}
-	assert_int_equal(c->fd, -1);
-	fcntl(fd, F_SETFL, 0);
-	got += read_all(fd, buf + got, cap - got, 1000);
-	return got;
 }
 
 /* `sessions` on the socket is streamed a page at a time: the request
