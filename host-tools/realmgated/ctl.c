@@ -565,11 +565,6 @@ static int parse_endpoint(const char *s, uint32_t *addr, uint16_t *port)
 	return rgd_parse_endpoint(s, addr, port, &has_port) || !has_port ? -1 : 0;
 }
 
-static int parse_proto(const char *s)
-{
-	return strcmp(s, "udp") == 0 ? 17 : strcmp(s, "tcp") == 0 ? 6 : -1;
-}
-
 static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool json,
 			    struct rgd_ctl_out *o)
 {
@@ -581,7 +576,7 @@ static int cmd_mappings_add(struct rgd_daemon *d, int argc, char **argv, bool js
 	struct rgd_map_params p;
 	memset(&p, 0, sizeof(p));
 	p.owner = RG_OWNER_CLI;
-	int proto = parse_proto(argv[0]);
+	int proto = rgd_lease_proto_parse(argv[0]);
 	if (proto < 0 || parse_endpoint(argv[1], &p.key.in_addr, &p.key.in_port) ||
 	    p.key.in_port == 0) {
 		put(o, "mappings add: want udp|tcp and INSIDE-ADDR:PORT, got '%s %s'\n", argv[0],
@@ -667,7 +662,7 @@ static int cmd_mappings_del(struct rgd_daemon *d, int argc, char **argv, struct 
 {
 	struct rgd_map_params p;
 	memset(&p, 0, sizeof(p));
-	int proto = argc == 2 ? parse_proto(argv[0]) : -1;
+	int proto = argc == 2 ? rgd_lease_proto_parse(argv[0]) : -1;
 	if (proto < 0 || parse_endpoint(argv[1], &p.key.in_addr, &p.key.in_port)) {
 		put(o, "usage: mappings del udp|tcp INSIDE-ADDR:PORT\n");
 		return EXIT_USAGE;

@@ -337,6 +337,11 @@ void rgd_leases_iter_end(struct rgd_leases *t, struct rgd_lease_iter *it)
 	it->link = NULL;
 }
 
+int rgd_lease_proto_parse(const char *s)
+{
+	return strcmp(s, "udp") == 0 ? 17 : strcmp(s, "tcp") == 0 ? 6 : -1;
+}
+
 const char *rgd_owner_name(uint8_t owner)
 {
 	switch (owner) {

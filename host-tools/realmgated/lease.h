@@ -120,5 +120,7 @@ struct rgd_lease *rgd_leases_iter_next(struct rgd_leases *t, struct rgd_lease_it
 void rgd_leases_iter_end(struct rgd_leases *t, struct rgd_lease_iter *it);
 
 const char *rgd_owner_name(uint8_t owner);
+/* "udp" -> 17, "tcp" -> 6 (the protocols a lease can have), else -1. */
+int rgd_lease_proto_parse(const char *s);
 
 #endif /* RGD_LEASE_H */

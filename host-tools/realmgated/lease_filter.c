@@ -65,10 +65,12 @@ int rgd_lease_filter_parse(int argc, char **argv, struct rgd_lease_filter *f, ch
 		f->what |= bit;
 		int bad;
 		switch (bit) {
-		case RGD_LF_PROTO:
-			bad = strcmp(v, "udp") && strcmp(v, "tcp");
-			f->proto = v[0] == 'u' ? 17 : 6;
+		case RGD_LF_PROTO: {
+			int proto = rgd_lease_proto_parse(v);
+			bad = proto < 0;
+			f->proto = (uint8_t)proto;
 			break;
+		}
 		case RGD_LF_OWNER:
 			bad = parse_owner(v, &f->owner);
 			break;
