@@ -44,6 +44,12 @@ struct rg_hal {
 	void (*event)(void *ctx, const struct rg_evt *evt);
 	/* Random bytes (hash secret, port randomisation). */
 	void (*random)(void *ctx, void *buf, uint32_t len);
+	/* Optional (NULL: no limit). How many more events the host takes now,
+	 * counting only events of the types in `types` (a mask of 1 << enum
+	 * rg_event_type); UINT32_MAX when it takes none of them. rg_fw_tick
+	 * paces timer expiries by it, so that a burst of expiries waits for the
+	 * host to read its events instead of losing them. */
+	uint32_t (*event_room)(void *ctx, uint32_t types);
 };
 
 /* Capacities chosen at init. The session capacity is the fast path's. */

@@ -130,6 +130,11 @@ void rg_mbox_reset_done(struct rg_mbox *mb, struct rg_fw *fw);
  * delivered. */
 void rg_mbox_event(struct rg_mbox *mb, const struct rg_evt *evt);
 
+/* rg_hal.event_room: free entries of the event ring (less one for a pending
+ * lost-events notice), or UINT32_MAX when the host subscribed to none of
+ * `types` or its event ring is down (those events would not be queued). */
+uint32_t rg_mbox_event_room(struct rg_mbox *mb, uint32_t types);
+
 /* A frame leaving the card's host port toward the host (HRX ring). Returns 0,
  * or -1 when it was dropped (no buffer posted, buffer too small, rings down). */
 int rg_mbox_to_host(struct rg_mbox *mb, const uint8_t *frame, uint32_t len);

@@ -58,6 +58,17 @@ void rg_mbox_flush_events(struct rg_mbox *mb)
 	}
 }
 
+uint32_t rg_mbox_event_room(struct rg_mbox *mb, uint32_t types)
+{
+	if (!(mb->event_mask & types) || !mb->running || !mb->ring[RG_RING_EVT].up)
+		return UINT32_MAX;
+	int32_t room = rg_mbox_room(mb, RG_RING_EVT);
+	if (room <= 0)
+		return 0;
+	/* the notice of lost events goes first */
+	return (uint32_t)room - (mb->lost_events ? 1u : 0u);
+}
+
 void rg_mbox_event(struct rg_mbox *mb, const struct rg_evt *evt)
 {
 	if (evt->type >= RG_EVT__COUNT)

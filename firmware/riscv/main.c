@@ -111,6 +111,12 @@ static void hal_event(void *ctx, const struct rg_evt *evt)
 	rg_mbox_event(&mbox, evt);
 }
 
+static uint32_t hal_event_room(void *ctx, uint32_t types)
+{
+	(void)ctx;
+	return rg_mbox_event_room(&mbox, types);
+}
+
 static void hal_random(void *ctx, void *buf, uint32_t len)
 {
 	(void)ctx;
@@ -299,7 +305,8 @@ void rg_card_main(void)
 			       .tx = hal_tx,
 			       .reinject = hal_reinject,
 			       .event = hal_event,
-			       .random = hal_random };
+			       .random = hal_random,
+			       .event_room = hal_event_room };
 	size_t need = rg_fw_mem_size(&p, &dev);
 	fw = rg_fw_init(heap_take(need), need, &p, &hal, &dev);
 	if (!fw)

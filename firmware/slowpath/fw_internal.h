@@ -52,6 +52,9 @@
 #define FW_PENDING_BYTES 1536u	/* larger frames waiting on ARP are dropped */
 #define FW_ARP_TRIES 3u		/* requests before a neighbour is given up */
 #define FW_TICK_BUDGET 2048u	/* timer expiries handled per rg_fw_tick */
+#define FW_EVENTS_PER_EXPIRY 2u /* a session's deletion and its mapping's release */
+#define FW_EVENT_RESERVE 32u	/* event room left for the packet path between ticks */
+#define FW_EVENT_STALL_S 10u	/* a host that reads no event this long stops the pacing */
 #define FW_WHEEL_SLOTS 4096u	/* one per second; farther deadlines go round again */
 #define FW_CUCKOO_NODES 680u	/* BFS breadth for index relocation (depth 3) */
 #define FW_FRAG_BUF_BYTES 1600u /* an out-of-order fragment larger than this is dropped */
@@ -301,6 +304,7 @@ struct rg_fw {
 	uint32_t now_s;
 	uint32_t boot_ms;
 	uint32_t last_fold_s;
+	uint32_t evt_stall_s; /* card second the host's event room ran out; 0 = it has room */
 
 	/* capacities */
 	uint32_t n_sess, n_maps, n_subs, n_rules, n_frags, n_neigh, n_paddr, n_held, n_filt;

@@ -589,10 +589,42 @@ void rg_fw_punt(struct rg_fw *fw, const uint8_t *frame, uint32_t len, unsigned i
 		    meta && meta->verdict == RG_VERDICT_PUNT ? meta->reason : RG_PUNT_NONE);
 }
 
+/*
+ * Expiries make events (a session's deletion, then its mapping's release),
+ * and the timer wheel hands out a whole second's worth at once. When the
+ * host's event ring is short of room, only what it can take expires now and
+ * the rest waits for a later tick: the timeouts are lower bounds (RFC 4787
+ * REQ-5, RFC 5382 REQ-5), so a late expiry breaks nothing, where a lost
+ * event is a lost NAT log line. A host that reads no event for
+ * FW_EVENT_STALL_S seconds (a daemon that died) no longer holds the tables
+ * up: expiries go on and their events are counted lost.
+ */
+static uint32_t tick_budget(struct rg_fw *fw)
+{
+	if (!fw->hal.event_room)
+		return FW_TICK_BUDGET;
+	uint32_t types = 1u << RG_EVT_SESSION_DELETE | 1u << RG_EVT_MAPPING_DELETE;
+	uint32_t room = fw->hal.event_room(fw->hal.ctx, types);
+	uint32_t budget =
+		room > FW_EVENT_RESERVE ? (room - FW_EVENT_RESERVE) / FW_EVENTS_PER_EXPIRY : 0;
+	if (budget >= FW_TICK_BUDGET) {
+		fw->evt_stall_s = 0;
+		return FW_TICK_BUDGET;
+	}
+	FWC(fw, TICKS_PACED);
+	if (budget) {
+		fw->evt_stall_s = 0;
+		return budget;
+	}
+	if (!fw->evt_stall_s)
+		fw->evt_stall_s = fw->now_s ? fw->now_s : 1;
+	return fw->now_s - fw->evt_stall_s >= FW_EVENT_STALL_S ? FW_TICK_BUDGET : 0;
+}
+
 void rg_fw_tick(struct rg_fw *fw)
 {
 	clock_update(fw);
-	fw_timer_run(fw, FW_TICK_BUDGET);
+	fw_timer_run(fw, tick_budget(fw));
 	if (fw->now_s != fw->last_fold_s) {
 		fw->last_fold_s = fw->now_s;
 		fw_counters_fold(fw);

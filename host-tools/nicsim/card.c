@@ -112,6 +112,12 @@ static void hal_event(void *ctx, const struct rg_evt *evt)
 	rg_mbox_event(c->mb, evt);
 }
 
+static uint32_t hal_event_room(void *ctx, uint32_t types)
+{
+	struct card *c = ctx;
+	return rg_mbox_event_room(c->mb, types);
+}
+
 static void hal_random(void *ctx, void *buf, uint32_t len)
 {
 	struct card *c = ctx;
@@ -282,7 +288,8 @@ struct card *card_create(const struct card_opts *o, char *err, size_t err_len)
 				  .tx = hal_tx,
 				  .reinject = hal_reinject,
 				  .event = hal_event,
-				  .random = hal_random };
+				  .random = hal_random,
+				  .event_room = hal_event_room };
 	if (fastpath_open(&c->fp, o->fastpath, o->sessions, err, err_len))
 		goto fail;
 	if (boot_firmware(c, err, err_len))

@@ -12,6 +12,8 @@
 #include "../../driver/rgdev.h"
 #include "card_open.h"
 
+#define RGD_EVENT_RING_LOG2 14u
+
 struct drv {
 	struct rgd_card card;
 	struct rg_dev *dev;
@@ -249,7 +251,14 @@ struct rgd_card *rgd_card_open(const struct rgd_cfg *cfg, char *err, size_t errl
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	struct rg_dev_opts o = { .timeout_ms = 2000, .hostport = cfg->host_tap[0] != 0 };
+	/* The event ring is the card's buffer for NAT log events while the
+	 * daemon is busy or not scheduled: a second of expiries on a busy
+	 * gateway is thousands of them (the card paces its timers by the room
+	 * left, but creations cannot wait). 2^14 events are 1 MiB of DMA
+	 * memory. */
+	struct rg_dev_opts o = { .timeout_ms = 2000,
+				 .hostport = cfg->host_tap[0] != 0,
+				 .evt_log2 = RGD_EVENT_RING_LOG2 };
 	if (rg_dev_open(cfg->card, &o, &d->dev, err, errlen)) {
 		free(d);
 		return NULL;

@@ -110,7 +110,8 @@
 	X(DROP_REASM, "drop-reassembly")                            \
 	X(TCP_RESETS_SENT, "tcp-resets-sent")                       \
 	X(TCP_RESETS_RATE_LIMITED, "tcp-resets-rate-limited")       \
-	X(FRAGS_HELD_SPLIT, "fragments-held-split")
+	X(FRAGS_HELD_SPLIT, "fragments-held-split")                 \
+	X(TICKS_PACED, "timer-ticks-paced")
 
 #define RG_FWC_ENUM(name, text) RG_FWC_##name,
 enum rg_fw_counter { RG_FWC_FIRST_ = RG_FWC_BASE - 1, RG_FW_COUNTERS(RG_FWC_ENUM) RG_FWC_END };

@@ -73,6 +73,12 @@ static void hal_event(void *ctx, const struct rg_evt *evt)
 		e->evts[e->n_evts++] = *evt;
 }
 
+static uint32_t hal_event_room(void *ctx, uint32_t types)
+{
+	(void)types;
+	return ((struct fwenv *)ctx)->event_room;
+}
+
 static void hal_random(void *ctx, void *buf, uint32_t len)
 {
 	struct fwenv *e = ctx;
@@ -120,7 +126,9 @@ struct fwenv *fwenv_new(const struct fwenv_opts *o)
 				  .tx = hal_tx,
 				  .reinject = hal_reinject,
 				  .event = hal_event,
-				  .random = hal_random };
+				  .random = hal_random,
+				  .event_room = hal_event_room };
+	e->event_room = UINT32_MAX;
 	size_t fwlen = rg_fw_mem_size(&p, &e->dev);
 	e->fw_mem = aligned_alloc(64, (fwlen + 63) & ~(size_t)63);
 	if (!fwlen || !e->fw_mem)

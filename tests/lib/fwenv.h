@@ -39,6 +39,7 @@ struct fwenv {
 	/* events */
 	struct rg_evt evts[64];
 	unsigned n_evts;
+	uint32_t event_room; /* what rg_hal.event_room answers (UINT32_MAX) */
 	unsigned reinjected;
 	unsigned forced_drops; /* re-injected frames the fast path dropped */
 	unsigned depth;

@@ -556,14 +556,22 @@ static void test_events(void **state)
 	rg_mbox_event(&c->mb, &ev);
 	card_step(c);
 	assert_int_equal(rg_dev_event(c->dev, &e), 0);
-	assert_int_equal(rg_dev_subscribe(c->dev, 1u << RG_EVT_SESSION_CREATE), RG_ST_OK);
+	const uint32_t created = 1u << RG_EVT_SESSION_CREATE;
+	const uint32_t deleted = 1u << RG_EVT_SESSION_DELETE;
+	assert_int_equal(rg_mbox_event_room(&c->mb, created), UINT32_MAX); /* not taken */
+	assert_int_equal(rg_dev_subscribe(c->dev, created), RG_ST_OK);
+	assert_int_equal(rg_mbox_event_room(&c->mb, created), 4);
+	assert_int_equal(rg_mbox_event_room(&c->mb, deleted), UINT32_MAX);
 	ev = nat_event(RG_EVT_SESSION_DELETE, 2);
 	rg_mbox_event(&c->mb, &ev); /* filtered */
 	/* 10 events into a 4-entry ring nobody drains: 4 arrive, 6 are lost */
 	for (uint16_t i = 0; i < 10; i++) {
 		ev = nat_event(RG_EVT_SESSION_CREATE, (uint16_t)(100 + i));
 		rg_mbox_event(&c->mb, &ev);
+		if (i == 2)
+			assert_int_equal(rg_mbox_event_room(&c->mb, created | deleted), 1);
 	}
+	assert_int_equal(rg_mbox_event_room(&c->mb, created), 0);
 	uint32_t first_seq = 0;
 	for (unsigned i = 0; i < 4; i++) {
 		assert_int_equal(rg_dev_event(c->dev, &e), 1);
@@ -576,6 +584,8 @@ static void test_events(void **state)
 		assert_int_equal(e.seq, first_seq + i);
 	}
 	assert_int_equal(rg_dev_event(c->dev, &e), 0);
+	/* the host read all four; the notice of the loss will take one */
+	assert_int_equal(rg_mbox_event_room(&c->mb, created), 3);
 	card_step(c); /* room again: the loss is reported */
 	assert_int_equal(rg_dev_event(c->dev, &e), 1);
 	assert_int_equal(e.type, RG_EVT_LOST);
