@@ -139,7 +139,7 @@ ASAN_PROGS := $(foreach p,$(PROGS),$(BUILD)/asan/bin/$(p))
 ASAN_TESTS := $(foreach t,$(TESTS),$(BUILD)/asan/test-bin/$(t))
 
 # ---- top-level targets -----------------------------------------------------
-.PHONY: all asan check demo bench install deps format clean verify-long fuzz coverage
+.PHONY: all asan check demo bench install deps format clean verify-long fuzz coverage soak
 
 all: $(HOST_PROGS) $(HOST_TESTS) $(HOST_BENCHES) $(GEN)/rg_contract.vh $(EXTRA_ALL)
 
@@ -164,6 +164,11 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(BUILD) bench/run-benchmarks
+
+# the lab under churn until every timer has run, twice (tests/soak/soak.sh)
+soak: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) tests/soak/soak.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
