@@ -601,7 +601,8 @@ int fw_rule_reserves(struct rg_fw *fw, uint8_t proto, uint32_t addr, uint16_t po
 void fw_timer_init(struct rg_fw *fw);
 void fw_timer_arm(struct rg_fw *fw, uint32_t node, uint32_t when_s);
 void fw_timer_cancel(struct rg_fw *fw, uint32_t node);
-void fw_timer_run(struct rg_fw *fw, uint32_t budget);
+/* 1 when the budget ran out before the due timers did */
+int fw_timer_run(struct rg_fw *fw, uint32_t budget);
 uint32_t fw_timer_when(const struct rg_fw *fw, uint32_t node);
 int fw_timer_armed(const struct rg_fw *fw, uint32_t node);
 

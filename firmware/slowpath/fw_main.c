@@ -611,7 +611,6 @@ static uint32_t tick_budget(struct rg_fw *fw)
 		fw->evt_stall_s = 0;
 		return FW_TICK_BUDGET;
 	}
-	FWC(fw, TICKS_PACED);
 	if (budget) {
 		fw->evt_stall_s = 0;
 		return budget;
@@ -624,7 +623,9 @@ static uint32_t tick_budget(struct rg_fw *fw)
 void rg_fw_tick(struct rg_fw *fw)
 {
 	clock_update(fw);
-	fw_timer_run(fw, tick_budget(fw));
+	uint32_t budget = tick_budget(fw);
+	if (fw_timer_run(fw, budget) && budget < FW_TICK_BUDGET)
+		FWC(fw, TICKS_PACED); /* expiries left for the host's sake */
 	if (fw->now_s != fw->last_fold_s) {
 		fw->last_fold_s = fw->now_s;
 		fw_counters_fold(fw);

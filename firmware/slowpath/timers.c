@@ -86,12 +86,12 @@ static void fire(struct rg_fw *fw, uint32_t node)
  * rescheduling) lands in the wheel and is not met twice; a budget cut leaves
  * the rest of tcur for the next call.
  */
-void fw_timer_run(struct rg_fw *fw, uint32_t budget)
+int fw_timer_run(struct rg_fw *fw, uint32_t budget)
 {
 	for (;;) {
 		while (fw->tcur != FW_NONE) {
 			if (budget == 0)
-				return;
+				return 1;
 			budget--;
 			uint32_t node = fw->tcur;
 			struct fw_tnode *t = &fw->tnodes[node];
@@ -106,7 +106,7 @@ void fw_timer_run(struct rg_fw *fw, uint32_t budget)
 				fire(fw, node);
 		}
 		if ((int32_t)(fw->now_s - fw->wheel_s) <= 0)
-			return;
+			return 0;
 		fw->wheel_s++;
 		uint32_t slot = fw->wheel_s % FW_WHEEL_SLOTS;
 		fw->tcur = fw->wheel[slot];
