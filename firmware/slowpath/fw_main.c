@@ -607,13 +607,9 @@ static uint32_t tick_budget(struct rg_fw *fw)
 	uint32_t room = fw->hal.event_room(fw->hal.ctx, types);
 	uint32_t budget =
 		room > FW_EVENT_RESERVE ? (room - FW_EVENT_RESERVE) / FW_EVENTS_PER_EXPIRY : 0;
-	if (budget >= FW_TICK_BUDGET) {
-		fw->evt_stall_s = 0;
-		return FW_TICK_BUDGET;
-	}
 	if (budget) {
 		fw->evt_stall_s = 0;
-		return budget;
+		return budget < FW_TICK_BUDGET ? budget : FW_TICK_BUDGET;
 	}
 	if (!fw->evt_stall_s)
 		fw->evt_stall_s = fw->now_s ? fw->now_s : 1;
