@@ -11,6 +11,10 @@
 # minimums (120 s and 240 s) and the ports of released mappings are held
 # down for 120 s more, so two rounds take about fifteen minutes.
 #
+# Besides the churn, each round runs a UDP flow that sends once a second
+# and a TCP stream (iperf3 at 20 Mbit/s) from start to end: a NAT must not
+# let the flows around a live one move or drop it.
+#
 # Environment: SOAK_ROUNDS (2), SOAK_SECS of churn per round (60, below the
 # UDP timeout), SOAK_RATE new UDP flows per second per LAN host (300),
 # SOAK_FASTPATH soft|rtl (soft). Output is TAP, one line per check, and a
@@ -36,6 +40,7 @@ HOLDDOWN=120         # a released mapping keeps its port this long (RFC 6888 REQ
 DRAIN_LIMIT=$((TCP_TRANSITORY + HOLDDOWN + 90))
 RSS_GROWTH_KB=2048   # allowed growth of a process from one round's end to the next
 CHURN=$ROOT/tests/soak/udp_churn.py
+STREAM_MBPS=20       # the long-lived TCP stream's rate
 
 if ! [ "$SECS" -gt 0 ] 2>/dev/null || [ "$SECS" -ge $((UDP_TIMEOUT - 10)) ]; then
 	echo "soak: SOAK_SECS must be 1-$((UDP_TIMEOUT - 11)): every UDP flow of a round must still be held when the round ends" >&2
@@ -90,10 +95,11 @@ tap_ok "$FASTPATH: realmlab up with UDP $UDP_TIMEOUT s, TCP transitory $TCP_TRAN
 head -c 20000 /dev/urandom >"$LAB_TMP/page.bin"
 lab_bg wan python3 "$CHURN" --echo 203.0.113.2 7000 >/dev/null 2>&1
 lab_bg wan python3 -m http.server --bind 203.0.113.3 --directory "$LAB_TMP" 8080 >/dev/null 2>&1
-if lab_wait_port wan 7000 udp && lab_wait_port wan 8080; then
-	tap_ok "servers in rg-wan (UDP echo, HTTP)"
+lab_bg wan iperf3 -s -B 203.0.113.2 -p 5201 >/dev/null 2>&1
+if lab_wait_port wan 7000 udp && lab_wait_port wan 8080 && lab_wait_port wan 5201; then
+	tap_ok "servers in rg-wan (UDP echo, HTTP, iperf3)"
 else
-	tap_fail "servers in rg-wan (UDP echo, HTTP)"
+	tap_fail "servers in rg-wan (UDP echo, HTTP, iperf3)"
 	tap_done
 	exit 1
 fi
@@ -121,7 +127,16 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		lab exec "$host" -- ping -q -i 0.2 -W 2 -w "$SECS" 203.0.113.2 >"$LAB_TMP/ping.$host" 2>&1 &
 		load+=("$!")
 	done
+	# and two flows that live through the churn: a UDP socket sending once
+	# a second, a TCP stream at a steady rate
+	lab exec lan -- python3 "$CHURN" --steady 203.0.113.2 7000 "$SECS" >"$LAB_TMP/steady" 2>&1 &
+	load+=("$!")
+	lab exec lan2 -- iperf3 -c 203.0.113.2 -p 5201 -t "$SECS" -b "${STREAM_MBPS}M" --json \
+		>"$LAB_TMP/stream.json" 2>&1 &
+	stream_pid=$!
 	wait "${load[@]}"
+	wait "$stream_pid"
+	stream_rc=$?
 	j=$(counters_json)
 	held=$(counter sessions-active "$j")
 
@@ -150,6 +165,19 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		tap_ok "$r: pings answered ($ping_rx of $ping_tx)"
 	else
 		tap_fail "$r: pings answered" "$ping_rx of $ping_tx"
+	fi
+	read -r _ s _ e _ outside <"$LAB_TMP/steady" || true
+	if [ "${s:-0}" -gt 0 ] && [ "${e:-0}" -ge $((s - 1)) ] && [[ ${outside:--} != *,* ]] && [ "${outside:--}" != - ]; then
+		tap_ok "$r: a long-lived UDP flow kept its one mapping through the churn ($e of $s echoed, outside $outside)"
+	else
+		tap_fail "$r: a long-lived UDP flow kept its one mapping through the churn" "$(cat "$LAB_TMP/steady")"
+	fi
+	bytes=$(python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))' <"$LAB_TMP/stream.json" 2>/dev/null)
+	want=$((STREAM_MBPS * 1000000 / 8 * SECS * 9 / 10))
+	if [ "$stream_rc" -eq 0 ] && [ "${bytes:-0}" -ge "$want" ]; then
+		tap_ok "$r: a TCP stream ran through the churn (iperf3, $bytes bytes at ${STREAM_MBPS} Mbit/s)"
+	else
+		tap_fail "$r: a TCP stream ran through the churn" "iperf3 status $stream_rc, ${bytes:-no} bytes, want $want"
 	fi
 	# every distinct source port is a session still within its UDP timer
 	if [ "${held:-0}" -ge "$ports" ] && [ "$ports" -gt 0 ]; then
