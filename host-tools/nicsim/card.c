@@ -436,6 +436,13 @@ void card_describe(struct card *c, FILE *f)
 	fflush(f);
 }
 
+/* entries of the host's event ring, 0 while it is down */
+static unsigned evt_ring_entries(const struct rg_mbox *mb)
+{
+	const struct rg_mbox_ring *r = &mb->ring[RG_RING_EVT];
+	return r->up && r->size_log2 ? 1u << r->size_log2 : 0u;
+}
+
 void card_print_stats(struct card *c, FILE *f)
 {
 	fprintf(f, "nicsim statistics (card sim:%s, uptime %u ms)\n", c->o.name, now_ms(c));
@@ -464,15 +471,15 @@ void card_print_stats(struct card *c, FILE *f)
 		(unsigned long long)c->st.moderated);
 	fprintf(f,
 		"  host port to host %llu (dropped %llu) from host %llu; mailbox commands ok %llu "
-		"failed %llu, events sent %llu lost %llu, interrupts %llu (lost %llu), ring faults "
-		"%llu, card resets %llu\n",
+		"failed %llu, events sent %llu lost %llu (event ring of %u), interrupts %llu (lost "
+		"%llu), ring faults %llu, card resets %llu\n",
 		(unsigned long long)c->st.to_host, (unsigned long long)c->st.to_host_dropped,
 		(unsigned long long)c->st.from_host, (unsigned long long)c->mb->stats.cmd_ok,
 		(unsigned long long)c->mb->stats.cmd_error,
 		(unsigned long long)c->mb->stats.events_sent,
-		(unsigned long long)c->mb->stats.events_lost, (unsigned long long)c->mb->stats.irqs,
-		(unsigned long long)c->sb.irqs_lost, (unsigned long long)c->mb->stats.ring_faults,
-		(unsigned long long)c->st.resets);
+		(unsigned long long)c->mb->stats.events_lost, evt_ring_entries(c->mb),
+		(unsigned long long)c->mb->stats.irqs, (unsigned long long)c->sb.irqs_lost,
+		(unsigned long long)c->mb->stats.ring_faults, (unsigned long long)c->st.resets);
 	fflush(f);
 }
 
