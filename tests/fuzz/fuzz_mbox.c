@@ -139,6 +139,8 @@ static void poll_card(void)
 	for (unsigned k = 0; k < env->n_evts; k++)
 		rg_mbox_event(&mb, &env->evts[k]);
 	env->n_evts = 0;
+	/* and its timers are paced by the room the (fuzzed) host left */
+	env->event_room = rg_mbox_event_room(&mb, UINT32_MAX);
 }
 
 /* The card as the driver leaves it after opening: rings up, enabled. */

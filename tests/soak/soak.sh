@@ -9,7 +9,7 @@
 # Not part of make check: a round ends only when the card's UDP and TCP
 # timers have expired its sessions, and those cannot be set below their RFC
 # minimums (120 s and 240 s) and the ports of released mappings are held
-# down for 120 s more, so two rounds take about fifteen minutes.
+# down for 120 s more, so two rounds take about seventeen minutes.
 #
 # Besides the churn, each round runs a UDP flow that sends once a second
 # and a TCP stream (iperf3 at 20 Mbit/s) from start to end: a NAT must not

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "../../firmware/slowpath/fw_internal.h"
 #include "../lib/fwenv.h"
 #include "../lib/pktbuild.h"
 
@@ -24,8 +25,6 @@ static const uint8_t MAC_H1[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
 #define R1 PKT_IPV4(192, 0, 2, 1)
 #define FLOWS 100
 #define UDP_TIMEOUT_S 300 /* the default */
-#define RESERVE 32	  /* FW_EVENT_RESERVE */
-#define STALL_S 10	  /* FW_EVENT_STALL_S */
 
 static int setup(void **state)
 {
@@ -54,13 +53,13 @@ static void test_expiries_wait_for_event_room(void **state)
 	fwenv_advance(e, 5000);
 	assert_int_equal(fwenv_counter(e, "sessions-active"), FLOWS);
 	assert_true(fwenv_counter(e, "timer-ticks-paced") > 0);
-	/* room for 20 events: ten expiries a tick, each two events */
-	e->event_room = RESERVE + 20;
+	/* room for ten expiries' events beyond the reserve: ten a tick */
+	e->event_room = FW_EVENT_RESERVE + 10 * FW_EVENTS_PER_EXPIRY;
 	fwenv_advance(e, 10);
 	assert_int_equal(fwenv_counter(e, "sessions-active"), FLOWS - 10);
 	assert_int_equal(fwenv_counter(e, "mappings-active"), FLOWS - 10);
 	/* within the reserve left for the packet path: waiting again */
-	e->event_room = RESERVE + 1;
+	e->event_room = FW_EVENT_RESERVE + 1;
 	fwenv_advance(e, 100);
 	assert_int_equal(fwenv_counter(e, "sessions-active"), FLOWS - 10);
 	/* room again: the rest goes in one tick */
@@ -79,7 +78,7 @@ static void test_a_host_that_reads_nothing_stops_the_wait(void **state)
 	fwenv_advance(e, 1000);
 	/* a full ring while nothing is due holds nothing back */
 	assert_int_equal(fwenv_counter(e, "timer-ticks-paced"), 0);
-	fwenv_advance(e, (STALL_S - 2) * 1000);
+	fwenv_advance(e, (FW_EVENT_STALL_S - 2) * 1000);
 	assert_int_equal(fwenv_counter(e, "sessions-active"), FLOWS);
 	fwenv_advance(e, 2000);
 	assert_int_equal(fwenv_counter(e, "sessions-active"), 0);
